@@ -1,0 +1,116 @@
+"""The PIB Dashboard: a Flask server with sign-in, the read API and the Dash pages mounted.
+
+``create_app()`` builds everything; ``python app.py`` serves it on 127.0.0.1:8050 (PIB_HOST,
+PIB_PORT); ``gunicorn app:server`` serves the same application in production.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dash
+from flask import Flask
+
+import settings
+
+_DASH_APP: dash.Dash | None = None
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask server with its extensions, sign-in, error pages and the Dash app.
+
+    Dash keeps a process-wide registry of pages and callbacks, so the Dash app is built once
+    per process; a second call raises rather than return an app without callbacks.
+    """
+    global _DASH_APP
+    if _DASH_APP is not None:
+        raise RuntimeError("create_app() builds the Dash app once per process")
+
+    server = Flask(__name__, instance_path=str(settings.INSTANCE_DIR))
+    configure(server, test_config)
+    register_extensions(server)
+    dash_app = register_dash(server)
+    register_auth(server, dash_app)
+    register_api(server)
+    _DASH_APP = dash_app
+    return server
+
+
+def configure(server: Flask, test_config: dict[str, Any] | None) -> None:
+    server.config.update(
+        SECRET_KEY=settings.secret_key(),
+        PIB_DATABASE_URL=settings.database_url(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_NAME="pib_session",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        # Dash sends the CSRF token as a header; the login form sends it as a field.
+        WTF_CSRF_HEADERS=["X-CSRFToken"],
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=60 * 1024 * 1024,
+        COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/javascript",
+                            "text/javascript"],
+        COMPRESS_ALGORITHM=["br", "gzip"],
+    )
+    if test_config:
+        server.config.update(test_config)
+
+
+def register_extensions(server: Flask) -> None:
+    from extensions import compress, csrf, login_manager
+
+    login_manager.init_app(server)
+    csrf.init_app(server)
+    compress.init_app(server)
+
+
+def register_dash(server: Flask) -> dash.Dash:
+    from components.shell import serve_shell
+
+    dash_app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        # Pages' layouts are never called at start-up for validation: they would run as the
+        # first visitor and leak into every page's config (DESIGN section 11).
+        suppress_callback_exceptions=True,
+        title="PIB Dashboard",
+        update_title=None,
+        compress=False,  # Flask-Compress compresses every response, Dash's included
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    dash_app.layout = serve_shell
+    return dash_app
+
+
+def register_auth(server: Flask, dash_app: dash.Dash) -> None:
+    from auth.web import install
+
+    install(server, dash_app.config.routes_pathname_prefix)
+
+
+def register_api(server: Flask) -> None:
+    from api import bp
+    from extensions import csrf
+
+    # The API is read-only and also called with bearer tokens, which carry no CSRF cookie.
+    csrf.exempt(bp)
+    server.register_blueprint(bp)
+
+
+def __getattr__(name: str) -> Any:
+    # ``gunicorn app:server`` asks for this attribute; building on demand keeps imports free of
+    # side effects for tests.
+    if name == "server":
+        global server
+        server = create_app()
+        return server
+    raise AttributeError(name)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO)
+    create_app().run(host=settings.host(), port=settings.port(), debug=False)

@@ -1,0 +1,133 @@
+"""The access policy of DESIGN section 6, as data and one ``Scope`` object.
+
+A ``Scope`` is built on the server from the signed-in user (never from anything the browser
+sends) and every query that returns data takes one. Asking a scope for a province it may not
+read raises ``Forbidden``; callers turn that into a 403 or a "not permitted" page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+BUDGET_UNIT = "budget_unit"
+MEF_REVIEWER = "mef_reviewer"
+PROVINCIAL_DIRECTOR = "provincial_director"
+ADMIN = "admin"
+ROLES = (BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR, ADMIN)
+NATIONAL = "00"
+
+DATA_ROLES = frozenset({BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR})
+
+# Which role may open which page (keys are the page names registered in pages/).
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "overview": DATA_ROLES,
+    "provinces": frozenset({BUDGET_UNIT, MEF_REVIEWER}),
+    "scorecard": DATA_ROLES,
+    "programmes": DATA_ROLES,
+    "data": frozenset({BUDGET_UNIT}),
+    "methodology": frozenset(ROLES),
+    "submission": frozenset({BUDGET_UNIT}),
+    "review": frozenset({MEF_REVIEWER}),
+    "users": frozenset({ADMIN}),
+}
+
+# Navigation order; a page appears only if it is registered and the role may open it.
+NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "data", "methodology", "users")
+
+
+class Forbidden(Exception):
+    """The scope does not allow what was asked; ``what`` says what, for the audit log."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+class UserLike(Protocol):
+    id: int
+    username: str
+    role: str
+    province_code: str | None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one signed-in user may read and do."""
+
+    user_id: int
+    username: str
+    role: str
+    province: str | None = None
+
+    @classmethod
+    def for_user(cls, user: UserLike) -> Scope:
+        """The scope of ``user``, as stored in the database."""
+        if user.role not in ROLES:
+            raise Forbidden(f"unknown role {user.role!r}")
+        if user.role == PROVINCIAL_DIRECTOR and not user.province_code:
+            raise Forbidden("a provincial director without a province")
+        province = user.province_code if user.role == PROVINCIAL_DIRECTOR else None
+        return cls(user_id=user.id, username=user.username, role=user.role, province=province)
+
+    @property
+    def reads_data(self) -> bool:
+        """Whether this role reads budget and indicator figures at all (admin does not)."""
+        return self.role in DATA_ROLES
+
+    @property
+    def provinces(self) -> frozenset[str] | None:
+        """The province codes whose named figures this scope may read; None means all 25."""
+        if not self.reads_data:
+            return frozenset()
+        if self.role == PROVINCIAL_DIRECTOR:
+            return frozenset({self.province}) if self.province else frozenset()
+        return None
+
+    def can_read_province(self, code: str) -> bool:
+        """Whether figures named for province (or district/commune) ``code`` may be shown."""
+        allowed = self.provinces
+        if allowed is None:
+            return True
+        return code[:2] in allowed and code[:2] != NATIONAL
+
+    def can_read_national(self) -> bool:
+        """National totals and averages: every data role."""
+        return self.reads_data
+
+    def require_data(self) -> None:
+        """Raise ``Forbidden`` unless this role reads figures."""
+        if not self.reads_data:
+            raise Forbidden("figures")
+
+    def require_province(self, code: str) -> None:
+        """Raise ``Forbidden`` unless ``code`` (a province, district or commune) may be read."""
+        if not self.can_read_province(code):
+            raise Forbidden(f"province {code[:2]}")
+
+    def require_entity(self, code: str) -> None:
+        """Entities are ``00`` (national, readable by every data role) or a province."""
+        if code == NATIONAL:
+            self.require_data()
+        else:
+            self.require_province(code)
+
+    def can_open(self, page: str) -> bool:
+        """Whether this role may open ``page`` (a key of ``PAGE_ROLES``)."""
+        return self.role in PAGE_ROLES.get(page, frozenset())
+
+    @property
+    def can_load(self) -> bool:
+        return self.role == BUDGET_UNIT
+
+    @property
+    def can_prepare_submission(self) -> bool:
+        return self.role == BUDGET_UNIT
+
+    @property
+    def can_review(self) -> bool:
+        return self.role == MEF_REVIEWER
+
+    @property
+    def can_manage_users(self) -> bool:
+        return self.role == ADMIN

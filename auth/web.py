@@ -1,0 +1,246 @@
+"""Sign-in for the web: flask-login wiring, the login page, the language switch and the gate.
+
+The gate (DESIGN section 11) runs before every request: anonymous users reach only the login
+page, the language switch, ``/assets/`` and Dash's component bundles. Pages redirect to
+``/login``; Dash's JSON routes and the API answer 401. Who may see which figures is decided
+later, in the query layer, with the ``Scope`` that :func:`current_scope` builds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError, generate_csrf
+
+from auth import users
+from auth.policy import Forbidden, Scope
+from db import audit
+from db.engine import session_scope
+from extensions import login_manager
+from i18n import LANGUAGES, normalise_language, t
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer reads and echoes as X-CSRFToken
+
+
+@dataclass
+class SignedInUser:
+    """The signed-in user as flask-login sees it, reloaded from the database on every request."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    province_code: str | None
+    language: str
+    active: bool
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @classmethod
+    def of(cls, user) -> SignedInUser:
+        return cls(user.id, user.username, user.full_name, user.role, user.province_code,
+                   user.language, user.active)
+
+
+def db_url() -> str:
+    """The database URL of the running app."""
+    return current_app.config["PIB_DATABASE_URL"]
+
+
+def client_address() -> str:
+    return request.remote_addr or ""
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SignedInUser | None:
+    from db.models import User
+
+    with session_scope(db_url()) as db:
+        user = db.get(User, int(user_id)) if user_id.isdigit() else None
+        # A disabled user is signed out at once: returning None ends the session.
+        return SignedInUser.of(user) if user is not None and user.active else None
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> SignedInUser | None:
+    # Bearer tokens identify users for the read API only, never for pages or callbacks.
+    header = req.headers.get("Authorization", "")
+    if not req.path.startswith("/api/") or not header.lower().startswith("bearer "):
+        return None
+    with session_scope(db_url()) as db:
+        user = users.user_for_token(db, header[7:].strip())
+        return SignedInUser.of(user) if user is not None else None
+
+
+def current_language() -> str:
+    """The language of this request: the user's choice, else the session's, else English."""
+    if current_user and current_user.is_authenticated:
+        return normalise_language(current_user.language)
+    return normalise_language(session.get("lang"))
+
+
+def current_scope() -> Scope:
+    """The Scope of the signed-in user; ``Forbidden`` when nobody is signed in."""
+    if not current_user or not current_user.is_authenticated:
+        raise Forbidden("anonymous")
+    return Scope.for_user(current_user)
+
+
+def audit_refusal(what: str, **detail: object) -> None:
+    """Write a refused access to the audit log."""
+    with session_scope(db_url()) as db:
+        user = current_user if current_user and current_user.is_authenticated else None
+        audit.record(
+            db, "forbidden", username=user.username if user else "anonymous",
+            user_id=user.id if user else None, address=client_address(), what=what,
+            path=request.path, **detail,
+        )
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so that the login page is no open redirect."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    lang = current_language()
+    next_url = _safe_next(request.values.get("next"))
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(next_url)
+    message = None
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "")
+        password = request.form.get("password", "")
+        with session_scope(db_url()) as db:
+            result = users.sign_in(db, username, password, client_address())
+            user = SignedInUser.of(result.user) if result.user is not None else None
+        if result.outcome == "ok" and user is not None:
+            # A new session on sign-in: nothing set before it (e.g. by a planted cookie) survives.
+            session.clear()
+            login_user(user)
+            session["lang"] = user.language
+            return redirect(next_url)
+        # 200 with the message on the form, as browsers expect for a refused form post.
+        message = t(f"login.{result.outcome}", lang)
+    notice = t("login.signed_out", lang) if request.args.get("signed_out") else None
+    return render_template(
+        "login.html", lang=lang, t=t, languages=LANGUAGES, message=message, notice=notice,
+        username=username, next_url=next_url,
+    )
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    if current_user.is_authenticated:
+        with session_scope(db_url()) as db:
+            audit.record(db, "logout", username=current_user.username, user_id=current_user.id,
+                         address=client_address())
+    lang = current_language()
+    logout_user()
+    session.clear()
+    session["lang"] = lang
+    return redirect(url_for("auth.login", signed_out=1))
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    """Switch the language and go back; kept per user once signed in."""
+    lang = normalise_language(code)
+    session["lang"] = lang
+    if current_user.is_authenticated:
+        with session_scope(db_url()) as db:
+            users.set_language(db, current_user.id, lang)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
+    """Marks the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def install(server: Flask, dash_prefix: str = "/") -> None:
+    """Wire sign-in, CSRF cookies and the gate into ``server``."""
+    server.session_interface = _HttpsAwareSessionInterface()
+    login_manager.login_view = "auth.login"
+    server.register_blueprint(bp)
+    prefix = dash_prefix.rstrip("/")
+    public = (
+        f"{prefix}/login", f"{prefix}/logout", f"{prefix}/lang/", f"{prefix}/assets/",
+        f"{prefix}/_dash-component-suites/", f"{prefix}/_favicon.ico", "/favicon.ico",
+    )
+    json_prefixes = (f"{prefix}/_dash-", f"{prefix}/_reload-hash", "/api/")
+
+    def _gate():
+        path = request.path
+        if path.startswith(public) or path == f"{prefix}/login":
+            return None
+        if current_user.is_authenticated:
+            return None
+        if path.startswith(json_prefixes):
+            return jsonify(error="authentication required"), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    # First of all before-request hooks: an anonymous request must meet the gate before the
+    # CSRF check or Dash's own set-up run.
+    server.before_request_funcs.setdefault(None, []).insert(0, _gate)
+
+    @server.after_request
+    def _csrf_cookie(response):
+        # Dash's renderer sends this cookie's value back as X-CSRFToken on every callback.
+        if current_user.is_authenticated and not request.path.startswith("/api/"):
+            response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax",
+                                secure=request.is_secure, httponly=False)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+    @server.errorhandler(CSRFError)
+    def _csrf_error(_error):
+        if request.path.startswith(f"{prefix}/_dash-"):
+            return jsonify(error="the security token expired; reload the page"), 400
+        lang = current_language()
+        return (
+            render_template("login.html", lang=lang, t=t, languages=LANGUAGES,
+                            message=t("login.expired", lang), notice=None,
+                            username=request.form.get("username", ""),
+                            next_url=_safe_next(request.values.get("next"))),
+            400,
+        )

@@ -1,0 +1,1 @@
+"""Storage: models, engine and sessions, migrations, and the scoped read models (queries)."""

@@ -1,0 +1,341 @@
+"""The schema: reference data, facts with lineage, marts, load batches, users and the audit log.
+
+Constraints live in the database as well as in Python (foreign keys, natural-key uniqueness,
+non-negative amounts), so that no path into the database, the loader's or a hand-written one,
+can store what the data contract forbids. Amounts are whole riels (BigInteger): the riel has no
+sub-unit in use, and integers sum exactly on both SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints make Alembic migrations reproducible on both databases.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("budget_unit", "mef_reviewer", "provincial_director", "admin")
+UNIT_LEVELS = ("national", "province", "district", "commune")
+PROGRAMME_LEVELS = ("programme", "subprogramme", "activity_cluster", "activity")
+FUNDING_SOURCES = ("RGC", "DP")
+BATCH_KINDS = ("execution", "indicators", "reference")
+BATCH_STATUSES = ("loaded", "superseded", "rejected", "duplicate")
+DIRECTIONS = ("increase", "decrease")
+AGGREGATIONS = ("sum", "mean", "weighted_mean", "ratio", "last")
+INDICATOR_LEVELS = ("output", "outcome")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+# --- reference data -----------------------------------------------------------------------
+
+
+class AdminUnit(Base):
+    """Central MoSVY (``00``), the 25 capital/provinces, their districts and communes."""
+
+    __tablename__ = "admin_unit"
+    __table_args__ = (CheckConstraint(_in("level", UNIT_LEVELS), name="level"),)
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    level: Mapped[str] = mapped_column(String(10))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("admin_unit.code"), index=True)
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_km: Mapped[str] = mapped_column(String(120))
+
+
+class Programme(Base):
+    """A node of the programme structure: programme → sub-programme → cluster → activity."""
+
+    __tablename__ = "programme"
+    __table_args__ = (CheckConstraint(_in("level", PROGRAMME_LEVELS), name="level"),)
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("programme.code"), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    name_en: Mapped[str] = mapped_column(String(250))
+    name_km: Mapped[str] = mapped_column(String(250))
+
+
+class EconomicCode(Base):
+    """A chapter (no parent) or account of the economic classification."""
+
+    __tablename__ = "economic_code"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("economic_code.code"), index=True)
+    name_en: Mapped[str] = mapped_column(String(250))
+    name_km: Mapped[str] = mapped_column(String(250))
+
+
+class Indicator(Base):
+    """An entry of the indicator catalogue (DESIGN section 3)."""
+
+    __tablename__ = "indicator"
+    __table_args__ = (
+        CheckConstraint(_in("level", INDICATOR_LEVELS), name="level"),
+        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
+        CheckConstraint(_in("aggregation", AGGREGATIONS), name="aggregation"),
+        CheckConstraint("weight >= 0", name="weight_non_negative"),
+        CheckConstraint(
+            "aggregation <> 'ratio' OR (numerator_code IS NOT NULL AND denominator_code IS NOT NULL)",
+            name="ratio_has_parts",
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(250))
+    name_km: Mapped[str] = mapped_column(String(250))
+    unit: Mapped[str] = mapped_column(String(60))
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programme.code"), index=True)
+    level: Mapped[str] = mapped_column(String(10))
+    direction: Mapped[str] = mapped_column(String(10))
+    aggregation: Mapped[str] = mapped_column(String(16))
+    numerator_code: Mapped[str | None] = mapped_column(ForeignKey("indicator.code"))
+    denominator_code: Mapped[str | None] = mapped_column(ForeignKey("indicator.code"))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    on_track: Mapped[float | None] = mapped_column(Float)  # per cent; NULL = default 95
+    watch: Mapped[float | None] = mapped_column(Float)  # per cent; NULL = default 75
+
+
+class IndicatorActivity(Base):
+    """The activities (or clusters) whose spending produces an indicator, for unit cost."""
+
+    __tablename__ = "indicator_activity"
+
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"), primary_key=True)
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programme.code"), primary_key=True)
+
+
+# --- loads and facts ------------------------------------------------------------------------
+
+
+class LoadBatch(Base):
+    """One attempt to load one file: who, when, what, and how it ended."""
+
+    __tablename__ = "load_batch"
+    __table_args__ = (
+        CheckConstraint(_in("kind", BATCH_KINDS), name="kind"),
+        CheckConstraint(_in("status", BATCH_STATUSES), name="status"),
+        CheckConstraint("row_count >= 0", name="row_count_non_negative"),
+        Index("ix_load_batch_scope", "kind", "scope_key", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the file's bytes
+    kind: Mapped[str] = mapped_column(String(12))
+    # The replacement scope (kind, entities or units, fiscal year, period) as a stable string.
+    scope_key: Mapped[str] = mapped_column(String(400), default="")
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)
+    period: Mapped[str | None] = mapped_column(String(7))
+    loaded_by: Mapped[str] = mapped_column(String(80))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    row_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(12))
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("load_batch.id"))
+    problems: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of problems
+
+
+class BudgetFact(Base):
+    """Year-to-date execution of one (year, period, entity, programme item, economic code, source)."""
+
+    __tablename__ = "budget_fact"
+    __table_args__ = (
+        UniqueConstraint(
+            "fiscal_year",
+            "period",
+            "entity_code",
+            "item_code",
+            "economic_code",
+            "funding_source",
+            name="uq_budget_fact_natural_key",
+        ),
+        CheckConstraint(_in("funding_source", FUNDING_SOURCES), name="funding_source"),
+        CheckConstraint(
+            "approved >= 0 AND revised >= 0 AND committed >= 0 AND paid >= 0",
+            name="amounts_non_negative",
+        ),
+        CheckConstraint("fiscal_year BETWEEN 2015 AND 2035", name="fiscal_year_range"),
+        Index("ix_budget_fact_batch", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM: cumulative to the month's end
+    entity_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"))
+    programme_code: Mapped[str] = mapped_column(ForeignKey("programme.code"))
+    subprogramme_code: Mapped[str] = mapped_column(ForeignKey("programme.code"))
+    cluster_code: Mapped[str] = mapped_column(ForeignKey("programme.code"))
+    activity_code: Mapped[str | None] = mapped_column(ForeignKey("programme.code"))
+    # The most specific programme node given (activity, else cluster): part of the natural key,
+    # because SQL unique constraints treat NULL activities as all different.
+    item_code: Mapped[str] = mapped_column(ForeignKey("programme.code"))
+    economic_code: Mapped[str] = mapped_column(ForeignKey("economic_code.code"))
+    funding_source: Mapped[str] = mapped_column(String(3))
+    approved: Mapped[int] = mapped_column(BigInteger)
+    revised: Mapped[int] = mapped_column(BigInteger)
+    committed: Mapped[int] = mapped_column(BigInteger)
+    paid: Mapped[int] = mapped_column(BigInteger)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("load_batch.id"))
+    source_sheet: Mapped[str] = mapped_column(String(100))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+class IndicatorValue(Base):
+    """Baseline, target and actual of one indicator for one unit and period."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint(
+            "fiscal_year", "period", "unit_code", "indicator_code", name="uq_indicator_value_natural_key"
+        ),
+        CheckConstraint(_in("unit_level", UNIT_LEVELS), name="unit_level"),
+        CheckConstraint("fiscal_year BETWEEN 2015 AND 2035", name="fiscal_year_range"),
+        Index("ix_indicator_value_batch", "batch_id"),
+        Index("ix_indicator_value_province", "province_code", "fiscal_year", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(7))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"))
+    unit_level: Mapped[str] = mapped_column(String(10))
+    province_code: Mapped[str] = mapped_column(String(2))  # the unit's province, for roll-up
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    baseline: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)
+    actual: Mapped[float | None] = mapped_column(Float)  # NULL = not yet reported
+    source: Mapped[str | None] = mapped_column(String(250))
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("load_batch.id"))
+    source_sheet: Mapped[str] = mapped_column(String(100))
+    source_row: Mapped[int] = mapped_column(Integer)
+
+
+# --- marts (refreshed by the loader, read by the query layer) --------------------------------
+
+
+class BudgetMart(Base):
+    """Budget facts summed by year, period, entity, programme, sub-programme, chapter, source."""
+
+    __tablename__ = "budget_mart"
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    entity_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"), primary_key=True)
+    programme_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    subprogramme_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    chapter_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    funding_source: Mapped[str] = mapped_column(String(3), primary_key=True)
+    approved: Mapped[int] = mapped_column(BigInteger)
+    revised: Mapped[int] = mapped_column(BigInteger)
+    committed: Mapped[int] = mapped_column(BigInteger)
+    paid: Mapped[int] = mapped_column(BigInteger)
+    row_count: Mapped[int] = mapped_column(Integer)
+
+
+class IndicatorMart(Base):
+    """Indicator values rolled up to provinces (and ``00``) by each indicator's aggregation rule."""
+
+    __tablename__ = "indicator_mart"
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    entity_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"), primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"), primary_key=True)
+    baseline: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)
+    actual: Mapped[float | None] = mapped_column(Float)
+    unit_count: Mapped[int] = mapped_column(Integer)
+    reported_count: Mapped[int] = mapped_column(Integer)
+
+
+# --- people ---------------------------------------------------------------------------------
+
+
+class User(Base):
+    """A person who signs in; a provincial director is bound to exactly one province."""
+
+    __tablename__ = "app_user"
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint(
+            "(role = 'provincial_director') = (province_code IS NOT NULL)",
+            name="director_has_province",
+        ),
+        CheckConstraint("language IN ('en', 'km')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(160), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(24))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("admin_unit.code"))
+    language: Mapped[str] = mapped_column(String(2), default="en")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for the read API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditLog(Base):
+    """Who did what, when: sign-ins, failures, user changes, loads, refusals, reviews."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_action_at", "action", "at"),
+        Index("ix_audit_log_username_at", "username", "at"),
+        Index("ix_audit_log_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    username: Mapped[str] = mapped_column(String(80), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON

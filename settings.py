@@ -1,0 +1,49 @@
+"""Configuration read once from the environment, with safe defaults (DESIGN section 2)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PIB_INSTANCE_DIR", ROOT / "instance"))
+
+
+def database_url() -> str:
+    """The SQLAlchemy URL of the database: ``PIB_DATABASE_URL`` or a SQLite file under instance/."""
+    url = os.environ.get("PIB_DATABASE_URL")
+    if url:
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'pib.sqlite3'}"
+
+
+def secret_key() -> str:
+    """``PIB_SECRET_KEY``, or a random key made once and kept in instance/ so restarts keep sessions."""
+    key = os.environ.get("PIB_SECRET_KEY")
+    if key:
+        return key
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def usd_rate() -> float:
+    """Riels per US dollar for the secondary USD display (``PIB_USD_RATE``, default 4100)."""
+    try:
+        rate = float(os.environ.get("PIB_USD_RATE", "4100"))
+    except ValueError:
+        rate = 4100.0
+    return rate if rate > 0 else 4100.0
+
+
+def host() -> str:
+    return os.environ.get("PIB_HOST", "127.0.0.1")
+
+
+def port() -> int:
+    return int(os.environ.get("PIB_PORT", "8050"))

@@ -1,0 +1,207 @@
+"""Application fixtures: the app, a signed-in client per role, a live server and Chromium.
+
+The Dash app is built once per test session (Dash keeps a process-wide registry); each test
+points it at its own fresh database through ``app.config["PIB_DATABASE_URL"]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from auth.users import create_user
+from db.engine import get_engine, session_scope
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    password: str
+    role: str
+    province: str | None = None
+
+
+PEOPLE = {
+    "budget_unit": Person("budget", "budget-pass-123", "budget_unit"),
+    "mef_reviewer": Person("reviewer", "reviewer-pass-123", "mef_reviewer"),
+    "director07": Person("director07", "kampot-pass-123", "provincial_director", "07"),
+    "director17": Person("director17", "siemreap-pass-123", "provincial_director", "17"),
+    "admin": Person("admin", "admin-pass-123", "admin"),
+}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Flask:
+    """The application, built once; tests choose its database with ``app_db``."""
+    from app import create_app
+
+    path = tmp_path_factory.mktemp("app") / "idle.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    return create_app({"TESTING": True, "PIB_DATABASE_URL": f"sqlite:///{path}"})
+
+
+@functools.cache
+def _cached_hash(password: str) -> str:
+    from auth.passwords import hash_password
+
+    return hash_password(password)
+
+
+def _add_people(url: str) -> None:
+    # scrypt is slow by design; hashing each test person's password once per session keeps the
+    # suite fast while every stored value is still a real scrypt hash.
+    with mock.patch("auth.users.hash_password", _cached_hash), session_scope(url) as session:
+        for person in PEOPLE.values():
+            create_user(session, person.username, person.password, person.role,
+                        province=person.province, full_name=f"Test {person.username}")
+
+
+@pytest.fixture
+def app_db(app: Flask, db_url: str) -> Iterator[str]:
+    """Point the app at this test's database (both backends), with one user per role."""
+    _add_people(db_url)
+    previous = app.config["PIB_DATABASE_URL"]
+    app.config["PIB_DATABASE_URL"] = db_url
+    yield db_url
+    app.config["PIB_DATABASE_URL"] = previous
+
+
+@pytest.fixture
+def sqlite_app_db(app: Flask, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """Like ``app_db`` but SQLite only: for browser tests, which test pages, not backends."""
+    path = tmp_path / "browser.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    _add_people(url)
+    previous = app.config["PIB_DATABASE_URL"]
+    app.config["PIB_DATABASE_URL"] = url
+    yield url
+    app.config["PIB_DATABASE_URL"] = previous
+    get_engine(url).dispose()
+
+
+def csrf_from(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token" value="([^"]+)"', html)
+    assert match, "the login form has no CSRF field"
+    return match.group(1).decode()
+
+
+class AuthActions:
+    """Signs a test client in and out through the real login form (Flask tutorial style)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str, password: str, address: str = "127.0.0.1"):
+        form = self.client.get("/login")
+        return self.client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": csrf_from(form.data)},
+            environ_base={"REMOTE_ADDR": address},
+        )
+
+    def logout(self):
+        return self.client.get("/logout")
+
+
+@pytest.fixture
+def auth(app: Flask, app_db: str) -> AuthActions:
+    return AuthActions(app.test_client())
+
+
+@pytest.fixture
+def client_as(app: Flask, app_db: str) -> Callable[[str], FlaskClient]:
+    """``client_as("director07")``: a test client signed in as that person of ``PEOPLE``."""
+
+    def make(key: str) -> FlaskClient:
+        client = app.test_client()
+        person = PEOPLE[key]
+        response = AuthActions(client).login(person.username, person.password)
+        assert response.status_code == 302, response.data[:500]
+        return client
+
+    return make
+
+
+def dash_post(client: FlaskClient, payload: dict) -> object:
+    """POST a Dash callback as the browser does, with the CSRF header from the cookie."""
+    cookie = client.get_cookie("_csrf_token")
+    headers = {"X-CSRFToken": cookie.value} if cookie else {}
+    return client.post("/_dash-update-component", json=payload, headers=headers)
+
+
+# --- live server and browser -----------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over HTTP on a free localhost port, in a thread; yields the base URL."""
+    from werkzeug.serving import make_server
+
+    port = _free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_factory(browser, live_server: str, sqlite_app_db: str):
+    """``page_factory(width=1366)``: a fresh browser page; any console error fails the test."""
+    contexts, errors = [], []
+
+    def make(width: int = 1366, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height},
+                                      base_url=live_server)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(15_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"console errors in the browser: {errors}"
+
+
+def browser_login(page, person: Person) -> None:
+    """Sign in through the login page as a person would."""
+    page.goto("/login")
+    page.fill("#username", person.username)
+    page.fill("#password", person.password)
+    page.click("#login-submit")
+    page.wait_for_selector("#shell .app-header")
