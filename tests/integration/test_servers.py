@@ -1,0 +1,64 @@
+"""The same application served by ``gunicorn app:server`` and by ``python app.py``."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, limit: float = 60) -> bytes:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stderr.read().decode())
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - localhost
+                return response.read()
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer")
+
+
+@pytest.mark.parametrize("how", ["gunicorn", "python"])
+def test_served_app_shows_the_login_page_and_guards_callbacks(tmp_path, sqlite_template, how):
+    db = tmp_path / "served.sqlite3"
+    shutil.copyfile(sqlite_template, db)
+    port = _free_port()
+    env = {**os.environ, "PIB_DATABASE_URL": f"sqlite:///{db}", "PIB_PORT": str(port),
+           "PIB_INSTANCE_DIR": str(tmp_path / "instance")}
+    if how == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                   "app:server"]
+    else:
+        command = [sys.executable, "app.py"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        body = _wait_for(f"http://127.0.0.1:{port}/login", process)
+        assert b'name="password"' in body
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/_dash-update-component",
+                                         data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)  # noqa: S310 - localhost
+        assert refused.value.code == 401
+        # The secret key is made once and kept, so a restart keeps everyone signed in.
+        assert (tmp_path / "instance" / "secret_key").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
