@@ -205,3 +205,37 @@ def browser_login(page, person: Person) -> None:
     page.fill("#password", person.password)
     page.click("#login-submit")
     page.wait_for_selector("#shell .app-header")
+
+
+def callback_payload(dependency: dict, values: dict[str, object] | None = None) -> dict:
+    """A ``/_dash-update-component`` body for one entry of ``/_dash-dependencies``.
+
+    ``values`` maps ``"component-id.property"`` to the value to send; others are sent as None.
+    The first input is marked as the one that changed, as a click or selection would.
+    """
+    values = values or {}
+
+    def item(spec: dict) -> dict:
+        key = f"{spec['id']}.{spec['property']}"
+        return {"id": spec["id"], "property": spec["property"], "value": values.get(key)}
+
+    outputs = [
+        {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1].split("@")[0]}
+        for part in dependency["output"].strip(".").split("...")
+    ]
+    inputs = [item(spec) for spec in dependency["inputs"]]
+    return {
+        "output": dependency["output"],
+        "outputs": outputs if len(outputs) > 1 else outputs[0],
+        "inputs": inputs,
+        "state": [item(spec) for spec in dependency["state"]],
+        "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"] if inputs else [],
+    }
+
+
+def find_dependency(client: FlaskClient, output_id: str) -> dict:
+    """The callback whose outputs include component ``output_id``."""
+    for dependency in client.get("/_dash-dependencies").get_json():
+        if f"{output_id}." in dependency["output"]:
+            return dependency
+    raise AssertionError(f"no callback outputs {output_id}")

@@ -13,7 +13,7 @@ NAVIGATION = {
     "mef_reviewer": ["Overview", "Methodology"],
     "director07": ["Overview", "Scorecard", "Methodology"],
     "director17": ["Overview", "Scorecard", "Methodology"],
-    "admin": ["Methodology"],
+    "admin": ["Methodology", "Users"],
 }
 
 

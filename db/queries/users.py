@@ -1,0 +1,22 @@
+"""The user list, for administrators only."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from auth.policy import Forbidden, Scope
+from db.models import User
+
+
+def list_users(session: Session, scope: Scope) -> list[dict]:
+    """Every user without the password hash; ``Forbidden`` unless the scope manages users."""
+    if not scope.can_manage_users:
+        raise Forbidden("users")
+    rows = session.scalars(select(User).order_by(User.username))
+    return [
+        dict(username=u.username, full_name=u.full_name, role=u.role, province=u.province_code or "",
+             language=u.language, active=u.active,
+             created=u.created_at.strftime("%Y-%m-%d %H:%M"))
+        for u in rows
+    ]

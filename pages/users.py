@@ -1,0 +1,166 @@
+"""Users (administrators): the list of users, creating one, and enabling or disabling one.
+
+Every callback checks on the server that the signed-in user manages users: the page being
+hidden from other roles is not what protects it.
+"""
+
+import dash
+import dash_ag_grid as dag
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from auth import users as user_service
+from auth.policy import ROLES, Forbidden
+from auth.web import audit_refusal, current_language, current_scope, db_url
+from components.page import guarded, page_frame
+from db.engine import session_scope
+from db.queries.units import unit_name
+from db.queries.users import list_users
+from i18n import t
+
+dash.register_page(__name__, path="/users", name="users", title="Users")
+
+PROVINCE_CODES = [f"{n:02d}" for n in range(1, 26)]
+
+
+def _columns(lang: str) -> list[dict]:
+    return [
+        {"field": "username", "headerName": t("login.username", lang), "checkboxSelection": True},
+        {"field": "full_name", "headerName": t("users.full_name", lang)},
+        {"field": "role_label", "headerName": t("users.role", lang)},
+        {"field": "province", "headerName": t("users.province", lang)},
+        {"field": "active_label", "headerName": t("users.active", lang)},
+        {"field": "created", "headerName": t("users.created", lang)},
+    ]
+
+
+def _rows(lang: str) -> list[dict]:
+    with session_scope(db_url()) as session:
+        rows = list_users(session, current_scope())
+    for row in rows:
+        row["role_label"] = t(f"role.{row['role']}", lang)
+        row["active_label"] = t("yes" if row["active"] else "no", lang)
+        if row["province"]:
+            row["province"] = f"{row['province']} {unit_name(row['province'], lang)}"
+    return rows
+
+
+def layout(**_query: str) -> html.Div:
+    def build(_scope, lang: str) -> html.Div:
+        field = "users-field"
+        return page_frame(
+            t("users.title", lang),
+            dag.AgGrid(
+                id="users-grid",
+                columnDefs=_columns(lang),
+                rowData=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
+                               "minWidth": 120},
+                dashGridOptions={"rowSelection": "single", "domLayout": "autoHeight"},
+                className="ag-theme-alpine",
+            ),
+            html.Div(
+                [
+                    html.Button(t("users.disable", lang), id="users-disable", className="button"),
+                    html.Button(t("users.enable", lang), id="users-enable", className="button"),
+                ],
+                className="button-row",
+            ),
+            html.H2(t("users.create", lang)),
+            html.Div(
+                [
+                    dcc.Input(id="users-new-name", placeholder=t("login.username", lang), className=field),
+                    dcc.Input(id="users-new-full", placeholder=t("users.full_name", lang), className=field),
+                    dcc.Dropdown(id="users-new-role", options=[
+                        {"label": t(f"role.{r}", lang), "value": r} for r in ROLES
+                    ], placeholder=t("users.role", lang), className=field),
+                    dcc.Dropdown(id="users-new-province", options=[
+                        {"label": f"{c} {unit_name(c, lang)}", "value": c} for c in PROVINCE_CODES
+                    ], placeholder=t("users.province", lang), className=field),
+                    dcc.Input(id="users-new-password", type="password",
+                              placeholder=t("login.password", lang), className=field),
+                    html.Button(t("users.create", lang), id="users-create", className="button"),
+                ],
+                className="form-grid",
+            ),
+            html.P(id="users-message", role="status", className="form-message"),
+            dcc.Store(id="users-refresh", data=0),
+            page_id="page-users",
+        )
+
+    return guarded("users", build)
+
+
+def _require_admin():
+    scope = current_scope()
+    if not scope.can_manage_users:
+        audit_refusal("users")
+        raise Forbidden("users")
+    return scope
+
+
+@callback(Output("users-grid", "rowData"), Input("users-refresh", "data"))
+def show_users(_refresh):
+    try:
+        _require_admin()
+    except Forbidden:
+        return []
+    return _rows(current_language())
+
+
+@callback(
+    Output("users-message", "children"),
+    Output("users-refresh", "data"),
+    Output("users-new-password", "value"),
+    Input("users-create", "n_clicks"),
+    State("users-new-name", "value"),
+    State("users-new-full", "value"),
+    State("users-new-role", "value"),
+    State("users-new-province", "value"),
+    State("users-new-password", "value"),
+    State("users-refresh", "data"),
+    prevent_initial_call=True,
+)
+def create_user(_clicks, name, full_name, role, province, password, refresh):
+    lang = current_language()
+    try:
+        scope = _require_admin()
+        with session_scope(db_url()) as session:
+            user_service.create_user(session, name or "", password or "", role or "",
+                                     province=province or None, full_name=full_name or "",
+                                     by=scope.username)
+    except Forbidden:
+        return t("forbidden.body", lang), no_update, no_update
+    except user_service.UserError as problem:
+        return str(problem), no_update, no_update
+    # The password field is emptied once used, so it is not left on screen.
+    return t("users.created_ok", lang, name=name), (refresh or 0) + 1, ""
+
+
+@callback(
+    Output("users-message", "children", allow_duplicate=True),
+    Output("users-refresh", "data", allow_duplicate=True),
+    Input("users-disable", "n_clicks"),
+    Input("users-enable", "n_clicks"),
+    State("users-grid", "selectedRows"),
+    State("users-refresh", "data"),
+    prevent_initial_call=True,
+)
+def set_active(_disable, _enable, selected, refresh):
+    lang = current_language()
+    try:
+        scope = _require_admin()
+    except Forbidden:
+        return t("forbidden.body", lang), no_update
+    if not selected:
+        return t("users.select_first", lang), no_update
+    name = selected[0]["username"]
+    active = dash.ctx.triggered_id == "users-enable"
+    if not active and name == scope.username:
+        return t("users.not_self", lang), no_update
+    try:
+        with session_scope(db_url()) as session:
+            user_service.set_active(session, name, active, by=scope.username)
+    except user_service.UserError as problem:
+        return str(problem), no_update
+    state = t("users.enable" if active else "users.disable", lang)
+    return t("users.changed_ok", lang, name=name, state=state), (refresh or 0) + 1

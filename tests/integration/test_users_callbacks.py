@@ -1,0 +1,54 @@
+"""The users page's callbacks refuse every role but the administrator, whatever is posted."""
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import session_scope
+from db.models import AuditLog, User
+from tests.app_fixtures import callback_payload, dash_post, find_dependency
+
+NEW_USER = {
+    "users-create.n_clicks": 1,
+    "users-new-name.value": "planted",
+    "users-new-full.value": "Planted Admin",
+    "users-new-role.value": "admin",
+    "users-new-province.value": None,
+    "users-new-password.value": "planted-pass-1",
+}
+
+
+def _users(url: str) -> set[str]:
+    with session_scope(url) as session:
+        return set(session.scalars(select(User.username)))
+
+
+@pytest.mark.parametrize("key", ["budget_unit", "mef_reviewer", "director07"])
+def test_other_roles_cannot_create_users_or_read_the_list(client_as, app_db, key):
+    client = client_as(key)
+    before = _users(app_db)
+    create = find_dependency(client, "users-refresh")
+    answer = dash_post(client, callback_payload(create, NEW_USER))
+    assert answer.status_code == 200
+    message = answer.get_json()["response"]["users-message"]["children"]
+    assert message == "Your role does not allow you to open this page."
+    assert _users(app_db) == before
+    listing = dash_post(client, callback_payload(find_dependency(client, "users-grid"),
+                                                 {"users-refresh.data": 1}))
+    assert listing.get_json()["response"]["users-grid"]["rowData"] == []
+    with session_scope(app_db) as session:
+        refusals = session.scalars(select(AuditLog.detail).where(AuditLog.action == "forbidden")).all()
+    assert any('"users"' in detail for detail in refusals)
+
+
+def test_administrator_creates_a_user_through_the_callback(client_as, app_db):
+    client = client_as("admin")
+    answer = dash_post(client, callback_payload(find_dependency(client, "users-refresh"), NEW_USER))
+    assert answer.status_code == 200
+    assert "User planted created." in answer.get_data(as_text=True)
+    assert "planted" in _users(app_db)
+    listing = dash_post(client, callback_payload(find_dependency(client, "users-grid"),
+                                                 {"users-refresh.data": 1}))
+    rows = listing.get_json()["response"]["users-grid"]["rowData"]
+    assert {r["username"] for r in rows} == {"admin", "budget", "reviewer", "director07",
+                                              "director17", "planted"}
+    assert all("password" not in str(r) for r in rows)
