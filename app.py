@@ -68,8 +68,16 @@ def register_extensions(server: Flask) -> None:
 
 
 def register_dash(server: Flask) -> dash.Dash:
+    import diskcache
+
+    import components.context  # noqa: F401 - registers the hook that gives callbacks the caller
     from components.shell import serve_shell
 
+    # Background jobs (workbook loads) run in worker processes; diskcache passes their progress
+    # and results between processes, and gunicorn workers on one machine share it.
+    cache_dir = settings.INSTANCE_DIR / "jobs"
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    manager = dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
     dash_app = dash.Dash(
         __name__,
         server=server,
@@ -80,6 +88,7 @@ def register_dash(server: Flask) -> dash.Dash:
         title="PIB Dashboard",
         update_title=None,
         compress=False,  # Flask-Compress compresses every response, Dash's included
+        background_callback_manager=manager,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     dash_app.layout = serve_shell

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditLog, utcnow
@@ -59,3 +59,12 @@ def recent(session: Session, limit: int = 100) -> list[AuditLog]:
 def window(seconds: int) -> datetime:
     """The start of a sliding window that ends now."""
     return utcnow() - timedelta(seconds=seconds)
+
+
+def record_on(connection: Connection, action: str, *, username: str = SYSTEM_USER,
+              user_id: int | None = None, address: str = "", **detail: Any) -> None:
+    """Like :func:`record`, on a Core connection (the loader's transaction)."""
+    connection.execute(insert(AuditLog).values(
+        at=utcnow(), user_id=user_id, username=username[:80], action=action, address=address[:64],
+        detail=json.dumps(detail, default=str, ensure_ascii=False),
+    ))

@@ -61,7 +61,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('superseded_by', sa.Integer(), nullable=True),
     sa.Column('problems', sa.Text(), nullable=False),
-    sa.CheckConstraint("kind IN ('execution', 'indicators', 'reference')", name=op.f('ck_load_batch_kind')),
+    sa.CheckConstraint("kind IN ('execution', 'indicators', 'reference', 'unknown')", name=op.f('ck_load_batch_kind')),
     sa.CheckConstraint("status IN ('loaded', 'superseded', 'rejected', 'duplicate')", name=op.f('ck_load_batch_status')),
     sa.CheckConstraint('row_count >= 0', name=op.f('ck_load_batch_row_count_non_negative')),
     sa.ForeignKeyConstraint(['superseded_by'], ['load_batch.id'], name=op.f('fk_load_batch_superseded_by_load_batch')),

@@ -1,0 +1,53 @@
+"""Who is calling, for callbacks: the Scope and language, built on the server.
+
+Background callbacks run in another process, without a request and so without
+``current_user``. A ``custom_data`` hook runs inside every callback request instead, builds
+the caller's scope there from the signed-in user, and Dash hands it to the job; nothing of it
+comes from the browser (DESIGN section 11).
+"""
+
+from __future__ import annotations
+
+import dash
+from flask_login import current_user
+
+from auth.policy import Forbidden, Scope
+from auth.web import current_language, db_url
+
+NAMESPACE = "pib"
+
+
+@dash.hooks.custom_data(NAMESPACE)
+def _caller(_context) -> dict | None:
+    if not current_user or not current_user.is_authenticated:
+        return None
+    scope = Scope.for_user(current_user)
+    return {
+        "user_id": scope.user_id,
+        "username": scope.username,
+        "role": scope.role,
+        "province": scope.province,
+        "lang": current_language(),
+        "db_url": db_url(),
+    }
+
+
+def caller_scope() -> Scope:
+    """The Scope of the user whose request runs this callback (background ones included)."""
+    data = dash.ctx.custom_data.get(NAMESPACE) if dash.ctx else None
+    if not data:
+        raise Forbidden("anonymous")
+    return Scope(user_id=data["user_id"], username=data["username"], role=data["role"],
+                 province=data["province"])
+
+
+def caller_language() -> str:
+    data = dash.ctx.custom_data.get(NAMESPACE) if dash.ctx else None
+    return data["lang"] if data else "en"
+
+
+def caller_db_url() -> str:
+    data = dash.ctx.custom_data.get(NAMESPACE) if dash.ctx else None
+    if not data:
+        raise Forbidden("anonymous")
+    return data["db_url"]

@@ -1,0 +1,125 @@
+"""The pre-aggregated tables (marts), refreshed by the loader for the scope a load touched.
+
+Both refreshes run inside the load's transaction, so a reader sees the facts and the marts of
+the same moment: both before the load, or both after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from sqlalchemy import Connection, delete, func, insert, or_, select, tuple_
+from sqlalchemy.orm import aliased
+
+from db.models import (
+    BudgetFact,
+    BudgetMart,
+    EconomicCode,
+    Indicator,
+    IndicatorMart,
+    IndicatorValue,
+)
+
+NATIONAL = "00"
+LEVEL_ORDER = ("province", "district", "commune")  # the coarsest level reported is used
+
+
+def _key_filter(columns, keys: list[tuple]) -> object:
+    # Row-value IN works on PostgreSQL and SQLite ≥ 3.15; chunks keep the statement small.
+    return tuple_(*columns).in_(keys)
+
+
+def refresh_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]]) -> None:
+    """Rebuild the budget mart rows of the given (fiscal year, period, entity) keys."""
+    keys = sorted(set(keys))
+    mart = BudgetMart.__table__
+    fact = BudgetFact.__table__
+    econ = aliased(EconomicCode.__table__)
+    chapter = func.coalesce(econ.c.parent_code, econ.c.code)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        mart_key = (mart.c.fiscal_year, mart.c.period, mart.c.entity_code)
+        conn.execute(delete(mart).where(_key_filter(mart_key, chunk)))
+        summary = (
+            select(fact.c.fiscal_year, fact.c.period, fact.c.entity_code, fact.c.programme_code,
+                   fact.c.subprogramme_code, chapter.label("chapter_code"), fact.c.funding_source,
+                   func.sum(fact.c.approved), func.sum(fact.c.revised), func.sum(fact.c.committed),
+                   func.sum(fact.c.paid), func.count())
+            .join(econ, econ.c.code == fact.c.economic_code)
+            .where(_key_filter((fact.c.fiscal_year, fact.c.period, fact.c.entity_code), chunk))
+            .group_by(fact.c.fiscal_year, fact.c.period, fact.c.entity_code, fact.c.programme_code,
+                      fact.c.subprogramme_code, chapter, fact.c.funding_source)
+        )
+        conn.execute(insert(mart).from_select(
+            ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
+             "chapter_code", "funding_source", "approved", "revised", "committed", "paid",
+             "row_count"], summary))
+
+
+def _catalogue(conn: Connection) -> pd.DataFrame:
+    rows = conn.execute(select(Indicator.code, Indicator.aggregation, Indicator.numerator_code,
+                               Indicator.denominator_code)).all()
+    return pd.DataFrame(rows, columns=["indicator", "aggregation", "numerator", "denominator"])
+
+
+def refresh_indicator_mart(conn: Connection, keys: Iterable[tuple[int, str, str]]) -> None:
+    """Rebuild the indicator mart for the given (fiscal year, period, province) keys.
+
+    Each province's value of an indicator is rolled up from its units by the indicator's rule
+    (``indicators.roll_up``), from one level only: the coarsest reported (a province's own row,
+    else its districts', else its communes'), so that no unit is counted twice. The national
+    row ``00`` is central MoSVY's own value if reported, else the roll-up of those same units
+    over all provinces. A period touched in one province is rebuilt nationally.
+    """
+    from indicators import roll_up
+
+    keys = set(keys)
+    periods = sorted({(y, p) for y, p, _ in keys})
+    if not periods:
+        return
+    mart = IndicatorMart.__table__
+    value = IndicatorValue.__table__
+    catalogue = _catalogue(conn)
+    for fiscal_year, period in periods:
+        provinces = sorted({prov for y, p, prov in keys if (y, p) == (fiscal_year, period)})
+        rows = conn.execute(
+            select(value.c.unit_code.label("unit"), value.c.unit_level.label("level"),
+                   value.c.province_code.label("province"), value.c.indicator_code.label("indicator"),
+                   value.c.baseline, value.c.target, value.c.actual)
+            .where(value.c.fiscal_year == fiscal_year, value.c.period == period)
+        ).all()
+        frame = pd.DataFrame(rows, columns=["unit", "level", "province", "indicator", "baseline",
+                                            "target", "actual"])
+        for column in ("baseline", "target", "actual"):
+            frame[column] = frame[column].astype("float64")
+        national_own = frame[frame["level"] == "national"]
+        local = _coarsest_level(frame[frame["level"] != "national"], catalogue)
+        by_province = roll_up(local, catalogue, by=["province"]).rename(columns={"province": "entity_code"})
+        by_province = by_province[by_province["entity_code"].isin(provinces)]
+        nation = roll_up(local.assign(nation=NATIONAL), catalogue, by=["nation"])
+        own = roll_up(national_own.assign(nation=NATIONAL), catalogue, by=["nation"])
+        nation = pd.concat([own, nation[~nation["indicator"].isin(own["indicator"])]])
+        nation = nation.rename(columns={"nation": "entity_code"})
+        conn.execute(delete(mart).where(
+            mart.c.fiscal_year == fiscal_year, mart.c.period == period,
+            or_(mart.c.entity_code.in_(provinces), mart.c.entity_code == NATIONAL)))
+        out = pd.concat([by_province, nation], ignore_index=True)
+        if out.empty:
+            continue
+        out["fiscal_year"] = fiscal_year
+        out["period"] = period
+        out = out.rename(columns={"indicator": "indicator_code"})
+        records = out[["fiscal_year", "period", "entity_code", "indicator_code", "baseline", "target",
+                       "actual", "unit_count", "reported_count"]].astype(object)
+        records = records.where(records.notna(), None).to_dict(orient="records")
+        conn.execute(insert(mart), records)
+
+
+def _coarsest_level(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    rank = frame["level"].map({lv: i for i, lv in enumerate(LEVEL_ORDER)})
+    # Ratio indicators are rolled up from their parts: choose the level per part indicator.
+    best = frame.assign(rank=rank).groupby(["province", "indicator"])["rank"].transform("min")
+    return frame[rank == best]

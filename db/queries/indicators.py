@@ -1,0 +1,138 @@
+"""Indicator read models: values by unit with achievement and status, and province scorecards.
+
+Province figures come from the indicator mart (values rolled up by each indicator's rule at
+load time); district and commune figures from the values themselves. Achievement, status and
+score are computed by the pure formulas of ``indicators/``, so the API and the pages agree.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import indicators as formulas
+from auth.policy import NATIONAL, Scope
+from db.models import Indicator, IndicatorMart, IndicatorValue
+from db.queries.common import latest_period_join, restrict_entities
+
+VALUE_COLUMNS = ["unit", "indicator", "period", "baseline", "target", "actual"]
+CATALOGUE_COLUMNS = ["indicator", "name_en", "name_km", "unit_label", "programme", "direction",
+                     "aggregation", "weight", "on_track", "watch"]
+
+
+def catalogue(session: Session) -> pd.DataFrame:
+    """The indicator catalogue, one row per indicator (thresholds as fractions)."""
+    rows = session.execute(
+        select(Indicator.code.label("indicator"), Indicator.name_en, Indicator.name_km,
+               Indicator.unit.label("unit_label"), Indicator.programme_code.label("programme"),
+               Indicator.direction, Indicator.aggregation, Indicator.weight, Indicator.on_track,
+               Indicator.watch).order_by(Indicator.code)
+    ).mappings().all()
+    frame = pd.DataFrame(rows, columns=CATALOGUE_COLUMNS)
+    # The catalogue stores per cent; the formulas take fractions.
+    frame["on_track"] = frame["on_track"].astype("float64") / 100
+    frame["watch"] = frame["watch"].astype("float64") / 100
+    return frame
+
+
+def with_status(values: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
+    """Add achievement and status (DESIGN section 5) to value rows, by their catalogue entry."""
+    frame = values.merge(cat, on="indicator", how="left")
+    frame["achievement"] = formulas.achievement(frame["actual"], frame["target"], frame["direction"])
+    frame["status"] = formulas.status(frame["achievement"], frame["on_track"], frame["watch"])
+    return frame
+
+
+def _province_values(session: Session, scope: Scope, year: int, period: str | None,
+                     entities: list[str] | None, indicator: str | None) -> pd.DataFrame:
+    table = IndicatorMart.__table__
+    query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
+                   table.c.period, table.c.baseline, table.c.target, table.c.actual).where(
+        table.c.fiscal_year == year)
+    query = query.where(table.c.period == period) if period else latest_period_join(query, table, year)
+    if entities is not None:
+        query = query.where(table.c.entity_code.in_(entities))
+    query = restrict_entities(query, table.c.entity_code, scope)
+    if indicator:
+        query = query.where(table.c.indicator_code == indicator)
+    query = query.order_by(table.c.entity_code, table.c.indicator_code)
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=VALUE_COLUMNS)
+
+
+def _local_values(session: Session, year: int, period: str | None, unit: str,
+                  indicator: str | None) -> pd.DataFrame:
+    table = IndicatorValue.__table__
+    query = select(table.c.unit_code.label("unit"), table.c.indicator_code.label("indicator"),
+                   table.c.period, table.c.baseline, table.c.target, table.c.actual).where(
+        table.c.fiscal_year == year, table.c.unit_code == unit)
+    query = (query.where(table.c.period == period) if period
+             else latest_period_join(query, table, year, entity_column="unit_code"))
+    if indicator:
+        query = query.where(table.c.indicator_code == indicator)
+    query = query.order_by(table.c.indicator_code)
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=VALUE_COLUMNS)
+
+
+def indicator_values(
+    session: Session,
+    scope: Scope,
+    *,
+    year: int,
+    period: str | None = None,
+    unit: str | None = None,
+    indicator: str | None = None,
+) -> pd.DataFrame:
+    """Rows of unit, indicator, period, baseline, target, actual, achievement, status.
+
+    Province level (with ``00`` for the national roll-up) unless ``unit`` names a district or
+    commune. A director sees only his or her province (and ``00``); naming another unit
+    raises ``Forbidden``.
+    """
+    scope.require_data()
+    if unit is not None:
+        scope.require_entity(unit) if len(unit) == 2 else scope.require_province(unit)
+    if unit is None or len(unit) == 2:
+        values = _province_values(session, scope, year, period, [unit] if unit else None, indicator)
+    else:
+        values = _local_values(session, year, period, unit, indicator)
+    return with_status(values, catalogue(session))
+
+
+def _all_province_values(session: Session, year: int, period: str | None) -> pd.DataFrame:
+    # Unscoped on purpose: a rank among the 25 needs every province's score. Only the asked
+    # province's score and rank leave this module (see ``scorecard``).
+    table = IndicatorMart.__table__
+    query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
+                   table.c.period, table.c.baseline, table.c.target, table.c.actual).where(
+        table.c.fiscal_year == year, table.c.entity_code != NATIONAL)
+    query = query.where(table.c.period == period) if period else latest_period_join(query, table, year)
+    return pd.DataFrame(session.execute(query).mappings().all(), columns=VALUE_COLUMNS)
+
+
+def scorecard(
+    session: Session, scope: Scope, *, year: int, province: str, period: str | None = None
+) -> dict:
+    """One province's score, its rank among the 25, the national mean score, and its rows.
+
+    Each row carries the province's value with achievement and status, and the previous
+    period's achievement for the trend arrow.
+    """
+    scope.require_province(province)
+    cat = catalogue(session)
+    every = with_status(_all_province_values(session, year, period), cat)
+    scores = formulas.province_score(every)
+    ranks = formulas.rank(scores)
+    rows = every[every["unit"] == province].copy()
+    score = scores.get(province)
+    ranked = int(ranks.notna().sum())
+    return {
+        "province": province,
+        "year": year,
+        "period": period or (rows["period"].max() if not rows.empty else None),
+        "score": None if score is None or pd.isna(score) else float(score),
+        "rank": None if pd.isna(ranks.get(province)) else int(ranks[province]),
+        "ranked": ranked,
+        "national_mean_score": None if scores.dropna().empty else float(scores.mean()),
+        "rows": rows.reset_index(drop=True),
+    }

@@ -1,0 +1,118 @@
+"""Lineage: for one figure on screen, the batches, files, sheets and rows it was summed from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from auth.policy import Scope
+from db.models import BudgetFact, EconomicCode, IndicatorValue, LoadBatch
+from db.queries.common import visible_entities
+
+MAX_ROWS_LISTED = 200
+
+
+@dataclass
+class Source:
+    """The rows of one batch's sheet that a figure draws on."""
+
+    batch_id: int
+    file_name: str
+    checksum: str
+    loaded_at: str
+    loaded_by: str
+    sheet: str
+    rows: list[int] = field(default_factory=list)
+    row_count: int = 0
+
+
+def _collect(session: Session, query) -> list[Source]:
+    sources: dict[tuple[int, str], Source] = {}
+    for row in session.execute(query):
+        key = (row.batch_id, row.source_sheet)
+        source = sources.get(key)
+        if source is None:
+            source = sources[key] = Source(
+                batch_id=row.batch_id, file_name=row.file_name, checksum=row.checksum,
+                loaded_at=row.loaded_at.isoformat(timespec="seconds"), loaded_by=row.loaded_by,
+                sheet=row.source_sheet,
+            )
+        source.row_count += 1
+        if len(source.rows) < MAX_ROWS_LISTED:
+            source.rows.append(row.source_row)
+    for source in sources.values():
+        source.rows.sort()
+    return list(sources.values())
+
+
+def budget_lineage(
+    session: Session,
+    scope: Scope,
+    *,
+    year: int,
+    period: str,
+    entity: str | None = None,
+    programme: str | None = None,
+    subprogramme: str | None = None,
+    economic_code: str | None = None,
+    funding_source: str | None = None,
+) -> list[Source]:
+    """Where a budget figure comes from. ``economic_code`` may be a chapter or an account.
+
+    Without ``entity`` the figure is a national total over every entity: its sources are listed
+    only for the entities the scope may see (a director sees the batches of ``00`` and of his or
+    her province, never another province's files).
+    """
+    scope.require_data()
+    if entity is not None:
+        scope.require_entity(entity)
+    fact = BudgetFact
+    query = (
+        select(fact.batch_id, fact.source_sheet, fact.source_row, LoadBatch.file_name,
+               LoadBatch.checksum, LoadBatch.loaded_at, LoadBatch.loaded_by)
+        .join(LoadBatch, LoadBatch.id == fact.batch_id)
+        .where(fact.fiscal_year == year, fact.period == period)
+        .order_by(fact.batch_id, fact.source_row)
+    )
+    if entity is not None:
+        query = query.where(fact.entity_code == entity)
+    else:
+        entities = visible_entities(scope)
+        if entities is not None:
+            query = query.where(fact.entity_code.in_(entities))
+    if programme is not None:
+        query = query.where(fact.programme_code == programme)
+    if subprogramme is not None:
+        query = query.where(fact.subprogramme_code == subprogramme)
+    if funding_source is not None:
+        query = query.where(fact.funding_source == funding_source)
+    if economic_code is not None:
+        accounts = select(EconomicCode.code).where(EconomicCode.parent_code == economic_code)
+        query = query.where(or_(fact.economic_code == economic_code, fact.economic_code.in_(accounts)))
+    return _collect(session, query)
+
+
+def indicator_lineage(
+    session: Session, scope: Scope, *, year: int, period: str, unit: str, indicator: str
+) -> list[Source]:
+    """Where an indicator value of a province, district or commune comes from.
+
+    A province's value may be rolled up from its districts' and communes' rows: all are listed.
+    """
+    scope.require_entity(unit)
+    value = IndicatorValue
+    query = (
+        select(value.batch_id, value.source_sheet, value.source_row, LoadBatch.file_name,
+               LoadBatch.checksum, LoadBatch.loaded_at, LoadBatch.loaded_by)
+        .join(LoadBatch, LoadBatch.id == value.batch_id)
+        .where(value.fiscal_year == year, value.period == period, value.indicator_code == indicator)
+        .order_by(value.batch_id, value.source_row)
+    )
+    if len(unit) == 2 and unit != "00":
+        query = query.where(value.province_code == unit)
+    else:
+        # A district's code prefixes its communes' codes; a commune stands alone.
+        query = query.where(or_(value.unit_code == unit, func.substr(value.unit_code, 1, len(unit)) == unit))
+    return _collect(session, query)

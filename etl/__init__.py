@@ -1,0 +1,1 @@
+"""The trusted door into the database: read → clean → validate → load, one transaction per file."""

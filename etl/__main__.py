@@ -1,0 +1,138 @@
+"""``python -m etl``: load, template, demo, history (DESIGN section 10).
+
+Exit status: 0 on success, 1 when anything was rejected, 2 on a usage error. Problems go to
+standard error, one a line, as ``FILE:SHEET:ROW:COLUMN: message``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from db import audit
+
+
+class Bar:
+    """A progress bar on a terminal (nothing when output is redirected)."""
+
+    def __init__(self, label: str, stream=sys.stderr) -> None:
+        self.label = label
+        self.stream = stream
+        self.active = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if not self.active or (time.monotonic() - self.last < 0.2 and fraction < 1):
+            return
+        self.last = time.monotonic()
+        filled = int(30 * fraction)
+        self.stream.write(f"\r{self.label[:40]:<40} [{'#' * filled}{'.' * (30 - filled)}] "
+                          f"{fraction * 100:3.0f}% {message:<18}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.active:
+            self.stream.write("\r" + " " * 100 + "\r")
+            self.stream.flush()
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from etl.load import load_file
+
+    failed = False
+    for name in args.files:
+        bar = Bar(Path(name).name)
+        report = load_file(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar)
+        bar.done()
+        for problem in report.problems:
+            print(problem.render(), file=sys.stderr)
+        print(report.summary())
+        failed |= report.status == "rejected"
+    return 1 if failed else 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from etl.template import KINDS, write_template
+
+    if args.kind not in KINDS:
+        print(f"unknown template {args.kind!r}: expected one of {', '.join(KINDS)}", file=sys.stderr)
+        return 2
+    write_template(args.kind, Path(args.out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from db.engine import session_scope
+    from db.models import BudgetFact
+    from etl.demo import write_demo
+    from etl.load import load_file
+
+    if args.if_empty:
+        with session_scope() as session:
+            if session.scalar(select(func.count()).select_from(BudgetFact)):
+                print("the database holds data already; demo not loaded")
+                return 0
+    files = write_demo(Path(args.out), scale=args.scale)
+    rejected = 0
+    started = time.monotonic()
+    for index, path in enumerate(files, 1):
+        bar = Bar(f"{index}/{len(files)} {path.name}")
+        report = load_file(path, loaded_by=audit.SYSTEM_USER, progress=bar)
+        bar.done()
+        if report.status == "rejected":
+            rejected += 1
+            for problem in report.problems[:20]:
+                print(problem.render(), file=sys.stderr)
+        print(report.summary())
+    print(f"demo: {len(files)} files in {time.monotonic() - started:.1f} s, {rejected} rejected")
+    return 1 if rejected else 0
+
+
+def cmd_history(_args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from db.engine import session_scope
+    from db.models import LoadBatch
+
+    with session_scope() as session:
+        batches = session.scalars(select(LoadBatch).order_by(LoadBatch.id)).all()
+        print("id\twhen\twho\tfile\tchecksum\tkind\tscope\trows\tstatus")
+        for b in batches:
+            status = b.status + (f" (by {b.superseded_by})" if b.superseded_by else "")
+            print(f"{b.id}\t{b.loaded_at:%Y-%m-%d %H:%M:%S}\t{b.loaded_by}\t{b.file_name}\t{b.checksum[:12]}\t"
+                  f"{b.kind}\t{b.scope_key}\t{b.row_count}\t{status}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="PIB Dashboard data loading")
+    sub = parser.add_subparsers(dest="command", required=True)
+    load = sub.add_parser("load", help="validate and load workbooks")
+    load.add_argument("files", nargs="+")
+    load.add_argument("--dry-run", action="store_true", help="validate only")
+    template = sub.add_parser("template", help="write a blank template workbook")
+    template.add_argument("kind", help="execution, indicators or reference")
+    template.add_argument("out")
+    demo = sub.add_parser("demo", help="write and load the synthetic demo data set")
+    demo.add_argument("--scale", type=int, default=1)
+    demo.add_argument("--out", default="instance/demo-data")
+    demo.add_argument("--if-empty", action="store_true", help="only when the database holds no facts")
+    sub.add_parser("history", help="list load batches")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 2 if exc.code else 0
+    if args.command == "demo" and args.scale < 1:
+        print("--scale must be 1 or more", file=sys.stderr)
+        return 2
+    handler = {"load": cmd_load, "template": cmd_template, "demo": cmd_demo, "history": cmd_history}
+    return handler[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

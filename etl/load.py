@@ -1,0 +1,390 @@
+"""Loading one file: read, validate, then write everything in one transaction, or nothing.
+
+``load_file`` never raises for bad input: it returns a ``LoadReport`` with the problems. A
+rejected attempt is recorded in the history (a batch with status ``rejected`` and its
+problems) but leaves every fact, mart and reference table as it was. The same bytes loaded
+again are recognised by their checksum and change nothing. A file for a scope already loaded
+(execution: entity, year and period; indicators: unit, year, period and indicator) replaces
+the earlier rows; the earlier batch, once it has no rows left, is marked superseded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
+
+from db import audit
+from db.engine import get_engine
+from db.marts import refresh_budget_mart, refresh_indicator_mart
+from db.models import (
+    AdminUnit,
+    BudgetFact,
+    EconomicCode,
+    Indicator,
+    IndicatorActivity,
+    IndicatorValue,
+    LoadBatch,
+    Programme,
+)
+from etl import validate
+from etl.problems import Collector, Problem
+from etl.read import UnreadableFile, read_file
+
+Progress = Callable[[float, str], None]
+BATCH_ROWS = 20_000
+
+EXECUTION_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
+                     "cluster_code", "activity_code", "item_code", "economic_code", "funding_source",
+                     "approved", "revised", "committed", "paid", "batch_id", "source_sheet", "source_row"]
+INDICATOR_COLUMNS = ["fiscal_year", "period", "unit_code", "unit_level", "province_code", "indicator_code",
+                     "baseline", "target", "actual", "source", "note", "batch_id", "source_sheet",
+                     "source_row"]
+
+
+@dataclass
+class LoadReport:
+    """What happened to one file."""
+
+    file: str
+    status: str  # loaded | rejected | duplicate | valid (dry run)
+    kind: str | None = None
+    rows: int = 0
+    batch_id: int | None = None
+    superseded: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    checksum: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self) -> str:
+        """One line for a person."""
+        if self.status == "loaded":
+            extra = f", replacing batch {', '.join(map(str, self.superseded))}" if self.superseded else ""
+            return (f"{self.file}: loaded {self.rows:,} {self.kind} rows as batch {self.batch_id}{extra}"
+                    f" ({len(self.warnings)} warning(s))")
+        if self.status == "valid":
+            return f"{self.file}: valid {self.kind} file, {self.rows:,} rows (dry run, nothing loaded)"
+        if self.status == "duplicate":
+            return f"{self.file}: already loaded as batch {self.batch_id} (same checksum); nothing changed"
+        return f"{self.file}: rejected with {len(self.errors)} problem(s); nothing loaded"
+
+
+def _noop(_fraction: float, _message: str) -> None:
+    return None
+
+
+def reference_data(conn: Connection) -> validate.Reference:
+    """Everything a file is checked against, from the database."""
+    units, unit_province, names = {}, {}, {}
+    for row in conn.execute(select(AdminUnit.code, AdminUnit.level, AdminUnit.province_code,
+                                   AdminUnit.name_en, AdminUnit.name_km)):
+        units[row.code] = row.level
+        unit_province[row.code] = row.province_code
+        if row.level in ("province", "national"):
+            names[row.code] = (row.name_en, row.name_km)
+    programmes = {r.code: (r.parent_code, r.level) for r in conn.execute(
+        select(Programme.code, Programme.parent_code, Programme.level))}
+    economic = {r.code: r.parent_code for r in conn.execute(select(EconomicCode.code, EconomicCode.parent_code))}
+    indicators = set(conn.execute(select(Indicator.code)).scalars())
+    return validate.Reference(units, unit_province, names, programmes, economic, indicators)
+
+
+def parse(data: bytes, name: str, ref: validate.Reference, collector: Collector) -> validate.Parsed | None:
+    """Read and validate a file's bytes; problems go to ``collector``."""
+    try:
+        sheets = read_file(data, name)
+    except UnreadableFile as exc:
+        collector.add("", 0, "", "", "an .xlsx workbook or a .csv file", str(exc), "unreadable-file")
+        return None
+    if not sheets or all(not any(any(not validate.clean.is_blank(c) for c in r) for r in s.rows)
+                         for s in sheets):
+        collector.add(sheets[0].name if sheets else "", 0, "", "", "data", "the file has no data",
+                      "empty-file")
+        return None
+    detected = validate.detect_kind(sheets)
+    if detected is None:
+        collector.add(sheets[0].name, 0, "", "", "an execution, indicator or reference workbook",
+                      "no header row of an execution or indicator workbook was found in the first "
+                      f"{validate.HEADER_SEARCH_ROWS} rows, and no reference sheet (programmes, "
+                      "economic_codes, indicators)", "unknown-kind")
+        return None
+    kind, found = detected
+    if kind == "execution":
+        sheet, header = found[0]
+        return validate.validate_execution(sheet, header, ref, collector)
+    if kind == "indicators":
+        sheet, header = found[0]
+        return validate.validate_indicators(sheet, header, ref, collector)
+    return validate.validate_reference([s for s, _ in found], ref, collector)
+
+
+def scope_key(parsed: validate.Parsed) -> tuple[str, int | None, str | None]:
+    """A stable description of what the file covers, and its year and period if single."""
+    frame = parsed.frame
+    if parsed.kind == "reference":
+        return f"reference:{parsed.sheet}", None, None
+    unit = "entity_code" if parsed.kind == "execution" else "unit_code"
+    years = sorted(frame["fiscal_year"].unique())
+    periods = sorted(frame["period"].unique())
+    units = sorted(frame[unit].unique())
+    shown = ",".join(units) if len(units) <= 8 else f"{len(units)} units"
+    key = f"{parsed.kind}:{','.join(map(str, years))}:{','.join(periods)}:{shown}"
+    return key[:400], (int(years[0]) if len(years) == 1 else None), (periods[0] if len(periods) == 1 else None)
+
+
+def load_file(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    url: str | None = None,
+    loaded_by: str = audit.SYSTEM_USER,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Validate and (unless ``dry_run``) load one workbook, all or nothing.
+
+    ``source`` is a path or the file's bytes (then ``name`` names it for messages).
+    """
+    progress = progress or _noop
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report = LoadReport(name, "rejected")
+            report.problems.append(Problem(name, "", 0, "", "", "a readable file",
+                                           f"cannot open the file: {exc.strerror or exc}", "unreadable-file"))
+            return report
+    else:
+        data, name = source, name or "upload"
+    checksum = hashlib.sha256(data).hexdigest()
+    report = LoadReport(name, "rejected", checksum=checksum)
+    engine = get_engine(url)
+    progress(0.02, "checking")
+    with engine.connect() as conn:
+        earlier = conn.execute(
+            select(LoadBatch.id).where(LoadBatch.checksum == checksum,
+                                       LoadBatch.status.in_(("loaded", "superseded")))
+            .order_by(LoadBatch.id)
+        ).scalars().first()
+        ref = reference_data(conn)
+    if earlier is not None and not dry_run:
+        report.status, report.batch_id = "duplicate", earlier
+        with engine.begin() as conn:
+            audit.record_on(conn, "load_duplicate", username=loaded_by, file=name, batch=earlier)
+        return report
+    progress(0.05, "reading")
+    collector = Collector(name)
+    parsed = parse(data, name, ref, collector)
+    report.problems = collector.items
+    report.kind = parsed.kind if parsed else None
+    progress(0.5, "validated")
+    if parsed is None or collector.errors:
+        if not dry_run:
+            _record_rejection(engine, report, loaded_by, parsed)
+        return report
+    report.rows = len(parsed.frame) if parsed.kind != "reference" else sum(len(f) for f in parsed.extra.values())
+    if dry_run:
+        report.status = "valid"
+        return report
+    key, year, period = scope_key(parsed)
+    with engine.begin() as conn:
+        batch_id = conn.execute(insert(LoadBatch).values(
+            file_name=name[:255], checksum=checksum, kind=parsed.kind, scope_key=key, fiscal_year=year,
+            period=period, loaded_by=loaded_by, row_count=report.rows, status="loaded",
+            problems=json.dumps([p.as_dict() for p in report.problems], ensure_ascii=False),
+        ).returning(LoadBatch.id)).scalar_one()
+        if parsed.kind == "execution":
+            report.superseded = _write_execution(conn, parsed, batch_id, ref, progress)
+        elif parsed.kind == "indicators":
+            report.superseded = _write_indicators(conn, parsed, batch_id, progress)
+        else:
+            _write_reference(conn, parsed)
+        audit.record_on(conn, "load", username=loaded_by, file=name, batch=batch_id, kind=parsed.kind,
+                        rows=report.rows, scope=key, superseded=report.superseded)
+    report.status, report.batch_id = "loaded", batch_id
+    progress(1.0, "loaded")
+    return report
+
+
+def _record_rejection(engine, report: LoadReport, loaded_by: str, parsed) -> None:
+    problems = json.dumps([p.as_dict() for p in report.problems[:1000]], ensure_ascii=False)
+    with engine.begin() as conn:
+        batch_id = conn.execute(insert(LoadBatch).values(
+            file_name=report.file[:255], checksum=report.checksum, kind=report.kind or "unknown",
+            scope_key="", loaded_by=loaded_by, row_count=0, status="rejected", problems=problems,
+        ).returning(LoadBatch.id)).scalar_one()
+        audit.record_on(conn, "load_rejected", username=loaded_by, file=report.file, batch=batch_id,
+                        problems=len(report.errors))
+    report.batch_id = batch_id
+
+
+def _supersede(conn: Connection, table, keys: list[tuple], key_columns: tuple[str, ...],
+               batch_id: int) -> list[int]:
+    """Delete earlier rows with these keys; mark batches left without rows as superseded."""
+    cols = tuple(table.c[c] for c in key_columns)
+    touched: set[int] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        touched |= set(conn.execute(select(table.c.batch_id).distinct().where(tuple_(*cols).in_(chunk))).scalars())
+        conn.execute(delete(table).where(tuple_(*cols).in_(chunk)))
+    superseded = []
+    for old in sorted(touched):
+        left = conn.execute(select(func.count()).select_from(table).where(table.c.batch_id == old)).scalar_one()
+        if left == 0:
+            conn.execute(update(LoadBatch).where(LoadBatch.id == old).values(status="superseded",
+                                                                               superseded_by=batch_id))
+            superseded.append(old)
+    return superseded
+
+
+def _bulk_insert(conn: Connection, table, frame: pd.DataFrame, columns: list[str], progress: Progress,
+                 start: float, end: float) -> None:
+    """Insert rows in large batches: COPY on PostgreSQL, executemany on SQLite."""
+    records = frame[columns].astype(object).where(frame[columns].notna(), None)
+    rows = list(records.itertuples(index=False, name=None))
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        ) as copy:
+            for i, row in enumerate(rows):
+                copy.write_row(row)
+                if i % BATCH_ROWS == 0:
+                    progress(start + (end - start) * i / max(len(rows), 1), "writing")
+        return
+    placeholders = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders})"
+    cursor = conn.connection.driver_connection.cursor()
+    for i in range(0, len(rows), BATCH_ROWS):
+        cursor.executemany(sql, rows[i:i + BATCH_ROWS])
+        progress(start + (end - start) * (i + BATCH_ROWS) / max(len(rows), 1), "writing")
+    cursor.close()
+
+
+def _write_execution(conn: Connection, parsed: validate.Parsed, batch_id: int, ref: validate.Reference,
+                     progress: Progress) -> list[int]:
+    frame = parsed.frame
+    keys = [tuple(k) for k in frame[["fiscal_year", "period", "entity_code"]].drop_duplicates()
+            .astype({"fiscal_year": int}).itertuples(index=False, name=None)]
+    table = BudgetFact.__table__
+    superseded = _supersede(conn, table, keys, ("fiscal_year", "period", "entity_code"), batch_id)
+    out = pd.DataFrame({
+        "fiscal_year": frame["fiscal_year"].astype(int),
+        "period": frame["period"],
+        "entity_code": frame["entity_code"],
+        "programme_code": frame["programme"],
+        "subprogramme_code": frame["subprogramme"],
+        "cluster_code": frame["activity_cluster"],
+        "activity_code": frame["activity"],
+        "item_code": frame["item_code"],
+        "economic_code": frame["economic_code"],
+        "funding_source": frame["funding_source"],
+        "batch_id": batch_id,
+        "source_sheet": parsed.sheet,
+        "source_row": frame["source_row"].astype(int),
+    })
+    for column in ("approved", "revised", "committed", "paid"):
+        # Whole riels: amounts scaled from millions may carry fractions of a riel.
+        out[column] = np.rint(frame[column].to_numpy(dtype="float64")).astype("int64")
+    _bulk_insert(conn, table, out, EXECUTION_COLUMNS, progress, 0.55, 0.9)
+    progress(0.92, "refreshing marts")
+    refresh_budget_mart(conn, keys)
+    return superseded
+
+
+def _write_indicators(conn: Connection, parsed: validate.Parsed, batch_id: int,
+                      progress: Progress) -> list[int]:
+    frame = parsed.frame.copy()
+    frame["fiscal_year"] = frame["fiscal_year"].astype(int)
+    keys = [tuple(k) for k in frame[["fiscal_year", "period", "unit_code", "indicator_code"]]
+            .itertuples(index=False, name=None)]
+    table = IndicatorValue.__table__
+    touched_provinces = _provinces_of(conn, table, keys)
+    superseded = _supersede(conn, table, keys, ("fiscal_year", "period", "unit_code", "indicator_code"),
+                            batch_id)
+    frame["batch_id"] = batch_id
+    frame["source_sheet"] = parsed.sheet
+    frame["source_row"] = frame["source_row"].astype(int)
+    _bulk_insert(conn, table, frame, INDICATOR_COLUMNS, progress, 0.55, 0.9)
+    progress(0.92, "refreshing marts")
+    mart_keys = {(int(y), p, prov) for y, p, prov in
+                 frame[["fiscal_year", "period", "province_code"]].drop_duplicates().itertuples(index=False)}
+    refresh_indicator_mart(conn, mart_keys | touched_provinces)
+    return superseded
+
+
+def _provinces_of(conn: Connection, table, keys: list[tuple]) -> set[tuple[int, str, str]]:
+    # Rows about to be replaced may belong to provinces the new file does not name (a unit
+    # re-coded); their marts are refreshed too.
+    found: set[tuple[int, str, str]] = set()
+    cols = (table.c.fiscal_year, table.c.period, table.c.unit_code, table.c.indicator_code)
+    for start in range(0, len(keys), 500):
+        found |= {tuple(r) for r in conn.execute(
+            select(table.c.fiscal_year, table.c.period, table.c.province_code).distinct()
+            .where(tuple_(*cols).in_(keys[start:start + 500])))}
+    return found
+
+
+def _write_reference(conn: Connection, parsed: validate.Parsed) -> None:
+    """Add new codes and update names and attributes of existing ones; never delete a code."""
+    sheets = parsed.extra
+    if "programmes" in sheets:
+        frame = sheets["programmes"]
+        order = {"programme": 0, "subprogramme": 1, "activity_cluster": 2, "activity": 3}
+        frame = frame.assign(rank=frame["level"].map(order)).sort_values("rank")
+        _upsert(conn, Programme, frame, {"code": "code", "parent_code": "parent", "level": "level",
+                                         "name_en": "name_en", "name_km": "name_km"})
+    if "economic_codes" in sheets:
+        frame = sheets["economic_codes"]
+        frame = frame.assign(rank=(frame["parent"] != "").astype(int)).sort_values("rank")
+        _upsert(conn, EconomicCode, frame, {"code": "code", "parent_code": "parent", "name_en": "name_en",
+                                            "name_km": "name_km"})
+    if "indicators" in sheets:
+        frame = sheets["indicators"].copy()
+        for column in ("direction", "aggregation", "level"):
+            frame[column] = frame[column].str.lower()
+        frame["weight"] = frame["weight"].map(lambda v: float(validate.clean.number(v)) if v else 1.0)
+        for column in ("on_track", "watch"):
+            frame[column] = frame[column].map(lambda v: float(validate.clean.number(v)) if v else None)
+        mapping = {"code": "code", "name_en": "name_en", "name_km": "name_km", "unit": "unit",
+                   "programme_code": "programme", "level": "level", "direction": "direction",
+                   "aggregation": "aggregation", "weight": "weight", "on_track": "on_track",
+                   "watch": "watch"}
+        # Parts of ratios first, so the self-references hold on insert.
+        plain = frame[frame["aggregation"] != "ratio"]
+        ratios = frame[frame["aggregation"] == "ratio"]
+        _upsert(conn, Indicator, plain, mapping | {"numerator_code": "numerator", "denominator_code": "denominator"})
+        _upsert(conn, Indicator, ratios, mapping | {"numerator_code": "numerator", "denominator_code": "denominator"})
+        for row in frame.itertuples(index=False):
+            conn.execute(delete(IndicatorActivity).where(IndicatorActivity.indicator_code == row.code))
+            activities = sorted({a.strip() for a in row.activities.split(",") if a.strip()})
+            if activities:
+                conn.execute(insert(IndicatorActivity), [
+                    {"indicator_code": row.code, "programme_code": a} for a in activities])
+
+
+def _upsert(conn: Connection, model, frame: pd.DataFrame, mapping: dict[str, str]) -> None:
+    table = model.__table__
+    existing = set(conn.execute(select(table.c.code)).scalars())
+    for row in frame.to_dict(orient="records"):
+        values = {column: (row[source] if row[source] != "" else None) for column, source in mapping.items()}
+        if values["code"] in existing:
+            conn.execute(update(table).where(table.c.code == values["code"]).values(values))
+        else:
+            conn.execute(insert(table).values(values))
+            existing.add(values["code"])

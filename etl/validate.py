@@ -1,0 +1,514 @@
+"""Validation: from a workbook's sheets to clean rows, or to the list of everything wrong.
+
+The whole file is checked and every problem collected (never the first only). Cleaning works
+on whole columns (pandas) and on each distinct value once, so that half a million rows are
+validated in seconds; only cells that the fast path cannot read go through the slow path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from db.models import PROGRAMME_LEVELS
+from etl import clean, contract
+from etl.problems import WARNING, Collector
+from etl.read import Sheet
+
+MAX_PER_KIND = 50  # problems listed per (type, column); the rest are counted in one line
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass
+class Reference:
+    """The reference data a file is checked against, read once from the database."""
+
+    units: dict[str, str]  # code → level
+    unit_province: dict[str, str]  # code → province code
+    names: dict[str, tuple[str, str]]  # province code → (English, Khmer)
+    programmes: dict[str, tuple[str | None, str]]  # code → (parent, level)
+    economic: dict[str, str | None]  # code → parent
+    indicators: set[str]
+
+    def __post_init__(self) -> None:
+        self.entity_names = clean.EntityNames(self.units, self.names)
+
+    def chapter(self, economic_code: str) -> str:
+        parent = self.economic.get(economic_code)
+        return economic_code if parent is None else parent
+
+
+@dataclass
+class Parsed:
+    """A validated sheet: its clean rows (``source_row`` is the Excel row), kind and scope."""
+
+    kind: str
+    sheet: str
+    frame: pd.DataFrame
+    extra: dict = field(default_factory=dict)
+
+
+class Problems:
+    """A collector that stops listing a kind of problem after ``MAX_PER_KIND`` and counts the rest."""
+
+    def __init__(self, collector: Collector, sheet: str) -> None:
+        self.collector = collector
+        self.sheet = sheet
+        self.counts: dict[tuple[str, str, str], int] = {}
+
+    def add(self, row: int, column: str, value: object, expected: str, message: str, type: str,
+            severity: str = "error") -> None:
+        key = (type, column, severity)
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] <= MAX_PER_KIND:
+            self.collector.add(self.sheet, row, column, value, expected, message, type, severity)
+
+    def close(self) -> None:
+        for (type_, column, severity), count in self.counts.items():
+            if count > MAX_PER_KIND:
+                self.collector.add(self.sheet, 0, column, "", "", f"… and {count - MAX_PER_KIND} more "
+                                   f"problems of the same kind ({type_}) in this column", type_, severity)
+
+
+# --- finding the data --------------------------------------------------------------------------
+
+
+def find_header(sheet: Sheet, columns: tuple[contract.Column, ...]) -> contract.HeaderMatch | None:
+    """The first row (within the first rows) that names most of the required columns."""
+    required = contract.required_names(columns)
+    best = None
+    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        match = contract.match_header(cells, columns, index + 1)
+        hits = sum(1 for name in required if name in match.positions)
+        if hits >= max(2, (len(required) + 1) // 2) and (best is None or hits > best[0]):
+            best = (hits, match)
+            if hits == len(required):
+                break
+    return best[1] if best else None
+
+
+def detect_kind(sheets: list[Sheet]) -> tuple[str, list[tuple[Sheet, contract.HeaderMatch | None]]] | None:
+    """The workbook kind from its sheet names and headers, with the sheets that hold its data.
+
+    Hidden sheets are ignored unless no visible sheet holds the data.
+    """
+    names = {contract.normalise_header(s.name): s for s in sheets}
+    reference = []
+    for _key, (_cols, aliases) in contract.REFERENCE_SHEETS.items():
+        for alias in aliases:
+            if contract.normalise_header(alias) in names:
+                reference.append(names[contract.normalise_header(alias)])
+                break
+    ordered = [s for s in sheets if s.visible] + [s for s in sheets if not s.visible]
+    for kind, columns in (("execution", contract.EXECUTION), ("indicators", contract.INDICATOR_VALUES)):
+        for sheet in ordered:
+            header = find_header(sheet, columns)
+            if header is not None and len(reference) < 2:
+                return kind, [(sheet, header)]
+    if reference:
+        return "reference", [(s, None) for s in reference]
+    return None
+
+
+# --- column cleaning -------------------------------------------------------------------------------
+
+
+def _blank_mask(series: pd.Series) -> pd.Series:
+    as_text = series.astype("string").str.strip()
+    return series.isna() | as_text.eq("") | as_text.isna()
+
+
+def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str, problems: Problems,
+                 rows: pd.Series, blank_ok: bool = False, type_: str = "type-error") -> pd.Series:
+    """Apply ``fn`` once per distinct value; report each failing cell with its row."""
+    blank = _blank_mask(series)
+    results: dict[object, object] = {}
+    failures: dict[object, clean.CellError] = {}
+    for value in pd.unique(series[~blank]):
+        key = value
+        try:
+            results[key] = fn(value)
+        except clean.CellError as exc:
+            failures[key] = exc
+    out = series.map(lambda v: results.get(v))
+    if failures:
+        bad = series.isin(list(failures)) & ~blank
+        for row, value in zip(rows[bad], series[bad], strict=True):
+            exc = failures[value]
+            problems.add(int(row), column, value, exc.expected, f"{column}: {exc}", type_)
+    if not blank_ok and blank.any():
+        for row in rows[blank]:
+            problems.add(int(row), column, "", "a value", f"{column} is empty", "missing-cell")
+    return out.where(~blank, None)
+
+
+def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.Series, *,
+                  required: bool, non_negative: bool, scale: int = 1) -> pd.Series:
+    """Numbers by column: numeric cells at once, text cells (separators, Khmer digits) one by one."""
+    blank = _blank_mask(series)
+    fast = pd.to_numeric(series.where(~blank), errors="coerce")
+    slow = fast.isna() & ~blank
+    if slow.any():
+        for index in series.index[slow]:
+            value = series.at[index]
+            try:
+                fast.at[index] = clean.number(value)
+            except clean.CellError as exc:
+                problems.add(int(rows.at[index]), column, value, exc.expected, f"{column}: {exc}",
+                             "type-error")
+    if required and blank.any():
+        for row in rows[blank]:
+            problems.add(int(row), column, "", "a number", f"{column} is empty", "missing-cell")
+    fast = fast.astype("float64") * scale
+    if non_negative:
+        negative = fast < 0
+        for row, value in zip(rows[negative], fast[negative], strict=True):
+            problems.add(int(row), column, f"{value:,.0f}", "an amount of 0 or more",
+                         f"{column}: a negative amount ({value:,.0f}) is not accepted", "negative-amount")
+    return fast
+
+
+# --- the data rows of a sheet ------------------------------------------------------------------------
+
+
+def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
+               problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The rows below the header as a frame of contract columns (plus ``source_row``).
+
+    Blank rows are dropped; a totals row (``Total``, ``សរុប``) is returned apart, not as data.
+    Error cells are reported and blanked.
+    """
+    positions = header.positions
+    body = sheet.rows[header.header_row:]
+    width = max(positions.values()) + 1
+    raw = pd.DataFrame([(r + [None] * width)[:width] for r in body], dtype="object")
+    frame = pd.DataFrame({name: raw.get(pos, None) for name, pos in positions.items()})
+    frame["source_row"] = np.arange(header.header_row + 1, header.header_row + 1 + len(frame))
+    for (excel_row, col_index), error in sheet.errors.items():
+        name = next((n for n, p in positions.items() if p == col_index), None)
+        if name is None or excel_row <= header.header_row:
+            continue
+        problems.add(excel_row, name, error, "a value, not an error", f"{name}: the cell holds the "
+                     f"error {error} (a broken formula)", "error-cell")
+        frame.loc[frame["source_row"] == excel_row, name] = None
+    if frame.empty:
+        return frame, None
+    data_cols = [c for c in frame.columns if c != "source_row"]
+    blank = pd.concat([_blank_mask(frame[c]) for c in data_cols], axis=1).all(axis=1)
+    frame = frame[~blank]
+    first_cols = [c.name for c in columns if c.name in positions][:4]
+    is_total = pd.Series(False, index=frame.index)
+    for name in first_cols:
+        is_total |= frame[name].astype("string").str.strip().str.lower().isin(contract.TOTAL_WORDS)
+    totals = frame[is_total]
+    data = frame[~is_total]
+    if not totals.empty:
+        first_total = int(totals["source_row"].min())
+        after = data[data["source_row"] > first_total]
+        if not after.empty:
+            # Notes below a totals row are common; they are not loaded, but the user is told.
+            problems.add(int(after["source_row"].min()), "", "", "no data below the totals row",
+                         f"{len(after)} row(s) below the totals row (row {first_total}) were not loaded",
+                         "rows-after-total", WARNING)
+            data = data[data["source_row"] < first_total]
+    return data.reset_index(drop=True), totals
+
+
+def check_totals(totals: pd.DataFrame | None, data: pd.DataFrame, columns: list[str],
+                 scales: dict[str, int], problems: Problems) -> None:
+    """A totals row, if present, must equal the sum of the rows (to the riel, after scaling)."""
+    if totals is None or totals.empty:
+        return
+    row = totals.iloc[0]
+    for name in columns:
+        if name not in totals or clean.is_blank(row[name]):
+            continue
+        try:
+            stated = clean.number(row[name]) * scales.get(name, 1)
+        except clean.CellError:
+            problems.add(int(row["source_row"]), name, row[name], "a number", f"{name}: the totals "
+                         "row does not hold a number", "type-error")
+            continue
+        summed = float(np.nansum(data[name].to_numpy(dtype="float64")))
+        if abs(stated - summed) > max(1.0, 1e-9 * abs(summed)):
+            problems.add(int(row["source_row"]), name, f"{stated:,.0f}", f"{summed:,.0f}",
+                         f"{name}: the totals row says {stated:,.0f} but the rows add up to {summed:,.0f}",
+                         "total-mismatch")
+
+
+def check_columns(header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
+                  problems: Problems) -> bool:
+    ok = True
+    for col in columns:
+        if col.required and col.name not in header.positions:
+            problems.add(header.header_row, col.name, "", f"a column named {col.name!r}"
+                         + (f" or {col.khmer!r}" if col.khmer else ""),
+                         f"the required column {col.name} is missing from the header row",
+                         "missing-column")
+            ok = False
+    for name, unit in header.unknown_units.items():
+        problems.add(header.header_row, name, unit, "KHR, thousand KHR, million KHR or billion KHR",
+                     f"{name}: unknown unit {unit!r} in the header", "unknown-unit")
+        ok = False
+    return ok
+
+
+def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, what: str) -> None:
+    usable = frame.dropna(subset=keys)
+    duplicated = usable.duplicated(subset=keys, keep=False)
+    if not duplicated.any():
+        return
+    first_rows = usable[duplicated].groupby(keys, dropna=False)["source_row"].transform("min")
+    for index in usable.index[duplicated]:
+        row = int(usable.at[index, "source_row"])
+        first = int(first_rows.at[index])
+        if row != first:
+            problems.add(row, keys[-1], "", f"one row per {what}",
+                         f"the same {what} as row {first} (duplicate natural key)", "duplicate-row")
+
+
+def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
+    usable = frame.dropna(subset=["fiscal_year", "period"])
+    outside = usable["period"].str[:4].astype(int) != usable["fiscal_year"].astype(int)
+    for row, per, fy in zip(usable.loc[outside, "source_row"], usable.loc[outside, "period"],
+                            usable.loc[outside, "fiscal_year"], strict=True):
+        problems.add(int(row), "period", per, f"a period of fiscal year {int(fy)}",
+                     f"period {per} is outside fiscal year {int(fy)}", "period-outside-year")
+
+
+# --- the three kinds ----------------------------------------------------------------------------------
+
+
+def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
+                       collector: Collector) -> Parsed | None:
+    problems = Problems(collector, sheet.name)
+    if not check_columns(header, contract.EXECUTION, problems):
+        problems.close()
+        return None
+    frame, totals = data_frame(sheet, header, contract.EXECUTION, problems)
+    if frame.empty:
+        problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
+                     "but no data rows", "empty-sheet")
+        problems.close()
+        return None
+    rows = frame["source_row"]
+    out = pd.DataFrame({"source_row": rows})
+    out["fiscal_year"] = clean_unique(frame["fiscal_year"], clean.year, "fiscal_year", problems, rows)
+    out["period"] = clean_unique(frame["period"], clean.period, "period", problems, rows)
+    out["entity_code"] = clean_unique(
+        frame["entity"], lambda v: ref.entity_names.resolve(v, levels=("national", "province")),
+        "entity", problems, rows, type_="unknown-entity")
+    for name in ("programme", "subprogramme", "activity_cluster", "activity", "economic_code"):
+        if name in frame:
+            out[name] = clean_unique(frame[name], clean.code, name, problems, rows,
+                                     blank_ok=name == "activity")
+        else:
+            out[name] = None
+    out["funding_source"] = clean_unique(frame["funding_source"], clean.funding_source,
+                                         "funding_source", problems, rows, type_="unknown-funding-source")
+    for name in ("approved", "revised", "committed", "paid"):
+        if name in frame:
+            out[name] = clean_numbers(frame[name], name, problems, rows, required=name != "revised",
+                                      non_negative=True, scale=header.scales.get(name, 1))
+        else:
+            out[name] = np.nan
+    out["revised"] = out["revised"].fillna(out["approved"])
+    check_period_in_year(out, problems)
+    _check_structure(out, ref, problems)
+    unknown_econ = out["economic_code"].notna() & ~out["economic_code"].isin(list(ref.economic))
+    for row, value in zip(out.loc[unknown_econ, "source_row"], out.loc[unknown_econ, "economic_code"],
+                          strict=True):
+        problems.add(int(row), "economic_code", value, "a code of the economic classification",
+                     f"economic_code {value!r} is not in the economic classification", "unknown-code")
+    out["item_code"] = out["activity"].where(out["activity"].notna(), out["activity_cluster"])
+    check_duplicates(out, ["fiscal_year", "period", "entity_code", "item_code", "economic_code",
+                           "funding_source"], problems, "year, period, entity, activity, economic code "
+                     "and funding source")
+    check_totals(totals, out, ["approved", "revised", "committed", "paid"], header.scales, problems)
+    over = out["paid"] > out["revised"]
+    for row, paid, revised in zip(out.loc[over, "source_row"], out.loc[over, "paid"],
+                                  out.loc[over, "revised"], strict=True):
+        problems.add(int(row), "paid", f"{paid:,.0f}", f"at most the revised {revised:,.0f}",
+                     f"paid ({paid:,.0f}) is above the revised allocation ({revised:,.0f})",
+                     "paid-above-revised", WARNING)
+    problems.close()
+    return Parsed("execution", sheet.name, out)
+
+
+def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> None:
+    """Programme, sub-programme, cluster and activity must exist and nest as the structure says."""
+    keys = ["programme", "subprogramme", "activity_cluster", "activity"]
+    combos = out[keys + ["source_row"]].dropna(subset=keys[:3])
+    verdicts: dict[tuple, tuple[str, str, str] | None] = {}
+    for combo in combos[keys].drop_duplicates().itertuples(index=False):
+        verdicts[tuple(combo)] = _structure_problem(tuple(combo), ref)
+    for row in combos.itertuples(index=False):
+        verdict = verdicts[(row.programme, row.subprogramme, row.activity_cluster, row.activity)]
+        if verdict is not None:
+            column, value, message = verdict
+            problems.add(int(row.source_row), column, value, "a code of the programme structure",
+                         message, "unknown-code")
+
+
+def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, str] | None:
+    programme, sub, cluster, activity = combo
+    levels = (("programme", programme, "programme", None),
+              ("subprogramme", sub, "subprogramme", programme),
+              ("activity_cluster", cluster, "activity_cluster", sub))
+    if activity is not None and not pd.isna(activity):
+        levels += (("activity", activity, "activity", cluster),)
+    for column, value, level, parent in levels:
+        found = ref.programmes.get(value)
+        if found is None:
+            return column, value, f"{column} {value!r} is not in the programme structure"
+        if found[1] != level:
+            return column, value, f"{column} {value!r} is a {found[1]} in the programme structure"
+        if parent is not None and found[0] != parent:
+            return column, value, f"{column} {value!r} belongs to {found[0]!r}, not to {parent!r}"
+    return None
+
+
+def validate_indicators(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
+                        collector: Collector) -> Parsed | None:
+    problems = Problems(collector, sheet.name)
+    if not check_columns(header, contract.INDICATOR_VALUES, problems):
+        problems.close()
+        return None
+    frame, totals = data_frame(sheet, header, contract.INDICATOR_VALUES, problems)
+    if frame.empty:
+        problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
+                     "but no data rows", "empty-sheet")
+        problems.close()
+        return None
+    rows = frame["source_row"]
+    out = pd.DataFrame({"source_row": rows})
+    out["fiscal_year"] = clean_unique(frame["fiscal_year"], clean.year, "fiscal_year", problems, rows)
+    out["period"] = clean_unique(frame["period"], clean.period, "period", problems, rows)
+    out["unit_code"] = clean_unique(
+        frame["unit"], lambda v: ref.entity_names.resolve(
+            v, levels=("national", "province", "district", "commune")),
+        "unit", problems, rows, type_="unknown-unit")
+    out["indicator_code"] = clean_unique(frame["indicator"], clean.code, "indicator", problems, rows)
+    unknown = out["indicator_code"].notna() & ~out["indicator_code"].isin(list(ref.indicators))
+    for row, value in zip(out.loc[unknown, "source_row"], out.loc[unknown, "indicator_code"], strict=True):
+        problems.add(int(row), "indicator", value, "an indicator code of the catalogue",
+                     f"indicator {value!r} is not in the indicator catalogue", "unknown-code")
+    for name, required in (("baseline", False), ("target", True), ("actual", False)):
+        out[name] = (clean_numbers(frame[name], name, problems, rows, required=required,
+                                   non_negative=False) if name in frame else np.nan)
+    for name in ("source", "note"):
+        out[name] = frame[name].map(clean.text).replace("", None) if name in frame else None
+    check_period_in_year(out, problems)
+    check_duplicates(out, ["fiscal_year", "period", "unit_code", "indicator_code"], problems,
+                     "year, period, unit and indicator")
+    check_totals(totals, out, ["baseline", "target", "actual"], {}, problems)
+    out["unit_level"] = out["unit_code"].map(ref.units)
+    out["province_code"] = out["unit_code"].map(ref.unit_province)
+    problems.close()
+    return Parsed("indicators", sheet.name, out)
+
+
+def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector) -> Parsed | None:
+    """The reference workbook: programmes, economic codes, indicator catalogue (any of them)."""
+    found: dict[str, pd.DataFrame] = {}
+    for key, (columns, aliases) in contract.REFERENCE_SHEETS.items():
+        sheet = next((s for s in sheets if contract.normalise_header(s.name) in
+                      {contract.normalise_header(a) for a in aliases}), None)
+        if sheet is None:
+            continue
+        problems = Problems(collector, sheet.name)
+        header = find_header(sheet, columns)
+        if header is None or not check_columns(header, columns, problems):
+            if header is None:
+                problems.add(1, "", "", "a header row with " + ", ".join(contract.required_names(columns)),
+                             "no header row found in the first rows", "missing-column")
+            problems.close()
+            continue
+        frame, _totals = data_frame(sheet, header, columns, problems)
+        text_frame = pd.DataFrame({"source_row": frame["source_row"]})
+        for col in columns:
+            text_frame[col.name] = frame[col.name].map(clean.text) if col.name in frame else ""
+        text_frame.attrs["sheet"] = sheet.name
+        for col in columns:
+            if col.required:
+                for row in text_frame.loc[text_frame[col.name] == "", "source_row"]:
+                    problems.add(int(row), col.name, "", "a value", f"{col.name} is empty", "missing-cell")
+        check_duplicates(text_frame.replace("", None), ["code"], problems, "code")
+        found[key] = text_frame
+        _validate_reference_sheet(key, text_frame, found, ref, problems)
+        problems.close()
+    if not found and not collector.errors:
+        collector.add("", 0, "", "", "sheets programmes, economic_codes or indicators",
+                      "no reference sheet found", "unknown-kind")
+    return Parsed("reference", ",".join(found), pd.DataFrame(), extra=found) if found else None
+
+
+def _validate_reference_sheet(key: str, frame: pd.DataFrame, found: dict, ref: Reference,
+                              problems: Problems) -> None:
+    if key == "programmes":
+        levels = dict(zip(frame["code"], frame["level"], strict=True))
+        known = {c: lv for c, (_p, lv) in ref.programmes.items()} | levels
+        order = list(PROGRAMME_LEVELS)
+        for row in frame.itertuples(index=False):
+            if row.level not in order:
+                problems.add(row.source_row, "level", row.level, ", ".join(order),
+                             f"level {row.level!r} is not one of {', '.join(order)}", "unknown-code")
+                continue
+            expected_parent = order[order.index(row.level) - 1] if row.level != "programme" else None
+            if expected_parent is None and row.parent:
+                problems.add(row.source_row, "parent", row.parent, "blank for a programme",
+                             "a programme has no parent", "bad-parent")
+            elif expected_parent is not None and known.get(row.parent) != expected_parent:
+                problems.add(row.source_row, "parent", row.parent, f"a {expected_parent} code",
+                             f"the parent of {row.code!r} must be a {expected_parent}", "bad-parent")
+    elif key == "economic_codes":
+        known = set(ref.economic) | set(frame["code"])
+        chapters = ({c for c, p in ref.economic.items() if p is None}
+                    | set(frame.loc[frame["parent"] == "", "code"]))
+        for row in frame.itertuples(index=False):
+            if row.parent and (row.parent not in known or row.parent not in chapters):
+                problems.add(row.source_row, "parent", row.parent, "a chapter code (or blank)",
+                             f"parent {row.parent!r} is not a chapter of the classification", "bad-parent")
+    elif key == "indicators":
+        programmes = set(ref.programmes) | set(found.get("programmes", pd.DataFrame({"code": []}))["code"])
+        indicators = ref.indicators | set(frame["code"])
+        for row in frame.itertuples(index=False):
+            _check_indicator_row(row, programmes, indicators, problems)
+
+
+def _check_indicator_row(row, programmes: set[str], indicators: set[str], problems: Problems) -> None:
+    def bad(column: str, value: str, expected: str, message: str, type_: str = "unknown-code") -> None:
+        problems.add(row.source_row, column, value, expected, message, type_)
+
+    if row.programme not in programmes:
+        bad("programme", row.programme, "a programme or sub-programme code",
+            f"programme {row.programme!r} is not in the programme structure")
+    choices = {"level": ("output", "outcome"), "direction": ("increase", "decrease"),
+               "aggregation": ("sum", "mean", "weighted_mean", "ratio", "last")}
+    for column, allowed in choices.items():
+        value = getattr(row, column).lower()
+        if value not in allowed:
+            bad(column, getattr(row, column), " or ".join(allowed),
+                f"{column} {getattr(row, column)!r} is not one of {', '.join(allowed)}")
+    if row.aggregation.lower() == "ratio":
+        for column in ("numerator", "denominator"):
+            value = getattr(row, column)
+            if not value or value not in indicators:
+                bad(column, value, "an indicator code", f"a ratio indicator needs a known {column}",
+                    "missing-cell" if not value else "unknown-code")
+    for column in ("weight", "on_track", "watch"):
+        value = getattr(row, column)
+        if value:
+            try:
+                if clean.number(value) < 0:
+                    bad(column, value, "a number of 0 or more", f"{column} must not be negative",
+                        "negative-amount")
+            except clean.CellError as exc:
+                bad(column, value, exc.expected, f"{column}: {exc}", "type-error")
+    for activity in filter(None, (a.strip() for a in row.activities.split(","))):
+        if activity not in programmes:
+            bad("activities", activity, "activity or cluster codes",
+                f"activity {activity!r} is not in the programme structure")
