@@ -6,6 +6,7 @@ period, funding source and codes (from a hidden ``lists`` sheet), and number for
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,6 +19,7 @@ from etl import contract
 KINDS = ("execution", "indicators", "reference")
 MAX_ROWS = 5000
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+log = logging.getLogger(__name__)
 
 INSTRUCTIONS = {
     "execution": (
@@ -67,8 +69,8 @@ def _lists(url: str | None) -> dict[str, list[str]]:
                                                     .order_by(Programme.code)))
             lists["economic_code"] = list(session.scalars(select(EconomicCode.code).order_by(EconomicCode.code)))
             lists["indicator"] = list(session.scalars(select(Indicator.code).order_by(Indicator.code)))
-    except Exception:  # noqa: BLE001 - a template is still useful without a database
-        pass
+    except Exception as exc:  # noqa: BLE001 - a template is still useful without a database
+        log.info("template without code lists: %s", exc)
     return lists
 
 

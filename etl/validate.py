@@ -116,9 +116,14 @@ def detect_kind(sheets: list[Sheet]) -> tuple[str, list[tuple[Sheet, contract.He
 # --- column cleaning -------------------------------------------------------------------------------
 
 
+def _values_where(series: pd.Series, test: Callable[[object], bool]) -> pd.Series:
+    """Cells whose value passes ``test``, deciding once per distinct value (fast on long columns)."""
+    hits = [v for v in pd.unique(series.dropna()) if test(v)]
+    return series.isin(hits) if hits else pd.Series(False, index=series.index)
+
+
 def _blank_mask(series: pd.Series) -> pd.Series:
-    as_text = series.astype("string").str.strip()
-    return series.isna() | as_text.eq("") | as_text.isna()
+    return series.isna() | _values_where(series, lambda v: isinstance(v, str) and not v.strip())
 
 
 def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str, problems: Problems,
@@ -133,7 +138,7 @@ def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str,
             results[key] = fn(value)
         except clean.CellError as exc:
             failures[key] = exc
-    out = series.map(lambda v: results.get(v))
+    out = series.map(results)
     if failures:
         bad = series.isin(list(failures)) & ~blank
         for row, value in zip(rows[bad], series[bad], strict=True):
@@ -151,7 +156,7 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
     blank = _blank_mask(series)
     fast = pd.to_numeric(series.where(~blank), errors="coerce")
     # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
-    fast = fast.where(~series.map(lambda v: isinstance(v, bool)))
+    fast = fast.where(~series.map(type).eq(bool))
     slow = fast.isna() & ~blank
     if slow.any():
         for index in series.index[slow]:
@@ -186,9 +191,11 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     positions = header.positions
     body = sheet.rows[header.header_row:]
     width = max(positions.values()) + 1
-    raw = pd.DataFrame([(list(r) + [None] * width)[:width] for r in body], columns=range(width),
-                       dtype="object")
-    frame = pd.DataFrame({name: raw[pos] for name, pos in positions.items()}, index=raw.index)
+    if body and min(map(len, body)) < width:  # ragged rows (CSV): pad them
+        body = [list(r) + [None] * (width - len(r)) for r in body]
+    # One list per needed column: cheaper than a frame of every cell of the sheet.
+    frame = pd.DataFrame({name: pd.Series([r[pos] for r in body], dtype="object")
+                          for name, pos in positions.items()}, index=pd.RangeIndex(len(body)))
     frame["source_row"] = np.arange(header.header_row + 1, header.header_row + 1 + len(frame))
     for (excel_row, col_index), error in sheet.errors.items():
         name = next((n for n, p in positions.items() if p == col_index), None)
@@ -205,7 +212,8 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     first_cols = [c.name for c in columns if c.name in positions][:4]
     is_total = pd.Series(False, index=frame.index)
     for name in first_cols:
-        is_total |= frame[name].astype("string").str.strip().str.lower().isin(contract.TOTAL_WORDS)
+        is_total |= _values_where(
+            frame[name], lambda v: isinstance(v, str) and v.strip().lower() in contract.TOTAL_WORDS)
     totals = frame[is_total]
     data = frame[~is_total]
     if not totals.empty:
@@ -345,15 +353,18 @@ def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> N
     """Programme, sub-programme, cluster and activity must exist and nest as the structure says."""
     keys = ["programme", "subprogramme", "activity_cluster", "activity"]
     combos = out[keys + ["source_row"]].dropna(subset=keys[:3])
-    verdicts: dict[tuple, tuple[str, str, str] | None] = {}
-    for combo in combos[keys].drop_duplicates().itertuples(index=False):
-        verdicts[tuple(combo)] = _structure_problem(tuple(combo), ref)
-    for row in combos.itertuples(index=False):
-        verdict = verdicts[(row.programme, row.subprogramme, row.activity_cluster, row.activity)]
-        if verdict is not None:
-            column, value, message = verdict
-            problems.add(int(row.source_row), column, value, "a code of the programme structure",
-                         message, "unknown-code")
+    distinct = combos[keys].drop_duplicates()
+    verdicts = [_structure_problem(tuple(c), ref) for c in distinct.itertuples(index=False)]
+    bad = distinct[[v is not None for v in verdicts]]
+    if bad.empty:
+        return
+    found = dict(zip(map(tuple, bad.itertuples(index=False)), (v for v in verdicts if v is not None),
+                     strict=True))
+    flagged = combos.merge(bad, on=keys, how="inner")
+    for row in flagged.itertuples(index=False):
+        column, value, message = found[(row.programme, row.subprogramme, row.activity_cluster, row.activity)]
+        problems.add(int(row.source_row), column, value, "a code of the programme structure", message,
+                     "unknown-code")
 
 
 def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, str] | None:

@@ -1,0 +1,7 @@
+"""``make bench``: every benchmark in turn."""
+
+import subprocess
+import sys
+
+for module in ("bench.etl",):
+    subprocess.run([sys.executable, "-m", module], check=True)

@@ -1,0 +1,129 @@
+"""ETL speed: a 500,000-row execution workbook read by calamine alone, validated, and loaded.
+
+    python -m bench.etl [--rows 500000] [--postgres URL]
+
+Prints each timing and its ratio to calamine's read time (DESIGN section 8: a full load should
+take less than twice that). Builds the workbook once under bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+ACCOUNTS = ("6011", "6061", "6211", "6221", "6411")
+SOURCES = ("RGC", "DP")
+
+
+def build(rows: int) -> tuple[Path, Path]:
+    """The reference workbook (enough activities) and the execution workbook of ``rows`` rows."""
+    from etl.contract import EXECUTION
+    from etl.demo import structure, write_reference
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    entities = ["00"] + [f"{n:02d}" for n in range(1, 26)]
+    base = [r for r in structure().programmes if r["level"] == "activity"]
+    per_scale = len(entities) * len(base) * len(ACCOUNTS) * len(SOURCES)
+    scale = -(-rows // per_scale)
+    struct = structure(scale)
+    reference = OUT / f"reference-{scale}.xlsx"
+    workbook = OUT / f"execution-{rows}.xlsx"
+    if not reference.exists():
+        write_reference(reference, struct)
+    if workbook.exists():
+        return reference, workbook
+    activities = [r["code"] for r in struct.programmes if r["level"] == "activity"]
+    parents = struct.parents
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("execution")
+    sheet.append(["MoSVY budget execution, benchmark (synthetic)"])
+    sheet.append([c.name for c in EXECUTION])
+    count = 0
+    for entity in entities:
+        for activity in activities:
+            cluster = parents[activity]
+            sub = parents[cluster]
+            for account in ACCOUNTS:
+                for source in SOURCES:
+                    if count == rows:
+                        break
+                    sheet.append([2025, "2025-06", entity, parents[sub], sub, cluster, activity, account, source,
+                                  1_000_000 + count, 1_000_000 + count, 600_000, 500_000])
+                    count += 1
+    book.save(workbook)
+    return reference, workbook
+
+
+def timed(label: str, fn) -> float:
+    started = time.perf_counter()
+    fn()
+    seconds = time.perf_counter() - started
+    print(f"{label:<40} {seconds:8.2f} s", flush=True)
+    return seconds
+
+
+def read_calamine(path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def fresh_database(kind: str, postgres: str | None) -> str:
+    from sqlalchemy import create_engine, text
+
+    from db.migrate import upgrade
+
+    if kind == "sqlite":
+        path = OUT / f"bench-{uuid.uuid4().hex[:6]}.sqlite3"
+        url = f"sqlite:///{path}"
+    else:
+        admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+        name = f"pib_bench_{uuid.uuid4().hex[:6]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = admin.url.set(database=name).render_as_string(hide_password=False)
+    upgrade(url)
+    return url
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    from etl.load import load_file
+
+    reference, workbook = build(args.rows)
+    print(f"workbook: {workbook.name}, {workbook.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows")
+    base = timed("(a) calamine read alone", lambda: read_calamine(workbook))
+    results = {}
+    for kind in ("sqlite", "postgresql"):
+        url = fresh_database(kind, args.postgres)
+        assert load_file(reference, url=url).status == "loaded"
+        dry = timed(f"(b) {kind}: etl load --dry-run", lambda u=url: _check(load_file(workbook, url=u, dry_run=True)))
+        full = timed(f"(c) {kind}: full load", lambda u=url: _check(load_file(workbook, url=u)))
+        results[kind] = (dry, full)
+    print()
+    print(f"{'database':<12}{'dry-run / (a)':>16}{'load / (a)':>14}{'rows/s (load)':>16}")
+    for kind, (dry, full) in results.items():
+        print(f"{kind:<12}{dry / base:>16.2f}{full / base:>14.2f}{args.rows / full:>16,.0f}")
+    return 0
+
+
+def _check(report) -> None:
+    if report.status not in ("loaded", "valid"):
+        raise SystemExit("\n".join(p.render() for p in report.problems[:20]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
