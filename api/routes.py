@@ -1,11 +1,24 @@
-"""Routes of the read API. Each one builds the caller's Scope on the server and passes it on."""
+"""Routes of the read API (DESIGN section 10).
+
+Each route builds the caller's Scope on the server (session or bearer token), checks its
+parameters (400 naming the parameter), and asks the query layer, which applies the scope in
+SQL; a forbidden scope answers 403, never an empty success.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import json
+from dataclasses import asdict
 
+from flask import Blueprint, jsonify, request
+
+from api import params
 from auth.policy import Forbidden
-from auth.web import audit_refusal, current_scope
+from auth.web import audit_refusal, current_scope, db_url
+from db.engine import session_scope
+from db.queries import budget as budget_queries
+from db.queries import indicators as indicator_queries
+from db.queries import lineage as lineage_queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -14,6 +27,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def _forbidden(refusal: Forbidden):
     audit_refusal(refusal.what)
     return jsonify(error="forbidden", detail=f"not permitted: {refusal.what}"), 403
+
+
+@bp.errorhandler(params.ParamError)
+def _bad_parameter(error: params.ParamError):
+    return jsonify(error="bad parameter", parameter=error.name, detail=str(error)), 400
 
 
 @bp.get("/whoami")
@@ -28,3 +46,106 @@ def whoami():
         provinces="all" if provinces is None else sorted(provinces),
         reads_data=scope.reads_data,
     )
+
+
+def _records(frame) -> list[dict]:
+    # pandas' own JSON writer turns numpy integers into JSON integers and NaN into null.
+    return json.loads(frame.to_json(orient="records", double_precision=6))
+
+
+@bp.get("/budget")
+def budget():
+    """Budget by grouping keys, with execution rate (paid ÷ revised)."""
+    scope = current_scope()
+    args = request.args
+    year = params.year(args)
+    period = params.period(args, year)
+    entity = params.code(args, "entity", lengths=(2,))
+    group_by = params.choices(args, "group_by", tuple(budget_queries.GROUPINGS))
+    with session_scope(db_url()) as session:
+        frame = budget_queries.budget(session, scope, year=year, period=period, entity=entity,
+                                      group_by=group_by)
+    from indicators import execution_rate
+
+    frame["execution_rate"] = execution_rate(frame["paid"], frame["revised"])
+    return jsonify(year=year, period=period, group_by=group_by, rows=_records(frame))
+
+
+@bp.get("/lineage")
+def lineage():
+    """For one figure's keys, the batches, files, sheets and rows it was summed from.
+
+    ``kind=budget`` (default) takes year, period, [entity, programme, subprogramme,
+    economic_code, funding_source]; ``kind=indicator`` takes year, period, unit, indicator.
+    """
+    scope = current_scope()
+    args = request.args
+    year = params.year(args)
+    period = params.period(args, year)
+    if period is None:
+        raise params.ParamError("period", "is required for lineage (YYYY-MM, YYYY-Qn or YYYY)")
+    kind = (args.get("kind") or "budget").strip()
+    with session_scope(db_url()) as session:
+        if kind == "budget":
+            source = params.choices(args, "funding_source", ("RGC", "DP"))
+            sources = lineage_queries.budget_lineage(
+                session, scope, year=year, period=period,
+                entity=params.code(args, "entity", lengths=(2,)),
+                programme=params.text(args, "programme"),
+                subprogramme=params.text(args, "subprogramme"),
+                economic_code=params.text(args, "economic_code"),
+                funding_source=source[0] if source else None,
+            )
+        elif kind == "indicator":
+            unit = params.code(args, "unit", lengths=(2, 4, 6))
+            indicator = params.text(args, "indicator")
+            if unit is None or indicator is None:
+                raise params.ParamError("unit" if unit is None else "indicator", "is required")
+            sources = lineage_queries.indicator_lineage(
+                session, scope, year=year, period=period, unit=unit, indicator=indicator
+            )
+        else:
+            raise params.ParamError("kind", f"expected budget or indicator, got {kind!r}")
+    return jsonify(sources=[asdict(s) for s in sources])
+
+
+@bp.get("/indicators")
+def indicator_values():
+    """Indicator rows with achievement and status (province level unless a unit is asked)."""
+    scope = current_scope()
+    args = request.args
+    year = params.year(args)
+    period = params.period(args, year)
+    unit = params.code(args, "unit", lengths=(2, 4, 6))
+    indicator = params.text(args, "indicator")
+    with session_scope(db_url()) as session:
+        frame = indicator_queries.indicator_values(session, scope, year=year, period=period,
+                                                   unit=unit, indicator=indicator)
+    columns = ["unit", "indicator", "period", "baseline", "target", "actual", "achievement", "status"]
+    return jsonify(year=year, period=period, rows=_records(frame[columns]))
+
+
+@bp.get("/scorecard")
+def scorecard():
+    """A province's score, rank among the 25, and indicator rows."""
+    scope = current_scope()
+    args = request.args
+    year = params.year(args)
+    period = params.period(args, year)
+    province = params.code(args, "province", lengths=(2,))
+    if province is None or province == "00":
+        raise params.ParamError("province", "is required (a province code 01 to 25)")
+    with session_scope(db_url()) as session:
+        card = indicator_queries.scorecard(session, scope, year=year, province=province, period=period)
+    columns = ["indicator", "name_en", "name_km", "period", "baseline", "target", "actual",
+               "achievement", "status", "weight"]
+    rows = card.pop("rows")
+    return jsonify(**card, rows=_records(rows[columns]))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI description of this API."""
+    from api.openapi import SPEC
+
+    return jsonify(SPEC)

@@ -9,7 +9,6 @@ take less than twice that). Builds the workbook once under bench/out/.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 import uuid

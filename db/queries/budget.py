@@ -51,10 +51,7 @@ def budget(
     query = select(*keys, *[func.sum(table.c[a]).label(a) for a in AMOUNTS]).where(
         table.c.fiscal_year == year
     )
-    if period is not None:
-        query = query.where(table.c.period == period)
-    else:
-        query = latest_period_join(query, table, year)
+    query = query.where(table.c.period == period) if period else latest_period_join(query, table, year)
     if entity is not None:
         query = query.where(table.c.entity_code == entity)
     if "entity" in group_by:

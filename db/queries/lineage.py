@@ -110,7 +110,13 @@ def indicator_lineage(
         .where(value.fiscal_year == year, value.period == period, value.indicator_code == indicator)
         .order_by(value.batch_id, value.source_row)
     )
-    if len(unit) == 2 and unit != "00":
+    if unit == "00":
+        # The national value is rolled up from every province: list only the provinces (and
+        # central rows) the scope may see.
+        entities = visible_entities(scope)
+        if entities is not None:
+            query = query.where(value.province_code.in_(entities))
+    elif len(unit) == 2:
         query = query.where(value.province_code == unit)
     else:
         # A district's code prefixes its communes' codes; a commune stands alone.

@@ -1,0 +1,89 @@
+"""Query-string parameters of the read API, checked with messages that name the parameter."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+YEAR_MIN, YEAR_MAX = 2015, 2035
+_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$", re.IGNORECASE)
+
+
+class ParamError(ValueError):
+    """A parameter the API cannot use; answered with 400 and this message."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name}: {message}")
+        self.name = name
+
+
+def year(args: Mapping[str, str], name: str = "year", *, required: bool = True) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        if required:
+            raise ParamError(name, "is required (a year such as 2025)")
+        return None
+    if not raw.isdigit() or not YEAR_MIN <= int(raw) <= YEAR_MAX:
+        raise ParamError(name, f"expected a year from {YEAR_MIN} to {YEAR_MAX}, got {raw!r}")
+    return int(raw)
+
+
+def normalise_period(raw: str) -> str | None:
+    """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` as the month it ends in (``YYYY-MM``), else None."""
+    match = _PERIOD.match(raw.strip())
+    if not match:
+        return None
+    y, month, quarter = match.groups()
+    if quarter:
+        return f"{y}-{int(quarter) * 3:02d}"
+    if month:
+        return f"{y}-{month}" if 1 <= int(month) <= 12 else None
+    return f"{y}-12"
+
+
+def period(args: Mapping[str, str], fiscal_year: int | None, name: str = "period") -> str | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    normalised = normalise_period(raw)
+    if normalised is None:
+        raise ParamError(name, f"expected YYYY-MM, YYYY-Qn or YYYY, got {raw!r}")
+    if fiscal_year is not None and int(normalised[:4]) != fiscal_year:
+        raise ParamError(name, f"{raw!r} is outside fiscal year {fiscal_year}")
+    return normalised
+
+
+def code(args: Mapping[str, str], name: str, *, lengths: tuple[int, ...]) -> str | None:
+    """A numeric administrative code of one of ``lengths`` digits (``00``–``25`` for entities)."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) not in lengths:
+        sizes = " or ".join(str(n) for n in lengths)
+        raise ParamError(name, f"expected a code of {sizes} digits, got {raw!r}")
+    if int(raw[:2]) > 25:
+        raise ParamError(name, f"no province or entity has code {raw!r}")
+    return raw
+
+
+def choices(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> list[str]:
+    """A comma-separated list of names, each one of ``allowed``, without repeats."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return []
+    picked: list[str] = []
+    for part in (p.strip() for p in raw.split(",")):
+        if part not in allowed:
+            raise ParamError(name, f"{part!r} is not one of {', '.join(allowed)}")
+        if part not in picked:
+            picked.append(part)
+    return picked
+
+
+def text(args: Mapping[str, str], name: str, max_length: int = 32) -> str | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    if len(raw) > max_length:
+        raise ParamError(name, f"longer than {max_length} characters")
+    return raw
