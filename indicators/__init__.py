@@ -1,34 +1,72 @@
-"""The formulas of DESIGN section 5 as pure functions over pandas objects (no database, no Dash)."""
+"""The formulas of DESIGN section 5 as pure functions over pandas objects (no database, no Dash).
+
+Functions take pandas Series (aligned on their index) or plain numbers; a Series in gives a
+Series out, numbers in give a number out. Missing or undefined values are NaN, never infinity.
+"""
 
 from indicators.achievement import (
     ACHIEVEMENT_CAP,
     DEFAULT_ON_TRACK,
     DEFAULT_WATCH,
+    DIRECTIONS,
     STATUS_ICONS,
     STATUSES,
     achievement,
     capped,
     status,
 )
-from indicators.aggregation import roll_up
-from indicators.budget import (
-    commitment_rate,
-    execution_gap,
-    execution_rate,
-    expected_execution,
-    period_month,
-)
+from indicators.aggregation import AGGREGATIONS, RATIO_SCALE, aggregate_values, roll_up
+from indicators.budget import commitment_rate, execution_gap, execution_rate, expected_execution, period_month
+from indicators.completeness import completeness
+from indicators.cost import unit_cost
 from indicators.flags import (
+    FLAG_COLUMNS,
+    FLAG_MESSAGES,
+    LOW_COMPLETENESS,
+    budget_request_flags,
+    describe_flags,
     flag_asking_more_while_off_track,
     flag_low_completeness,
     flag_unfundable_targets,
 )
-from indicators.scorecard import QUADRANTS, completeness, province_score, quadrant, rank, unit_cost
+from indicators.methodology import ENTRIES, Entry
+from indicators.quadrant import QUADRANTS, SPENDING_PACE, quadrant
+from indicators.scorecard import province_score, rank
 
 __all__ = [
-    "ACHIEVEMENT_CAP", "DEFAULT_ON_TRACK", "DEFAULT_WATCH", "QUADRANTS", "STATUSES", "STATUS_ICONS",
-    "achievement", "capped", "commitment_rate", "completeness", "execution_gap", "execution_rate",
-    "expected_execution", "flag_asking_more_while_off_track", "flag_low_completeness",
-    "flag_unfundable_targets", "period_month", "province_score", "quadrant", "rank", "roll_up",
-    "status", "unit_cost",
+    "ACHIEVEMENT_CAP",
+    "AGGREGATIONS",
+    "DEFAULT_ON_TRACK",
+    "DEFAULT_WATCH",
+    "DIRECTIONS",
+    "ENTRIES",
+    "FLAG_COLUMNS",
+    "FLAG_MESSAGES",
+    "LOW_COMPLETENESS",
+    "QUADRANTS",
+    "RATIO_SCALE",
+    "SPENDING_PACE",
+    "STATUSES",
+    "STATUS_ICONS",
+    "Entry",
+    "achievement",
+    "aggregate_values",
+    "budget_request_flags",
+    "capped",
+    "commitment_rate",
+    "completeness",
+    "describe_flags",
+    "execution_gap",
+    "execution_rate",
+    "expected_execution",
+    "flag_asking_more_while_off_track",
+    "flag_low_completeness",
+    "flag_unfundable_targets",
+    "period_month",
+    "province_score",
+    "quadrant",
+    "rank",
+    "roll_up",
+    "status",
+    "unit_cost",
 ]

@@ -1,16 +1,19 @@
 """The methodology in words, English and Khmer, kept beside the formulas it describes.
 
-Thresholds in the text come from the constants the formulas use, so the words cannot drift
-from the computation.
+Every threshold in the text is formatted from the constant that the formulas use, so the words
+cannot drift from the computation. The methodology page renders :data:`ENTRIES` in order.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators.achievement import ACHIEVEMENT_CAP, DEFAULT_ON_TRACK, DEFAULT_WATCH
+from indicators._text import khmer_digits, percent
+from indicators.achievement import ACHIEVEMENT_CAP, DEFAULT_ON_TRACK, DEFAULT_WATCH, STATUS_ICONS
+from indicators.aggregation import RATIO_SCALE
+from indicators.budget import expected_execution
 from indicators.flags import LOW_COMPLETENESS
-from indicators.scorecard import SPENDING_TOLERANCE
+from indicators.quadrant import SPENDING_PACE
 
 
 @dataclass(frozen=True)
@@ -25,117 +28,139 @@ class Entry:
     formula: str
 
     def title(self, lang: str) -> str:
+        """The title in ``lang`` (``km`` for Khmer, anything else English)."""
         return self.title_km if lang == "km" else self.title_en
 
     def body(self, lang: str) -> str:
+        """The paragraph in ``lang`` (``km`` for Khmer, anything else English)."""
         return self.body_km if lang == "km" else self.body_en
 
 
-def _pct(value: float) -> str:
-    return f"{value * 100:.0f} %"
-
-
-ON, WATCH, CAP = _pct(DEFAULT_ON_TRACK), _pct(DEFAULT_WATCH), _pct(ACHIEVEMENT_CAP)
+# The same figures, written for each language.
+ON, WATCH, CAP = percent(DEFAULT_ON_TRACK), percent(DEFAULT_WATCH), percent(ACHIEVEMENT_CAP)
+PACE, LOW, JUNE = percent(SPENDING_PACE), percent(LOW_COMPLETENESS), percent(expected_execution(6))
+ON_KM, WATCH_KM, CAP_KM, PACE_KM, LOW_KM, JUNE_KM = (khmer_digits(v) for v in (ON, WATCH, CAP, PACE, LOW, JUNE))
+SCALE = f"{RATIO_SCALE:g}"
+ICON = STATUS_ICONS
 
 ENTRIES: tuple[Entry, ...] = (
     Entry(
         "execution_rate", "Execution rate", "អត្រាអនុវត្តថវិកា",
-        "The share of the revised allocation (the budget law after transfers) that has been paid "
-        "since the start of the year. A budget line with no revised allocation has no rate.",
-        "ភាគរយនៃឥណទានកែសម្រួល (ច្បាប់ថវិកាក្រោយការផ្ទេរ) ដែលបានទូទាត់ចាប់ពីដើមឆ្នាំ។ "
-        "ខ្ទង់ថវិកាដែលគ្មានឥណទានកែសម្រួល គ្មានអត្រាទេ។",
-        "paid ÷ revised (year to date)",
+        "The share of the revised allocation (the budget law allocation after transfers) that has "
+        "been paid since the start of the year. A budget line without a revised allocation (zero "
+        "or blank) has no rate, rather than an infinite one.",
+        "ចំណែកនៃឥណទានកែសម្រួល (ឥណទានតាមច្បាប់ថវិកា ក្រោយការផ្ទេរឥណទាន) ដែលបានទូទាត់រួច "
+        "ចាប់ពីដើមឆ្នាំមក។ ខ្ទង់ថវិកាដែលគ្មានឥណទានកែសម្រួល (សូន្យ ឬទទេ) គ្មានអត្រាទេ "
+        "ជាជាងមានអត្រាគ្មានកំណត់។",
+        "execution rate = paid ÷ revised (year to date)",
     ),
     Entry(
-        "commitment_rate", "Commitment rate", "អត្រាសន្យាចំណាយ",
-        "The share of the revised allocation committed since the start of the year.",
-        "ភាគរយនៃឥណទានកែសម្រួលដែលបានសន្យាចំណាយចាប់ពីដើមឆ្នាំ។",
-        "committed ÷ revised (year to date)",
+        "commitment_rate", "Commitment rate", "អត្រាធានាចំណាយ",
+        "The share of the revised allocation committed since the start of the year. It runs ahead "
+        "of the execution rate: what is committed today is paid later.",
+        "ចំណែកនៃឥណទានកែសម្រួល ដែលបានធានាចំណាយ ចាប់ពីដើមឆ្នាំមក។ អត្រានេះតែងនាំមុខអត្រាអនុវត្តថវិកា "
+        "ព្រោះអ្វីដែលបានធានាចំណាយថ្ងៃនេះ នឹងត្រូវទូទាត់នៅពេលក្រោយ។",
+        "commitment rate = committed ÷ revised (year to date)",
     ),
     Entry(
-        "expected_execution", "Pro-rata benchmark and execution gap", "គោលធៀបតាមសមាមាត្រ និងគម្លាតអនុវត្ត",
-        "By the end of month m, m twelfths of the year's budget are expected to be paid, unless a "
-        "monthly phasing profile says otherwise. The execution gap is the execution rate less that "
-        "expectation: a negative gap means spending is behind the calendar.",
-        "នៅចុងខែទី m គេរំពឹងថា m ភាគ ១២ នៃថវិកាប្រចាំឆ្នាំត្រូវបានទូទាត់ លើកលែងតែមានផែនការចំណាយប្រចាំខែ។ "
-        "គម្លាតអនុវត្ត គឺអត្រាអនុវត្តដកការរំពឹងនោះ៖ គម្លាតអវិជ្ជមាន មានន័យថាការចំណាយយឺតជាងប្រតិទិន។",
-        "expected = m ÷ 12; gap = execution rate − expected",
+        "expected_execution", "Pro-rata benchmark and execution gap", "គោលធៀបតាមពេលវេលា និងគម្លាតអនុវត្ត",
+        f"By the end of month m, m twelfths of the year's budget are expected to be paid (by the end "
+        f"of June, {JUNE}), unless a monthly phasing profile is given: then it is the profile's "
+        "cumulative share up to month m. The execution gap is the execution rate less this "
+        "expectation; a negative gap means spending is behind the calendar.",
+        f"នៅចុងខែទី m គេរំពឹងថាបានទូទាត់ m ភាគ ១២ នៃថវិកាប្រចាំឆ្នាំ (ចុងខែមិថុនា {JUNE_KM}) "
+        "លើកលែងតែមានផែនការបែងចែកប្រចាំខែ ដែលក្នុងករណីនោះ គេប្រើចំណែកបូកបន្តនៃផែនការរហូតដល់ខែទី m។ "
+        "គម្លាតអនុវត្ត គឺអត្រាអនុវត្តថវិកាដកការរំពឹងទុកនេះ។ គម្លាតអវិជ្ជមាន មានន័យថាការចំណាយយឺតជាងប្រតិទិន។",
+        "expected = m ÷ 12 (or cumulative phasing share); gap = execution rate − expected",
     ),
     Entry(
         "achievement", "Achievement", "សមិទ្ធផល",
         "How far an indicator has reached its target: actual ÷ target when higher is better, "
         "target ÷ actual when lower is better. A missing actual or target, or a zero to divide by, "
-        f"gives no data rather than an infinite value. For scores it is capped at {CAP}.",
-        "កម្រិតដែលសូចនាករសម្រេចបានធៀបនឹងគោលដៅ៖ លទ្ធផលជាក់ស្តែង ÷ គោលដៅ នៅពេលខ្ពស់ជាងល្អជាង "
-        "និង គោលដៅ ÷ លទ្ធផលជាក់ស្តែង នៅពេលទាបជាងល្អជាង។ បើខ្វះលទ្ធផល ឬគោលដៅ ឬចែកនឹងសូន្យ "
-        f"គឺគ្មានទិន្នន័យ។ សម្រាប់ពិន្ទុ វាត្រូវបានកំណត់ត្រឹម {CAP}។",
-        "actual ÷ target (increase); target ÷ actual (decrease)",
+        f"gives no data rather than an infinite value. For the score it is capped at {CAP}, so "
+        "that one over-achieved target cannot carry a province.",
+        "កម្រិតដែលសូចនាករសម្រេចបានធៀបនឹងគោលដៅ៖ លទ្ធផលជាក់ស្តែង ÷ គោលដៅ សម្រាប់សូចនាករដែលកាន់តែខ្ពស់កាន់តែល្អ "
+        "និង គោលដៅ ÷ លទ្ធផលជាក់ស្តែង សម្រាប់សូចនាករដែលកាន់តែទាបកាន់តែល្អ។ បើខ្វះលទ្ធផលជាក់ស្តែង ឬគោលដៅ "
+        "ឬតួចែកស្មើសូន្យ គឺ «គ្មានទិន្នន័យ» មិនមែនតម្លៃគ្មានកំណត់ទេ។ សម្រាប់ពិន្ទុ សមិទ្ធផលត្រូវកំណត់ត្រឹម "
+        f"{CAP_KM} ដើម្បីកុំឱ្យគោលដៅតែមួយដែលសម្រេចលើសខ្លាំង លើកពិន្ទុខេត្តទាំងមូល។",
+        f"achievement = actual ÷ target (increase) or target ÷ actual (decrease); capped at {CAP} for the score",
     ),
     Entry(
         "status", "Status", "ស្ថានភាព",
-        f"On track when achievement is at least {ON}, watch when at least {WATCH}, off track below "
-        "that, and no data when it cannot be computed. An indicator may carry its own thresholds. "
-        "Each status is shown with an icon and a word, never by colour alone.",
-        f"តាមគោលដៅ នៅពេលសមិទ្ធផលយ៉ាងហោចណាស់ {ON} ត្រូវតាមដាន នៅពេលយ៉ាងហោចណាស់ {WATCH} "
-        "មិនតាមគោលដៅ នៅពេលទាបជាងនេះ និងគ្មានទិន្នន័យ នៅពេលមិនអាចគណនាបាន។ "
-        "សូចនាករនីមួយៗអាចមានកម្រិតផ្ទាល់ខ្លួន។ ស្ថានភាពនីមួយៗបង្ហាញដោយរូបសញ្ញា និងពាក្យ មិនមែនដោយពណ៌តែម្យ៉ាងទេ។",
-        f"on track ≥ {ON}; watch ≥ {WATCH}; off track < {WATCH}",
+        f"On track ({ICON['on_track']}) when achievement is at least {ON}, watch ({ICON['watch']}) "
+        f"when at least {WATCH}, off track ({ICON['off_track']}) below that, and no data "
+        f"({ICON['no_data']}) when there is no achievement. An indicator may carry its own "
+        "thresholds in the catalogue. Each status is shown with an icon and a word, never by "
+        "colour alone.",
+        f"«តាមគោលដៅ» ({ICON['on_track']}) នៅពេលសមិទ្ធផលយ៉ាងតិច {ON_KM} «ត្រូវតាមដាន» ({ICON['watch']}) "
+        f"នៅពេលយ៉ាងតិច {WATCH_KM} «មិនតាមគោលដៅ» ({ICON['off_track']}) នៅពេលទាបជាងនេះ និង «គ្មានទិន្នន័យ» "
+        f"({ICON['no_data']}) នៅពេលគ្មានសមិទ្ធផល។ សូចនាករនីមួយៗអាចមានកម្រិតផ្ទាល់ខ្លួននៅក្នុងបញ្ជីសូចនាករ។ "
+        "ស្ថានភាពនីមួយៗបង្ហាញដោយរូបសញ្ញា និងពាក្យ មិនមែនដោយពណ៌តែមួយមុខទេ។",
+        f"on track ≥ {ON}; watch ≥ {WATCH}; off track < {WATCH}; no data when achievement is missing",
     ),
     Entry(
         "aggregation", "From communes to provinces", "ពីឃុំ-សង្កាត់ ទៅរាជធានី-ខេត្ត",
         "Values reported by communes or districts are rolled up to their province by each "
-        "indicator's rule: a sum, a mean, a weighted mean, the last value, or a ratio. A ratio "
-        "indicator is computed from its numerator and denominator summed over the province, "
-        "never as an average of the communes' ratios.",
-        "តម្លៃដែលឃុំ-សង្កាត់ ឬស្រុក-ខណ្ឌរាយការណ៍ ត្រូវបូកសរុបទៅរាជធានី-ខេត្តតាមវិធានរបស់សូចនាករនីមួយៗ៖ "
-        "ផលបូក មធ្យមភាគ មធ្យមភាគទម្ងន់ តម្លៃចុងក្រោយ ឬផលធៀប។ សូចនាករផលធៀប គណនាពីភាគយក និងភាគបែង "
-        "ដែលបូកសរុបទូទាំងខេត្ត មិនមែនជាមធ្យមភាគនៃផលធៀបរបស់ឃុំនោះទេ។",
-        "ratio = 100 × Σ numerator ÷ Σ denominator",
+        "indicator's rule: a sum, a mean, a weighted mean, or the last value. A ratio indicator "
+        "(such as a coverage rate) is computed from its numerator and denominator, each summed over "
+        "the province first, never as an average of the communes' ratios, which would give a small "
+        "commune the same say as a large one.",
+        "តម្លៃដែលឃុំ-សង្កាត់ ឬស្រុក-ខណ្ឌរាយការណ៍ ត្រូវបូកសរុបឡើងទៅរាជធានី-ខេត្ត តាមវិធានរបស់សូចនាករនីមួយៗ៖ "
+        "ផលបូក មធ្យមភាគ មធ្យមភាគភ្ជាប់ទម្ងន់ ឬតម្លៃចុងក្រោយ។ សូចនាករជាផលធៀប (ដូចជាអត្រាគ្របដណ្តប់) "
+        "គណនាពីភាគយក និងភាគបែង ដែលបូកសរុបទូទាំងខេត្តជាមុន មិនមែនជាមធ្យមភាគនៃផលធៀបរបស់ឃុំ-សង្កាត់ទេ "
+        "ព្រោះបែបនោះ ឃុំតូចនឹងមានទម្ងន់ស្មើឃុំធំ។",
+        f"ratio = {SCALE} × Σ numerator ÷ Σ denominator; weighted mean = Σ wᵢxᵢ ÷ Σ wᵢ",
     ),
     Entry(
         "unit_cost", "Unit cost", "ថ្លៃឯកតា",
-        "What one unit of output cost: the amount paid on the activities that produce an "
-        "indicator, divided by its actual output (for example riels per beneficiary).",
-        "ថ្លៃនៃលទ្ធផលមួយឯកតា៖ ចំនួនទឹកប្រាក់ដែលបានទូទាត់លើសកម្មភាពដែលបង្កើតសូចនាករ "
-        "ចែកនឹងលទ្ធផលជាក់ស្តែង (ឧ. រៀលក្នុងម្នាក់អ្នកទទួលផល)។",
-        "paid on linked activities ÷ actual output",
+        "What one unit of output cost: the amount paid on the activities that produce an indicator, "
+        "divided by its actual output (for example riels per beneficiary). Without output there is "
+        "no unit cost.",
+        "ថ្លៃនៃលទ្ធផលមួយឯកតា៖ ទឹកប្រាក់ដែលបានទូទាត់លើសកម្មភាពដែលបង្កើតសូចនាករ ចែកនឹងលទ្ធផលជាក់ស្តែងរបស់វា "
+        "(ឧទាហរណ៍ រៀលក្នុងម្នាក់អ្នកទទួលផល)។ បើគ្មានលទ្ធផល ក៏គ្មានថ្លៃឯកតាដែរ។",
+        "unit cost = paid on the indicator's activities ÷ actual output",
     ),
     Entry(
-        "quadrant", "Budget–performance quadrant", "ចតុកោណថវិកា-សមិទ្ធកម្ម",
-        f"Each programme or province is placed by its execution rate and its mean achievement. It "
-        f"is spending when its execution rate is within {SPENDING_TOLERANCE * 100:.0f} points of "
-        f"the pro-rata benchmark, and delivering when its mean achievement is at least {ON}.",
-        f"កម្មវិធី ឬខេត្តនីមួយៗ ត្រូវដាក់តាមអត្រាអនុវត្ត និងសមិទ្ធផលមធ្យម។ វាកំពុងចំណាយ នៅពេលអត្រាអនុវត្ត "
-        f"ខ្វះមិនលើស {SPENDING_TOLERANCE * 100:.0f} ពិន្ទុពីគោលធៀប និងកំពុងផ្តល់លទ្ធផល "
-        f"នៅពេលសមិទ្ធផលមធ្យមយ៉ាងហោចណាស់ {ON}។",
-        "spending: rate ≥ expected − 0.10; delivering: mean achievement ≥ on-track",
+        "quadrant", "Budget–performance quadrant", "ក្រឡាបួន ថវិកា និងសមិទ្ធកម្ម",
+        "Each programme or province is placed by its execution rate and its mean achievement. It is "
+        f"spending when its execution rate is at least {PACE} of the pro-rata benchmark, and "
+        f"delivering when its mean achievement is at least {ON}. The four quadrants are: spending "
+        "and delivering; spending, not delivering; delivering without spending; neither.",
+        "កម្មវិធី ឬខេត្តនីមួយៗ ត្រូវដាក់តាមអត្រាអនុវត្តថវិកា និងសមិទ្ធផលមធ្យម។ វា «កំពុងចំណាយ» "
+        f"នៅពេលអត្រាអនុវត្តថវិកាយ៉ាងតិច {PACE_KM} នៃគោលធៀបតាមពេលវេលា និង «ផ្តល់លទ្ធផល» "
+        f"នៅពេលសមិទ្ធផលមធ្យមយ៉ាងតិច {ON_KM}។ ក្រឡាទាំងបួនគឺ៖ ចំណាយ និងផ្តល់លទ្ធផល ចំណាយ តែមិនផ្តល់លទ្ធផល "
+        "ផ្តល់លទ្ធផល ដោយមិនចំណាយ និងមិនចំណាយ ហើយមិនផ្តល់លទ្ធផល។",
+        f"spending: execution rate ≥ {PACE} × expected; delivering: mean achievement ≥ {ON}",
     ),
     Entry(
         "score", "Province score and rank", "ពិន្ទុ និងចំណាត់ថ្នាក់ខេត្ត",
         f"The weighted mean of the province's achievements, each capped at {CAP}, over the "
-        "indicators that have data, with the weights of the indicator catalogue. Provinces are "
-        "ranked from 1 (highest score) to 25; equal scores share a rank.",
-        f"មធ្យមភាគទម្ងន់នៃសមិទ្ធផលរបស់ខេត្ត (នីមួយៗកំណត់ត្រឹម {CAP}) លើសូចនាករដែលមានទិន្នន័យ "
-        "ដោយប្រើទម្ងន់ក្នុងបញ្ជីសូចនាករ។ ខេត្តត្រូវចាត់ថ្នាក់ពីទី១ (ពិន្ទុខ្ពស់បំផុត) ដល់ទី២៥។",
-        "score = Σ wᵢ·min(achievementᵢ, 1.5) ÷ Σ wᵢ",
+        "indicators that have data, with the weights of the indicator catalogue; an indicator without "
+        "data neither lowers nor raises it. Provinces are ranked from 1 (the highest score); equal "
+        "scores share the better rank, and a province without a score is not ranked.",
+        f"មធ្យមភាគភ្ជាប់ទម្ងន់នៃសមិទ្ធផលរបស់ខេត្ត (នីមួយៗកំណត់ត្រឹម {CAP_KM}) លើសូចនាករដែលមានទិន្នន័យ "
+        "ដោយប្រើទម្ងន់ក្នុងបញ្ជីសូចនាករ។ សូចនាករដែលគ្មានទិន្នន័យ មិនបន្ថយ ឬបង្កើនពិន្ទុទេ។ "
+        "ខេត្តត្រូវចាត់ថ្នាក់ចាប់ពីលេខ ១ (ពិន្ទុខ្ពស់បំផុត)។ ខេត្តដែលមានពិន្ទុស្មើគ្នា ទទួលចំណាត់ថ្នាក់ដូចគ្នា "
+        "ហើយខេត្តដែលគ្មានពិន្ទុ មិនត្រូវចាត់ថ្នាក់ទេ។",
+        f"score = Σ wᵢ·min(achievementᵢ, {ACHIEVEMENT_CAP:g}) ÷ Σ wᵢ over indicators with data; rank 1 = best",
     ),
     Entry(
         "completeness", "Data completeness", "ភាពពេញលេញនៃទិន្នន័យ",
-        "Reports received divided by reports expected for the period, per province: one "
-        "execution report a month up to the period. A province below "
-        f"{LOW_COMPLETENESS * 100:.0f} % is flagged, as its figures are partial.",
-        "របាយការណ៍ដែលបានទទួល ចែកនឹងរបាយការណ៍ដែលរំពឹងទុកសម្រាប់រយៈពេល តាមខេត្តនីមួយៗ៖ "
-        "របាយការណ៍អនុវត្តមួយក្នុងមួយខែ រហូតដល់រយៈពេលនោះ។ ខេត្តដែលទាបជាង "
-        f"{LOW_COMPLETENESS * 100:.0f} % ត្រូវបានសម្គាល់ ព្រោះតួលេខមិនពេញលេញ។",
-        "received ÷ expected",
+        "Reports received divided by reports expected for the period, per province, at most 100 %. "
+        f"A province below {LOW} is flagged, as its figures are partial.",
+        "ចំនួនរបាយការណ៍ដែលបានទទួល ចែកនឹងចំនួនរបាយការណ៍ដែលរំពឹងទុកសម្រាប់រយៈពេលនោះ តាមខេត្តនីមួយៗ "
+        f"យ៉ាងច្រើន ១០០ %។ ខេត្តដែលទាបជាង {LOW_KM} ត្រូវបានសម្គាល់ ព្រោះតួលេខរបស់ខេត្តមិនទាន់ពេញលេញ។",
+        "completeness = min(received ÷ expected, 1)",
     ),
     Entry(
         "flags", "Performance-informed flags", "សញ្ញាព្រមានផ្អែកលើសមិទ្ធកម្ម",
-        "A budget request is flagged when a programme asks for more while off track, when a "
-        "target cannot be funded by the requested budget at the observed unit cost, or when a "
-        "province's data completeness is low.",
-        "សំណើថវិកាត្រូវបានសម្គាល់ នៅពេលកម្មវិធីស្នើបន្ថែម ខណៈមិនតាមគោលដៅ នៅពេលថវិកាដែលស្នើ "
-        "មិនអាចផ្តល់មូលនិធិគ្រប់គោលដៅតាមថ្លៃឯកតាដែលបានសង្កេត ឬនៅពេលភាពពេញលេញទិន្នន័យរបស់ខេត្តទាប។",
-        "requested > revised ∧ off track; requested ÷ unit cost < target; completeness < 80 %",
+        "A budget request is flagged when a programme asks for more than its revised allocation "
+        "while it is off track; when a target cannot be funded by the requested budget at the "
+        "observed unit cost; and when a province's data completeness is below "
+        f"{LOW}.",
+        "សំណើថវិកាត្រូវបានសម្គាល់ នៅពេលកម្មវិធីស្នើសុំលើសឥណទានកែសម្រួល ខណៈដែលខ្លួនមិនតាមគោលដៅ "
+        "នៅពេលថវិកាដែលស្នើសុំ មិនអាចផ្តល់មូលនិធិគ្រប់គោលដៅ តាមថ្លៃឯកតាដែលបានសង្កេត "
+        f"និងនៅពេលភាពពេញលេញនៃទិន្នន័យរបស់ខេត្តទាបជាង {LOW_KM}។",
+        f"requested > revised and off track; requested ÷ unit cost < target; completeness < {LOW}",
     ),
 )
