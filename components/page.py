@@ -45,3 +45,8 @@ def guarded(page: str, build: Callable[[Scope, str], html.Div]) -> html.Div:
     except Forbidden as refusal:
         audit_refusal(refusal.what)
         return not_permitted(lang)
+
+
+def unavailable(lang: str) -> html.Div:
+    """What a page shows when the database cannot answer: a message, never a traceback."""
+    return html.Div(t("error.unavailable", lang), className="error", role="alert")

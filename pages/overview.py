@@ -1,20 +1,109 @@
-"""National overview (DESIGN section 7). The frame only; figures arrive through callbacks."""
+"""National overview (DESIGN section 7): KPIs, programmes, indicator status, the province map.
+
+The layout holds no figures; one callback answers the selectors with everything the page shows.
+"""
 
 import dash
-from dash import html
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
 
-from components.page import guarded, page_frame
+from components.cards import kpi_card
+from components.charts import budget_vs_execution_bar, status_summary_bar
+from components.context import caller_db_url, caller_language, caller_scope
+from components.filters import selector_options, year_period_selectors
+from components.format import format_khr, format_khr_exact, format_percent, format_points
+from components.page import guarded, page_frame, unavailable
+from components.tilemap import tile_map_figure
+from db.engine import session_scope
+from db.queries import overview as queries
+from db.queries.cache import cached
 from i18n import t
 
 dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard")
 
+METRICS = ("execution_rate", "score", "completeness")
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
-def layout(**_query: str) -> html.Div:
+
+def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
     def build(_scope, lang: str) -> html.Div:
         return page_frame(
             t("overview.title", lang),
-            html.P(t("overview.empty", lang), className="muted", id="overview-empty"),
+            html.Div([
+                year_period_selectors("overview", lang, year, period),
+                html.Label([t("filter.metric", lang), dcc.RadioItems(
+                    id="overview-metric", value="execution_rate", inline=True,
+                    options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS])],
+                    className="filter"),
+            ], className="toolbar"),
+            html.Div(id="overview-message", role="status"),
+            dcc.Loading(html.Div(id="overview-kpis", className="kpi-grid"), type="dot"),
+            html.Div([
+                html.Section([html.H2(t("chart.budget_by_programme", lang)),
+                              dcc.Graph(id="overview-programmes", config=GRAPH_CONFIG)], className="panel"),
+                html.Section([html.H2(t("chart.status_summary", lang)),
+                              dcc.Graph(id="overview-status", config=GRAPH_CONFIG)], className="panel"),
+            ], className="panel-grid"),
+            html.Section([html.H2(t("chart.tile_map", lang)),
+                          dcc.Graph(id="overview-map", config=GRAPH_CONFIG)], className="panel"),
             page_id="page-overview",
         )
 
     return guarded("overview", build)
+
+
+@callback(
+    Output("overview-year", "options"), Output("overview-year", "value"),
+    Output("overview-period", "options"), Output("overview-period", "value"),
+    Input("overview-asked", "data"), Input("overview-year", "value"),
+)
+def fill_selectors(asked, year):
+    scope, lang = caller_scope(), caller_language()
+    with session_scope(caller_db_url()) as session:
+        periods = cached(session, scope, queries.years_and_periods)
+    chosen = year if dash.ctx.triggered_id == "overview-year" else None
+    return selector_options(periods, asked, chosen, lang)
+
+
+@callback(
+    Output("overview-kpis", "children"), Output("overview-programmes", "figure"),
+    Output("overview-status", "figure"), Output("overview-map", "figure"),
+    Output("overview-message", "children"),
+    Input("overview-year", "value"), Input("overview-period", "value"), Input("overview-metric", "value"),
+    State("overview-asked", "data"),
+)
+def show_overview(year, period, metric, _asked):
+    scope, lang = caller_scope(), caller_language()
+    empty = ([], {}, {}, {})
+    if not year or not period:
+        return *empty, t("overview.empty", lang)
+    try:
+        with session_scope(caller_db_url()) as session:
+            kpis = cached(session, scope, queries.overview, year=int(year), period=period)
+            programmes = cached(session, scope, queries.programmes, year=int(year), period=period, lang=lang)
+            table = cached(session, scope, queries.province_table, year=int(year), period=period)
+    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+        return *empty, unavailable(lang)
+    cards = [
+        kpi_card(t("kpi.revised", lang, year=year), format_khr(kpis["revised"], lang), card_id="kpi-revised",
+                 tooltip=format_khr_exact(kpis["revised"], lang)),
+        kpi_card(t("kpi.paid", lang), format_khr(kpis["paid"], lang), card_id="kpi-paid",
+                 tooltip=format_khr_exact(kpis["paid"], lang),
+                 sub=t("kpi.paid_sub", lang, rate=format_percent(kpis["execution_rate"], lang),
+                       expected=format_percent(kpis["expected"], lang))),
+        kpi_card(t("kpi.gap", lang), format_points(kpis["gap"], lang), card_id="kpi-gap",
+                 sub=t("kpi.gap_sub", lang)),
+        kpi_card(t("kpi.on_track", lang), format_percent(kpis["on_track_share"], lang), card_id="kpi-on-track",
+                 sub=t("kpi.on_track_sub", lang, n=kpis["status_counts"]["on_track"],
+                       total=kpis["indicators_with_data"])),
+        kpi_card(t("kpi.completeness", lang), format_percent(kpis["completeness"], lang),
+                 card_id="kpi-completeness", sub=t("kpi.completeness_sub", lang)),
+    ]
+    values = table.set_index("code")[metric] if not table.empty else pd.Series(dtype="float64")
+    hidden = set() if scope.provinces is None else {f"{n:02d}" for n in range(1, 26)} - set(scope.provinces)
+    fmt = (lambda v: format_percent(v, lang)) if metric != "score" else (lambda v: format_percent(v, lang))
+    figure = tile_map_figure(values, lang, metric_label=t(f"metric.{metric}", lang), value_format=fmt,
+                             exact_format=lambda v: format_percent(v, lang, 1), highlight=scope.province,
+                             hidden=hidden)
+    return (cards, budget_vs_execution_bar(programmes, lang),
+            status_summary_bar(kpis["status_counts"], lang), figure, "")

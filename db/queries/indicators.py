@@ -99,7 +99,7 @@ def indicator_values(
     return with_status(values, catalogue(session))
 
 
-def _all_province_values(session: Session, year: int, period: str | None) -> pd.DataFrame:
+def all_province_values(session: Session, year: int, period: str | None) -> pd.DataFrame:
     # Unscoped on purpose: a rank among the 25 needs every province's score. Only the asked
     # province's score and rank leave this module (see ``scorecard``).
     table = IndicatorMart.__table__
@@ -120,7 +120,7 @@ def scorecard(
     """
     scope.require_province(province)
     cat = catalogue(session)
-    every = with_status(_all_province_values(session, year, period), cat)
+    every = with_status(all_province_values(session, year, period), cat)
     scores = formulas.province_score(every)
     ranks = formulas.rank(scores)
     rows = every[every["unit"] == province].copy()
@@ -136,3 +136,19 @@ def scorecard(
         "national_mean_score": None if scores.dropna().empty else float(scores.mean()),
         "rows": rows.reset_index(drop=True),
     }
+
+
+def previous_achievements(session: Session, scope: Scope, *, year: int, province: str,
+                          period: str) -> dict[str, float]:
+    """Each indicator's achievement in the province's previous loaded period (for trend arrows)."""
+    scope.require_province(province)
+    table = IndicatorMart.__table__
+    earlier = session.execute(
+        select(table.c.fiscal_year, table.c.period).distinct()
+        .where(table.c.entity_code == province, table.c.period < period)
+        .order_by(table.c.period.desc()).limit(1)
+    ).first()
+    if earlier is None:
+        return {}
+    values = indicator_values(session, scope, year=int(earlier.fiscal_year), period=earlier.period, unit=province)
+    return dict(zip(values["indicator"], values["achievement"], strict=True))

@@ -1,0 +1,154 @@
+"""Provinces (budget unit, reviewer): the 25 on a tile map and in a sortable grid.
+
+Clicking a tile or a province's name opens its scorecard.
+"""
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components.context import caller_db_url, caller_language, caller_scope
+from components.exports import to_csv_bytes, to_excel_bytes
+from components.filters import selector_options, year_period_selectors
+from components.format import format_percent
+from components.grid import data_grid
+from components.page import guarded, page_frame, unavailable
+from components.tilemap import tile_map_figure
+from db.engine import session_scope
+from db.queries import overview as queries
+from db.queries.cache import cached
+from db.queries.units import unit_name
+from i18n import t
+
+dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces")
+
+METRICS = ("execution_rate", "score", "completeness", "unit_cost")
+
+
+def _columns(lang: str) -> list[dict]:
+    return [
+        {"field": "code", "header": t("metric.code", lang), "width": 80},
+        {"field": "name", "header": t("metric.province", lang), "width": 150, "pinned": True},
+        {"field": "revised", "header": t("metric.revised", lang), "kind": "khr"},
+        {"field": "paid", "header": t("metric.paid", lang), "kind": "khr"},
+        {"field": "execution_rate", "header": t("metric.execution_rate", lang), "kind": "percent"},
+        {"field": "score", "header": t("metric.score", lang), "kind": "percent"},
+        {"field": "rank", "header": t("metric.rank", lang), "kind": "number"},
+        {"field": "completeness", "header": t("metric.completeness", lang), "kind": "percent"},
+        {"field": "unit_cost", "header": t("metric.unit_cost", lang), "kind": "khr"},
+    ]
+
+
+def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
+    def build(_scope, lang: str) -> html.Div:
+        return page_frame(
+            t("nav.provinces", lang),
+            html.Div([
+                year_period_selectors("provinces", lang, year, period),
+                html.Label([t("filter.metric", lang), dcc.RadioItems(
+                    id="provinces-metric", value="execution_rate", inline=True,
+                    options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS])],
+                    className="filter"),
+            ], className="toolbar"),
+            html.Div(id="provinces-message", role="status"),
+            html.Section(dcc.Graph(id="provinces-map", config={"displaylogo": False}), className="panel"),
+            html.Div([
+                html.Button(t("export.excel", lang), id="provinces-xlsx", className="button"),
+                html.Button(t("export.csv", lang), id="provinces-csv", className="button"),
+                dcc.Download(id="provinces-download"),
+            ], className="downloads"),
+            html.Section(data_grid("provinces-grid", [], _columns(lang), row_id="code"), className="panel"),
+            dcc.Location(id="provinces-go", refresh="callback-nav"),
+            page_id="page-provinces",
+        )
+
+    return guarded("provinces", build)
+
+
+def _table(year, period):
+    scope = caller_scope()
+    with session_scope(caller_db_url()) as session:
+        return cached(session, scope, queries.province_table, year=int(year), period=period)
+
+
+@callback(
+    Output("provinces-year", "options"), Output("provinces-year", "value"),
+    Output("provinces-period", "options"), Output("provinces-period", "value"),
+    Input("provinces-asked", "data"), Input("provinces-year", "value"),
+)
+def fill_selectors(asked, year):
+    scope, lang = caller_scope(), caller_language()
+    with session_scope(caller_db_url()) as session:
+        periods = cached(session, scope, queries.years_and_periods)
+    chosen = year if dash.ctx.triggered_id == "provinces-year" else None
+    return selector_options(periods, asked, chosen, lang)
+
+
+@callback(
+    Output("provinces-map", "figure"), Output("provinces-grid", "rowData"),
+    Output("provinces-message", "children"),
+    Input("provinces-year", "value"), Input("provinces-period", "value"), Input("provinces-metric", "value"),
+)
+def show_provinces(year, period, metric):
+    scope, lang = caller_scope(), caller_language()
+    if not scope.can_open("provinces"):
+        return {}, [], t("forbidden.body", lang)
+    if not year or not period:
+        return {}, [], t("overview.empty", lang)
+    try:
+        table = _table(year, period)
+    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+        return {}, [], unavailable(lang)
+    rows = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)))
+    if metric == "unit_cost":
+        from components.format import format_number
+
+        fmt = lambda v: format_number(v / 1000, lang) + "k"  # noqa: E731 - short label in a tile
+        exact = lambda v: format_number(v, lang)  # noqa: E731
+    else:
+        fmt = lambda v: format_percent(v, lang)  # noqa: E731
+        exact = lambda v: format_percent(v, lang, 1)  # noqa: E731
+    figure = tile_map_figure(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
+                             value_format=fmt, exact_format=exact)
+    records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
+    return figure, records, ""
+
+
+@callback(Output("provinces-go", "href"), Input("provinces-map", "clickData"),
+          Input("provinces-grid", "cellClicked"), State("provinces-year", "value"),
+          State("provinces-period", "value"), prevent_initial_call=True)
+def open_scorecard(click, cell, year, period):
+    code = None
+    if dash.ctx.triggered_id == "provinces-map" and click:
+        code = click["points"][0].get("customdata")
+    elif cell and cell.get("colId") in ("name", "code"):
+        code = str(cell.get("rowId") or "")
+    if not code or len(str(code)) != 2:
+        return no_update
+    return f"/scorecard/{code}?year={year}&period={period}"
+
+
+@callback(Output("provinces-download", "data"), Input("provinces-xlsx", "n_clicks"),
+          Input("provinces-csv", "n_clicks"), State("provinces-year", "value"),
+          State("provinces-period", "value"), prevent_initial_call=True)
+def download(_xlsx, _csv, year, period):
+    scope, lang = caller_scope(), caller_language()
+    if not scope.can_open("provinces") or not year or not period:
+        return no_update
+    table = _table(year, period)
+    frame = pd.DataFrame({
+        t("metric.code", lang): table["code"],
+        t("metric.province", lang): table["code"].map(lambda c: unit_name(c, lang)),
+        t("metric.revised", lang): table["revised"], t("metric.paid", lang): table["paid"],
+        t("metric.execution_rate", lang): table["execution_rate"], t("metric.score", lang): table["score"],
+        t("metric.rank", lang): table["rank"], t("metric.completeness", lang): table["completeness"],
+        t("metric.unit_cost", lang): table["unit_cost"],
+    })
+    name = f"provinces-{period}"
+    if dash.ctx.triggered_id == "provinces-csv":
+        return dcc.send_bytes(to_csv_bytes(frame), f"{name}.csv")
+    formats = {t("metric.revised", lang): "#,##0", t("metric.paid", lang): "#,##0",
+               t("metric.execution_rate", lang): "0.0%", t("metric.score", lang): "0.0%",
+               t("metric.completeness", lang): "0.0%", t("metric.unit_cost", lang): "#,##0"}
+    return dcc.send_bytes(to_excel_bytes(frame, "provinces", title=f"{t('nav.provinces', lang)} {period}",
+                                         number_formats=formats), f"{name}.xlsx")
