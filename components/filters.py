@@ -29,8 +29,8 @@ def year_period_selectors(prefix: str, lang: str, year: str | None, period: str 
     )
 
 
-def selector_options(periods_by_year: dict[int, list[str]], asked: dict | None, chosen_year,
-                     lang: str) -> tuple[list, int | None, list, str | None]:
+def selector_options(periods_by_year: dict[int, list[str]], preferred: dict[int, str], asked: dict | None,
+                     chosen_year, lang: str) -> tuple[list, int | None, list, str | None]:
     """Options and values for the two selectors, honouring the URL when it names loaded data."""
     asked = asked or {}
     years = list(periods_by_year)
@@ -41,6 +41,7 @@ def selector_options(periods_by_year: dict[int, list[str]], asked: dict | None, 
         wanted = str(asked.get("year") or "")
         year = int(wanted) if wanted.isdigit() and int(wanted) in periods_by_year else years[0]
     periods = periods_by_year.get(int(year), [])
-    period = asked.get("period") if asked.get("period") in periods else (periods[0] if periods else None)
-    return ([{"label": str(y), "value": y} for y in years], int(year),
+    default = preferred.get(int(year)) or (periods[0] if periods else None)
+    period = asked.get("period") if asked.get("period") in periods else default
+    return ([{"label": period_label(str(y), lang), "value": y} for y in years], int(year),
             [{"label": period_label(p, lang), "value": p} for p in periods], period)

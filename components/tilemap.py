@@ -53,66 +53,58 @@ def tile_map_figure(
     highlight: str | None = None,
     hidden: set[str] | frozenset[str] = frozenset(),
 ) -> go.Figure:
-    """The tile map of ``values`` (indexed by province code), coloured on one scale."""
+    """The tile map of ``values`` (indexed by province code), coloured on one scale.
+
+    Drawn as a heatmap on the tile grid, so that tiles grow and shrink with the screen.
+    """
     positions = tile_positions()
     exact_format = exact_format or value_format
-    shown = {code: values.get(code) for code in positions if code not in hidden}
-    numbers = [v for v in shown.values() if v is not None and not (isinstance(v, float) and math.isnan(v))]
-    low, high = (min(numbers), max(numbers)) if numbers else (0.0, 1.0)
-    codes, xs, ys, colours, texts, hovers = [], [], [], [], [], []
-    grey_x, grey_y, grey_text, grey_codes = [], [], [], []
-    for code, (row, col) in sorted(positions.items()):
+    rows = 1 + max(r for r, _ in positions.values())
+    cols = 1 + max(c for _, c in positions.values())
+
+    def grid(fill=None):
+        return [[fill] * cols for _ in range(rows)]
+
+    z, text, hover, codes = grid(), grid(""), grid(""), grid("")
+    grey, grey_text, grey_hover = grid(), grid(""), grid("")
+    for code, (row, col) in positions.items():
         name = unit_name(code, lang)
+        codes[row][col] = code
         if code in hidden:
-            grey_x.append(col)
-            grey_y.append(-row)
-            grey_text.append(_short(name))
-            grey_codes.append(code)
+            grey[row][col] = 0
+            grey_text[row][col] = _short(name)
+            grey_hover[row][col] = f"{name}: {t('map.hidden', lang)}"
             continue
-        value = shown.get(code)
+        value = values.get(code)
         missing = value is None or (isinstance(value, float) and math.isnan(value))
-        codes.append(code)
-        xs.append(col)
-        ys.append(-row)
-        colours.append(float("nan") if missing else float(value))
-        label = "–" if missing else value_format(value)
-        texts.append(f"{_short(name)}<br><b>{label}</b>")
-        hovers.append(f"{name} ({code})<br>{metric_label}: {'–' if missing else exact_format(value)}")
+        z[row][col] = None if missing else float(value)
+        mark = " ◆" if code == highlight else ""
+        text[row][col] = f"{_short(name)}{mark}<br><b>{'–' if missing else value_format(value)}</b>"
+        hover[row][col] = f"{name} ({code})<br>{metric_label}: {'–' if missing else exact_format(value)}"
     figure = go.Figure()
-    marker_line = [3 if c == highlight else 1 for c in codes]
-    figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=texts, customdata=codes, hovertext=hovers,
-        hoverinfo="text", textfont={"size": 10, "color": [_ink(v, low, high) for v in colours]},
-        marker={"symbol": "square", "size": 66, "color": colours, "colorscale": COLORSCALE,
-                "cmin": low, "cmax": high if high > low else low + 1,
-                "line": {"width": marker_line, "color": ["#d1242f" if c == highlight else "#ffffff"
-                                                           for c in codes]},
-                "colorbar": {"title": {"text": metric_label}, "thickness": 12, "len": 0.8}},
-        name=metric_label, showlegend=False,
+    figure.add_trace(go.Heatmap(
+        z=z, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text", customdata=codes,
+        colorscale=COLORSCALE, xgap=4, ygap=4, textfont={"size": 10}, hoverongaps=False,
+        colorbar={"title": {"text": metric_label, "side": "right"}, "thickness": 10, "len": 0.9},
     ))
-    if grey_codes:
-        figure.add_trace(go.Scatter(
-            x=grey_x, y=grey_y, mode="markers+text", text=grey_text, customdata=grey_codes,
-            hovertext=[f"{unit_name(c, lang)}: {t('map.hidden', lang)}" for c in grey_codes],
-            hoverinfo="text", textfont={"size": 10, "color": "#52606d"},
-            marker={"symbol": "square", "size": 66, "color": HIDDEN_COLOUR, "line": {"width": 1, "color": "#fff"}},
-            showlegend=False,
+    if hidden:
+        figure.add_trace(go.Heatmap(
+            z=grey, text=grey_text, texttemplate="%{text}", hovertext=grey_hover, hoverinfo="text",
+            customdata=codes, colorscale=[[0, HIDDEN_COLOUR], [1, HIDDEN_COLOUR]], showscale=False,
+            xgap=4, ygap=4, textfont={"size": 10, "color": "#52606d"}, hoverongaps=False,
         ))
-    figure.update_layout(base_layout(lang, height=470))
+    if highlight in positions:
+        row, col = positions[highlight]
+        figure.add_shape(type="rect", x0=col - 0.5, x1=col + 0.5, y0=row - 0.5, y1=row + 0.5,
+                         line={"color": "#d1242f", "width": 3})
+    figure.update_layout(base_layout(lang, height=460))
     figure.update_layout(
-        xaxis={"visible": False, "range": [-0.6, 5.6], "fixedrange": True},
-        yaxis={"visible": False, "range": [-5.6, 0.6], "fixedrange": True, "scaleanchor": "x"},
-        margin={"l": 4, "r": 4, "t": 8, "b": 4}, clickmode="event",
+        xaxis={"visible": False, "fixedrange": True, "constrain": "domain"},
+        yaxis={"visible": False, "fixedrange": True, "autorange": "reversed", "scaleanchor": "x",
+               "constrain": "domain"},
+        margin={"l": 4, "r": 4, "t": 8, "b": 4},
     )
     return figure
-
-
-def _ink(value: float, low: float, high: float) -> str:
-    """Dark text on light tiles, white on dark ones (cividis runs dark blue → yellow)."""
-    if isinstance(value, float) and math.isnan(value):
-        return "#1f2933"
-    share = 0.5 if high <= low else (value - low) / (high - low)
-    return "#1f2933" if share > 0.45 else "#ffffff"
 
 
 def choropleth_figure(values: pd.Series, geojson: dict, lang: str, *, metric_label: str,

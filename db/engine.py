@@ -86,3 +86,12 @@ def dispose_all() -> None:
             engine.dispose()
         _ENGINES.clear()
         _FACTORIES.clear()
+
+
+def forget_after_fork() -> None:
+    """In a forked worker: drop the inherited pools without closing the parent's connections."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose(close=False)
+        _ENGINES.clear()
+        _FACTORIES.clear()

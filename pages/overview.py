@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
-from components.filters import selector_options, year_period_selectors
+from components.filters import period_label, selector_options, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_percent, format_points
 from components.page import guarded, page_frame, unavailable
 from components.tilemap import tile_map_figure
@@ -60,9 +60,9 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
 def fill_selectors(asked, year):
     scope, lang = caller_scope(), caller_language()
     with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, queries.years_and_periods)
+        periods = cached(session, scope, queries.selector_data)
     chosen = year if dash.ctx.triggered_id == "overview-year" else None
-    return selector_options(periods, asked, chosen, lang)
+    return selector_options(*periods, asked, chosen, lang)
 
 
 @callback(
@@ -85,7 +85,7 @@ def show_overview(year, period, metric, _asked):
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return *empty, unavailable(lang)
     cards = [
-        kpi_card(t("kpi.revised", lang, year=year), format_khr(kpis["revised"], lang), card_id="kpi-revised",
+        kpi_card(t("kpi.revised", lang, year=period_label(str(year), lang)), format_khr(kpis["revised"], lang), card_id="kpi-revised",
                  tooltip=format_khr_exact(kpis["revised"], lang)),
         kpi_card(t("kpi.paid", lang), format_khr(kpis["paid"], lang), card_id="kpi-paid",
                  tooltip=format_khr_exact(kpis["paid"], lang),

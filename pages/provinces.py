@@ -79,9 +79,9 @@ def _table(year, period):
 def fill_selectors(asked, year):
     scope, lang = caller_scope(), caller_language()
     with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, queries.years_and_periods)
+        periods = cached(session, scope, queries.selector_data)
     chosen = year if dash.ctx.triggered_id == "provinces-year" else None
-    return selector_options(periods, asked, chosen, lang)
+    return selector_options(*periods, asked, chosen, lang)
 
 
 @callback(
@@ -120,7 +120,7 @@ def show_provinces(year, period, metric):
 def open_scorecard(click, cell, year, period):
     code = None
     if dash.ctx.triggered_id == "provinces-map" and click:
-        code = click["points"][0].get("customdata")
+        code = click["points"][0].get("customdata")  # the province code of the clicked tile
     elif cell and cell.get("colId") in ("name", "code"):
         code = str(cell.get("rowId") or "")
     if not code or len(str(code)) != 2:

@@ -69,9 +69,9 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
 def fill_selectors(asked, year):
     scope, lang = caller_scope(), caller_language()
     with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, queries.years_and_periods)
+        periods = cached(session, scope, queries.selector_data)
     chosen = year if dash.ctx.triggered_id == "scorecard-year" else None
-    return selector_options(periods, asked, chosen, lang)
+    return selector_options(*periods, asked, chosen, lang)
 
 
 def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:

@@ -35,6 +35,23 @@ def years_and_periods(session: Session, scope: Scope) -> dict[int, list[str]]:
     return out
 
 
+def selector_data(session: Session, scope: Scope) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """Periods by year for the selectors, and each year's default: the newest period that at
+    least half of the 26 entities have reported (one early file must not empty the overview)."""
+    scope.require_data()
+    table = BudgetMart.__table__
+    counts = session.execute(select(table.c.fiscal_year, table.c.period, func.count(distinct(table.c.entity_code)))
+                             .group_by(table.c.fiscal_year, table.c.period)
+                             .order_by(table.c.fiscal_year.desc(), table.c.period.desc())).all()
+    periods: dict[int, list[str]] = {}
+    preferred: dict[int, str] = {}
+    for year, period, entities in counts:
+        periods.setdefault(int(year), []).append(period)
+        if entities >= 13 and int(year) not in preferred:
+            preferred[int(year)] = period
+    return periods, preferred
+
+
 def completeness(session: Session, scope: Scope, *, year: int, period: str) -> pd.Series:
     """Execution reports received ÷ expected per province: one a month up to ``period``."""
     scope.require_data()

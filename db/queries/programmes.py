@@ -1,0 +1,75 @@
+"""The programme drill-down: programme → sub-programme → cluster → activity, with indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import indicators as formulas
+from auth.policy import Scope
+from db.models import BudgetFact, IndicatorActivity, Programme
+from db.queries.common import latest_period_join
+from db.queries.indicators import indicator_values
+
+
+def programme_tree(session: Session, scope: Scope, *, year: int, period: str | None, lang: str,
+                   entity: str | None = None) -> pd.DataFrame:
+    """Every node of the structure with its revised, paid and execution rate, in tree order.
+
+    Sums are national (every entity) unless ``entity`` is given; a director may ask for his or
+    her province or ``00``, and national totals.
+    """
+    scope.require_data()
+    if entity is not None:
+        scope.require_entity(entity)
+    fact = BudgetFact.__table__
+    query = select(fact.c.programme_code, fact.c.subprogramme_code, fact.c.cluster_code, fact.c.item_code,
+                   func.sum(fact.c.revised).label("revised"), func.sum(fact.c.paid).label("paid")
+                   ).where(fact.c.fiscal_year == year)
+    query = query.where(fact.c.period == period) if period else latest_period_join(query, fact, year)
+    if entity is not None:
+        query = query.where(fact.c.entity_code == entity)
+    query = query.group_by(fact.c.programme_code, fact.c.subprogramme_code, fact.c.cluster_code, fact.c.item_code)
+    leaves = pd.DataFrame(session.execute(query).all(),
+                          columns=["programme", "subprogramme", "cluster", "item", "revised", "paid"])
+    nodes = session.execute(select(Programme.code, Programme.parent_code, Programme.level,
+                                   Programme.name_km if lang == "km" else Programme.name_en)).all()
+    rows = []
+    for level, column in (("programme", "programme"), ("subprogramme", "subprogramme"),
+                          ("activity_cluster", "cluster")):
+        sums = leaves.groupby(column)[["revised", "paid"]].sum()
+        for code, values in sums.iterrows():
+            rows.append({"code": code, "level": level, "revised": values["revised"], "paid": values["paid"]})
+    items = leaves.groupby("item")[["revised", "paid"]].sum()
+    clusters = {r["code"] for r in rows if r["level"] == "activity_cluster"}
+    for code, values in items.iterrows():
+        if code not in clusters:
+            rows.append({"code": code, "level": "activity", "revised": values["revised"], "paid": values["paid"]})
+    frame = pd.DataFrame(rows, columns=["code", "level", "revised", "paid"])
+    names = {c: name for c, _p, _l, name in nodes}
+    frame["name"] = frame["code"].map(names)
+    frame["execution_rate"] = formulas.execution_rate(frame["paid"], frame["revised"])
+    frame["depth"] = frame["level"].map({"programme": 0, "subprogramme": 1, "activity_cluster": 2, "activity": 3})
+    return frame.sort_values("code").reset_index(drop=True)
+
+
+def linked_indicators(session: Session, scope: Scope, *, year: int, period: str | None,
+                      unit: str = "00") -> pd.DataFrame:
+    """Indicators with the programme they measure, their target, actual and status, and unit cost
+    where the catalogue names the activities that produce them."""
+    values = indicator_values(session, scope, year=year, period=period, unit=unit)
+    if values.empty:
+        return values
+    links = pd.DataFrame(session.execute(select(IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
+                                         ).all(), columns=["indicator", "activity"])
+    fact = BudgetFact.__table__
+    paid_query = select(fact.c.item_code, func.sum(fact.c.paid)).where(fact.c.fiscal_year == year)
+    paid_query = (paid_query.where(fact.c.period == period) if period
+                  else latest_period_join(paid_query, fact, year))
+    if unit != "00":  # national: every entity's spending, a national aggregate
+        paid_query = paid_query.where(fact.c.entity_code == unit)
+    paid = dict(session.execute(paid_query.group_by(fact.c.item_code)).all())
+    spent = links.assign(paid=links["activity"].map(paid).fillna(0)).groupby("indicator")["paid"].sum()
+    values["unit_cost"] = formulas.unit_cost(values["indicator"].map(spent), values["actual"])
+    return values

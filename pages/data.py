@@ -1,0 +1,165 @@
+"""Data (budget unit): upload workbooks, see the validation report, templates, load history.
+
+Loading runs the same loader as the command line, in a background callback with a progress
+bar. Every callback checks on the server that the caller may load; the page being hidden from
+other roles is not what protects it.
+"""
+
+import base64
+import binascii
+import io
+import tempfile
+from pathlib import Path
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from components.context import caller_db_url, caller_language, caller_scope
+from components.exports import to_csv_bytes
+from components.grid import data_grid
+from components.page import guarded, page_frame
+from db import audit
+from db.engine import forget_after_fork, session_scope
+from db.queries.batches import load_history
+from i18n import t
+
+dash.register_page(__name__, path="/data", name="data", title="Data")
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "expected", "message", "severity")
+
+
+def _report_columns(lang: str) -> list[dict]:
+    return [{"field": c, "header": t(f"data.col.{c}", lang), "kind": "number" if c == "row" else "text"}
+            for c in REPORT_COLUMNS]
+
+
+def _history_columns(lang: str) -> list[dict]:
+    names = ("id", "loaded_at", "loaded_by", "file_name", "checksum", "kind", "scope", "rows", "status",
+             "superseded_by", "problems")
+    return [{"field": n, "header": t(f"data.hist.{n}", lang),
+             "kind": "number" if n in ("id", "rows", "problems", "superseded_by") else "text"} for n in names]
+
+
+def layout(**_query: str) -> html.Div:
+    def build(_scope, lang: str) -> html.Div:
+        return page_frame(
+            t("nav.data", lang),
+            html.Section([
+                html.H2(t("data.upload", lang)),
+                dcc.Upload(id="data-upload", multiple=True, max_size=MAX_UPLOAD_BYTES,
+                           children=html.Div([t("data.drop", lang), html.A(t("data.choose", lang))]),
+                           className="upload-box"),
+                html.Progress(id="data-progress", value="0", max="100", className="progress"),
+                html.Div(id="data-progress-label", className="muted"),
+                html.Div(id="data-summary", role="status"),
+            ], className="panel"),
+            html.Section([
+                html.H2(t("data.report", lang)),
+                data_grid("data-report", [], _report_columns(lang), page_size=50),
+                html.Div([html.Button(t("export.csv", lang), id="data-report-csv", className="button"),
+                          dcc.Download(id="data-report-download")], className="downloads"),
+            ], className="panel"),
+            html.Section([
+                html.H2(t("data.templates", lang)),
+                html.Div([html.Button(t(f"data.template.{k}", lang), id=f"data-template-{k}", className="button")
+                          for k in ("execution", "indicators", "reference")], className="downloads"),
+                dcc.Download(id="data-template-download"),
+            ], className="panel"),
+            html.Section([html.H2(t("data.history", lang)),
+                          data_grid("data-history", [], _history_columns(lang), page_size=25)], className="panel"),
+            dcc.Store(id="data-loaded", data=0),
+            page_id="page-data",
+        )
+
+    return guarded("data", build)
+
+
+def _refuse(scope, what: str) -> None:
+    with session_scope(caller_db_url()) as session:
+        audit.record(session, "forbidden", username=scope.username, user_id=scope.user_id, what=what)
+
+
+@callback(
+    Output("data-report", "rowData"), Output("data-summary", "children"), Output("data-loaded", "data"),
+    Input("data-upload", "contents"), State("data-upload", "filename"), State("data-loaded", "data"),
+    background=True,
+    progress=[Output("data-progress", "value"), Output("data-progress-label", "children")],
+    running=[(Output("data-upload", "disabled"), True, False)],
+    prevent_initial_call=True,
+)
+def upload(set_progress, contents, filenames, loaded):
+    """Validate and load each uploaded file with the loader; report every problem found."""
+    forget_after_fork()
+    scope, lang = caller_scope(), caller_language()
+    if not scope.can_load:
+        _refuse(scope, "load workbooks")
+        return [], t("forbidden.body", lang), no_update
+    from etl.load import load_file
+    from etl.problems import Problem
+
+    rows, lines = [], []
+    files = list(zip(contents or [], filenames or [], strict=False))
+    for index, (content, name) in enumerate(files):
+        name = Path(str(name)).name
+        try:
+            data = base64.b64decode(content.split(",", 1)[1], validate=True)
+        except (IndexError, ValueError, binascii.Error):
+            data = b""
+        if len(data) > MAX_UPLOAD_BYTES:
+            problems = [Problem(name, "", 0, "", "", f"at most {MAX_UPLOAD_BYTES // 2**20} MB",
+                                t("data.too_large", lang), "file-too-large")]
+            lines.append(html.Li(f"{name}: {t('data.too_large', lang)}"))
+            rows += [p.as_dict() for p in problems]
+            continue
+
+        def report_progress(fraction: float, message: str, i=index, n=len(files), file=name) -> None:
+            set_progress((str(int(100 * (i + fraction) / n)), f"{file}: {message}"))
+
+        report = load_file(data, name=name, url=caller_db_url(), loaded_by=scope.username,
+                           progress=report_progress)
+        lines.append(html.Li(report.summary(), className=f"load-{report.status}"))
+        rows += [p.as_dict() for p in report.problems]
+    set_progress(("100", ""))
+    rows.sort(key=lambda p: (p["file"], p["row"], p["column"]))
+    return rows, html.Ul(lines, id="data-summary-list"), (loaded or 0) + 1
+
+
+@callback(Output("data-history", "rowData"), Input("data-loaded", "data"))
+def show_history(_loaded):
+    scope = caller_scope()
+    if not scope.can_load:
+        _refuse(scope, "load history")
+        return []
+    with session_scope(caller_db_url()) as session:
+        return load_history(session, scope)
+
+
+@callback(Output("data-report-download", "data"), Input("data-report-csv", "n_clicks"),
+          State("data-report", "rowData"), prevent_initial_call=True)
+def download_report(_clicks, rows):
+    scope = caller_scope()
+    if not scope.can_load:
+        _refuse(scope, "validation report")
+        return no_update
+    frame = pd.DataFrame(rows or [], columns=list(REPORT_COLUMNS))
+    return dcc.send_bytes(to_csv_bytes(frame), "validation-report.csv")
+
+
+@callback(Output("data-template-download", "data"), Input("data-template-execution", "n_clicks"),
+          Input("data-template-indicators", "n_clicks"), Input("data-template-reference", "n_clicks"),
+          prevent_initial_call=True)
+def download_template(*_clicks):
+    scope = caller_scope()
+    if not scope.can_load:
+        _refuse(scope, "templates")
+        return no_update
+    from etl.template import write_template
+
+    kind = str(dash.ctx.triggered_id).removeprefix("data-template-")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{kind}-template.xlsx"
+        write_template(kind, path, url=caller_db_url())
+        data = path.read_bytes()
+    return dcc.send_bytes(io.BytesIO(data).getvalue(), f"{kind}-template.xlsx")

@@ -1,0 +1,83 @@
+"""Programmes: programme → sub-programme → activity cluster → activity, budget and execution,
+with the indicators linked to each programme, their targets, status and unit cost."""
+
+import dash
+from dash import Input, Output, callback, dcc, html
+
+from components.context import caller_db_url, caller_language, caller_scope
+from components.filters import selector_options, year_period_selectors
+from components.format import format_khr, format_khr_exact, format_number, format_percent
+from components.page import guarded, page_frame, unavailable
+from components.status import status_badge
+from db.engine import session_scope
+from db.queries import overview as overview_queries
+from db.queries import programmes as queries
+from db.queries.cache import cached
+from i18n import t
+
+dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes")
+
+
+def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
+    def build(_scope, lang: str) -> html.Div:
+        return page_frame(
+            t("nav.programmes", lang),
+            html.Div(year_period_selectors("programmes", lang, year, period), className="toolbar"),
+            html.Div(id="programmes-message", role="status"),
+            html.Section(dcc.Loading(html.Div(id="programmes-tree", className="table-wrap"), type="dot"),
+                         className="panel"),
+            html.Section([html.H2(t("chart.indicators", lang)),
+                          html.Div(id="programmes-indicators", className="table-wrap")], className="panel"),
+            page_id="page-programmes",
+        )
+
+    return guarded("programmes", build)
+
+
+@callback(
+    Output("programmes-year", "options"), Output("programmes-year", "value"),
+    Output("programmes-period", "options"), Output("programmes-period", "value"),
+    Input("programmes-asked", "data"), Input("programmes-year", "value"),
+)
+def fill_selectors(asked, year):
+    scope, lang = caller_scope(), caller_language()
+    with session_scope(caller_db_url()) as session:
+        periods = cached(session, scope, overview_queries.selector_data)
+    chosen = year if dash.ctx.triggered_id == "programmes-year" else None
+    return selector_options(*periods, asked, chosen, lang)
+
+
+@callback(Output("programmes-tree", "children"), Output("programmes-indicators", "children"),
+          Output("programmes-message", "children"),
+          Input("programmes-year", "value"), Input("programmes-period", "value"))
+def show_programmes(year, period):
+    scope, lang = caller_scope(), caller_language()
+    if not year or not period:
+        return [], [], t("overview.empty", lang)
+    try:
+        with session_scope(caller_db_url()) as session:
+            tree = cached(session, scope, queries.programme_tree, year=int(year), period=period, lang=lang)
+            linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
+    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+        return [], [], unavailable(lang)
+    head = html.Thead(html.Tr([html.Th(t("programmes.node", lang)), html.Th(t("metric.revised", lang), className="num"),
+                               html.Th(t("metric.paid", lang), className="num"),
+                               html.Th(t("metric.execution_rate", lang), className="num")]))
+    body = [html.Tr([
+        html.Td(f"{r['code']} {r['name']}", style={"paddingLeft": f"{8 + 18 * int(r['depth'])}px"},
+                className=f"level-{r['level']}"),
+        html.Td(format_khr(r["revised"], lang), title=format_khr_exact(r["revised"], lang), className="num"),
+        html.Td(format_khr(r["paid"], lang), title=format_khr_exact(r["paid"], lang), className="num"),
+        html.Td(format_percent(r["execution_rate"], lang), className="num"),
+    ]) for r in tree.to_dict(orient="records")]
+    name = "name_km" if lang == "km" else "name_en"
+    ind_rows = [html.Tr([
+        html.Td(r["programme"]), html.Td(r[name]), html.Td(format_number(r["target"], lang), className="num"),
+        html.Td(format_number(r["actual"], lang), className="num"), html.Td(status_badge(r["status"], lang)),
+        html.Td(format_number(r["unit_cost"], lang), className="num"),
+    ]) for r in linked.to_dict(orient="records")] if not linked.empty else []
+    ind_head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
+        "nav.programmes", "scorecard.indicator", "scorecard.target", "scorecard.actual", "scorecard.status",
+        "metric.unit_cost")]))
+    return (html.Table([head, html.Tbody(body)], className="table", id="programmes-table"),
+            html.Table([ind_head, html.Tbody(ind_rows)], className="table", id="programmes-indicator-table"), "")
