@@ -85,8 +85,8 @@ def show_overview(year, period, metric, _asked):
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return *empty, unavailable(lang)
     cards = [
-        kpi_card(t("kpi.revised", lang, year=period_label(str(year), lang)), format_khr(kpis["revised"], lang), card_id="kpi-revised",
-                 tooltip=format_khr_exact(kpis["revised"], lang)),
+        kpi_card(t("kpi.revised", lang, year=period_label(str(year), lang)), format_khr(kpis["revised"], lang),
+                 card_id="kpi-revised", tooltip=format_khr_exact(kpis["revised"], lang)),
         kpi_card(t("kpi.paid", lang), format_khr(kpis["paid"], lang), card_id="kpi-paid",
                  tooltip=format_khr_exact(kpis["paid"], lang),
                  sub=t("kpi.paid_sub", lang, rate=format_percent(kpis["execution_rate"], lang),

@@ -239,3 +239,74 @@ def find_dependency(client: FlaskClient, output_id: str) -> dict:
         if f"{output_id}." in dependency["output"]:
             return dependency
     raise AssertionError(f"no callback outputs {output_id}")
+
+
+# --- the demo ministry, loaded once per test session ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
+    """A SQLite file with the whole demo data set loaded through the loader (built once)."""
+    from etl.demo import write_demo
+    from etl.load import load_file
+
+    folder = tmp_path_factory.mktemp("demo")
+    path = folder / "demo.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    for file in write_demo(folder / "files", log=lambda _m: None):
+        report = load_file(file, url=url)
+        assert report.status == "loaded", [p.render() for p in report.problems]
+    get_engine(url).dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(app: Flask, tmp_path: Path, demo_template: Path) -> Iterator[str]:
+    """The app on a copy of the demo database, with one user per role."""
+    from db.queries.cache import clear
+
+    path = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_template, path)
+    url = f"sqlite:///{path}"
+    _add_people(url)
+    previous = app.config["PIB_DATABASE_URL"]
+    app.config["PIB_DATABASE_URL"] = url
+    clear()
+    yield url
+    app.config["PIB_DATABASE_URL"] = previous
+    get_engine(url).dispose()
+
+
+@pytest.fixture
+def demo_client_as(app: Flask, demo_db: str) -> Callable[[str], FlaskClient]:
+    """Like ``client_as`` on the demo database."""
+
+    def make(key: str) -> FlaskClient:
+        client = app.test_client()
+        person = PEOPLE[key]
+        assert AuthActions(client).login(person.username, person.password).status_code == 302
+        return client
+
+    return make
+
+
+@pytest.fixture
+def demo_page_factory(browser, live_server: str, demo_db: str):
+    """Browser pages on the demo database; any console error fails the test."""
+    contexts, errors = [], []
+
+    def make(width: int = 1366, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server,
+                                      accept_downloads=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"console errors in the browser: {errors}"

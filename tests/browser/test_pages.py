@@ -1,0 +1,120 @@
+"""Every page each role may use, in Chromium on the demo data, in English and Khmer, at 1366 px
+and on a 390 px phone; screenshots go to tests/browser/screenshots/ for a person to look at."""
+
+import pytest
+from sqlalchemy import text
+
+from db.engine import get_engine
+from tests.app_fixtures import PEOPLE, browser_login
+from tests.browser.test_sign_in_browser import SCREENSHOTS
+
+# page path → an element that only shows once the page's data has arrived
+READY = {
+    "/": "#kpi-revised-value",
+    "/provinces": "#provinces-grid .ag-row",
+    "/scorecard/07": "#scorecard-indicators tbody tr",
+    "/scorecard/17": "#scorecard-indicators tbody tr",
+    "/programmes": "#programmes-table tbody tr",
+    "/data": "#data-history .ag-row",
+    "/methodology": "#method-achievement",
+    "/users": "#users-grid .ag-row",
+}
+PAGES = {
+    "budget_unit": ["/", "/provinces", "/scorecard/07", "/programmes", "/data", "/methodology"],
+    "mef_reviewer": ["/", "/provinces", "/scorecard/17", "/programmes", "/methodology"],
+    "director07": ["/", "/scorecard/07", "/programmes", "/methodology"],
+    "admin": ["/methodology", "/users"],
+}
+CASES = [(role, path) for role, paths in PAGES.items() for path in paths]
+
+
+def _switch(page, lang):
+    page.goto(f"/lang/{lang}?next=/methodology")
+    page.wait_for_selector(f"#shell.lang-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["en", "km"])
+@pytest.mark.parametrize(("role", "path"), CASES, ids=[f"{r}{p.replace('/', '_')}" for r, p in CASES])
+def test_each_page_renders_for_each_role_in_both_languages(demo_page_factory, role, path, lang):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE[role])
+    _switch(page, lang)
+    page.goto(path)
+    page.wait_for_selector(READY[path])
+    assert page.locator("#page-forbidden").count() == 0
+    if lang == "km":
+        # Khmer on screen where the page has words of its own.
+        assert any("\u1780" <= ch <= "\u17ff" for ch in page.locator("h1").inner_text())
+    SCREENSHOTS.mkdir(exist_ok=True)
+    name = f"{role}{path.replace('/', '_')}-{lang}"
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-1366.png"), full_page=True)
+    if lang == "en":
+        phone = demo_page_factory(width=390, height=844)
+        browser_login(phone, PEOPLE[role])
+        phone.goto(path)
+        phone.wait_for_selector(READY[path])
+        # Nothing wider than the phone's screen, but for tables that scroll in their own box.
+        overflow = phone.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 400, overflow
+        phone.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"), full_page=True)
+
+
+def test_overview_kpis_equal_the_api(demo_page_factory, demo_client_as):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["budget_unit"])
+    page.goto("/")
+    page.wait_for_selector("#kpi-revised-value")
+    year = page.locator("#overview-year").inner_text().strip()
+    period = page.locator("#overview-period").inner_text().strip()
+    api = demo_client_as("budget_unit").get(f"/api/v1/budget?year={year}&period={period}").get_json()["rows"][0]
+    exact = page.locator("#kpi-revised-value").get_attribute("title")
+    assert exact == f"KHR {api['revised']:,}"
+    assert page.locator("#kpi-paid-value").get_attribute("title") == f"KHR {api['paid']:,}"
+    assert f"{round(100 * api['paid'] / api['revised'])} % of revised" in page.locator("#kpi-paid").inner_text()
+
+
+def test_director_sees_his_province_highlighted_and_no_other_values(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["director07"])
+    page.goto("/")
+    page.wait_for_selector("#kpi-revised-value")
+    page.wait_for_selector("#overview-map .heatmaplayer")
+    traces = page.evaluate("Array.from(document.querySelector('#overview-map .js-plotly-plot').data)"
+                           ".map(t => ({text: t.text.flat(), z: t.z.flat()}))")
+    shown = [text for text in traces[0]["text"] if text]
+    assert len(shown) == 1 and shown[0].startswith("Kampot ◆<br><b>") and "%" in shown[0]
+    assert [z for z in traces[0]["z"] if z is not None] != [] and sum(z is not None for z in traces[0]["z"]) == 1
+    greyed = [text for text in traces[1]["text"] if text]
+    assert len(greyed) == 24 and not any("%" in text for text in greyed)
+
+
+def test_director_opening_another_province_gets_not_permitted_and_it_is_audited(demo_page_factory, demo_db):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["director07"])
+    page.goto("/scorecard/17")
+    page.wait_for_selector("#page-forbidden")
+    assert page.locator("#page-forbidden h1").inner_text() == "Not permitted"
+    with get_engine(demo_db).connect() as conn:
+        found = conn.execute(text("SELECT detail FROM audit_log WHERE action = 'forbidden' "
+                                  "AND username = 'director07'")).scalars().all()
+    assert any("province 17" in detail for detail in found)
+
+
+def test_clicking_a_province_opens_its_scorecard(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["mef_reviewer"])
+    page.goto("/provinces")
+    page.wait_for_selector("#provinces-grid .ag-row")
+    page.locator("#provinces-grid .ag-row[row-id='23'] [col-id=name]").click()
+    page.wait_for_selector("#page-scorecard")
+    assert "/scorecard/23?year=" in page.url
+    assert page.locator("h1").inner_text() == "Scorecard: Kep"
+
+
+def test_scorecard_link_with_a_period_is_shared_as_is(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["director07"])
+    page.goto("/scorecard/07?year=2024&period=2024-06")
+    page.wait_for_selector("#scorecard-indicators tbody tr")
+    assert page.locator("#scorecard-year").inner_text().strip() == "2024"
+    assert page.locator("#scorecard-period").inner_text().strip() == "2024-06"
