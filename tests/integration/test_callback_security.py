@@ -1,0 +1,154 @@
+"""Crafted callback requests: every callback is a public endpoint, and the scope holds.
+
+As the Kampot director, every callback listed by /_dash-dependencies is posted with every
+province code in its inputs; no answer may carry a Siem Reap figure (taken from the API as the
+budget unit). The reviewer's upload through the data page's background callback is refused.
+"""
+
+import base64
+import time
+
+from sqlalchemy import text
+
+from components.format import format_khr
+from db.engine import get_engine
+from tests.app_fixtures import callback_payload, dash_post
+from tests.etl.builders import exec_row, execution_xlsx
+
+YEAR, PERIOD = 2025, "2025-09"
+CODES = [f"{n:02d}" for n in range(1, 26)]
+METRICS = ["execution_rate", "score", "completeness", "unit_cost"]
+
+
+def siem_reap_figures(client) -> set[str]:
+    """Siem Reap's own numbers, as the budget unit reads them, in the forms a page could show."""
+    figures: set[str] = set()
+    for period in ("", f"&period={PERIOD}"):
+        rows = client.get(f"/api/v1/budget?year={YEAR}&entity=17&group_by=programme{period}").get_json()["rows"]
+        rows += client.get(f"/api/v1/budget?year={YEAR}&entity=17{period}").get_json()["rows"]
+        for row in rows:
+            for key in ("revised", "paid", "committed"):
+                if row[key] > 10_000:
+                    figures |= {str(row[key]), f"{row[key]:,}", format_khr(row[key])}
+    values = client.get(f"/api/v1/indicators?year={YEAR}&unit=17").get_json()["rows"]
+    for row in values:
+        for key in ("target", "actual"):
+            if row[key] is not None and row[key] >= 1000:  # small counts could match by chance
+                figures |= {str(int(row[key])), f"{int(row[key]):,}"}
+    assert len(figures) > 10
+    return figures
+
+
+def inputs_for(dependency: dict, code: str, metric: str) -> dict:
+    values = {}
+    for spec in dependency["inputs"] + dependency["state"]:
+        key = f"{spec['id']}.{spec['property']}"
+        prop, cid = spec["property"], spec["id"]
+        if cid.endswith("-year"):
+            values[key] = YEAR
+        elif cid.endswith("-period"):
+            values[key] = PERIOD
+        elif cid.endswith("-asked"):
+            values[key] = {"year": str(YEAR), "period": PERIOD}
+        elif cid.endswith("-metric"):
+            values[key] = metric
+        elif cid == "scorecard-code":
+            values[key] = code
+        elif prop == "n_clicks":
+            values[key] = 1
+        elif prop == "clickData":
+            values[key] = {"points": [{"customdata": code}]}
+        elif prop == "cellClicked":
+            values[key] = {"colId": "name", "rowId": code, "value": code}
+        elif prop == "pathname":
+            values[key] = f"/scorecard/{code}"
+        elif prop == "search":
+            values[key] = f"?year={YEAR}&period={PERIOD}"
+        elif cid == "data-report" and prop == "rowData":
+            values[key] = [{"file": "x", "sheet": "s", "row": 1, "column": "c", "value": code, "expected": "",
+                            "message": "m", "severity": "error"}]
+        elif prop in ("data", "value"):
+            values[key] = 1
+    return values
+
+
+def test_no_callback_answers_the_kampot_director_with_a_siem_reap_figure(demo_client_as, demo_db):
+    figures = siem_reap_figures(demo_client_as("budget_unit"))
+    director = demo_client_as("director07")
+    dependencies = director.get("/_dash-dependencies").get_json()
+    assert len(dependencies) >= 15
+    posted = 0
+    for dependency in dependencies:
+        if dependency.get("clientside_function") or _is_upload(dependency):
+            continue  # the upload is a background job: tested on its own below
+        metrics = METRICS if any(s["id"].endswith("-metric") for s in dependency["inputs"]) else METRICS[:1]
+        for code in CODES:
+            for metric in metrics:
+                answer = dash_post(director, callback_payload(dependency, inputs_for(dependency, code, metric)))
+                assert answer.status_code in (200, 204), (dependency["output"], code, answer.data[:300])
+                body = answer.get_data(as_text=True)
+                leaked = [f for f in figures if f in body]
+                assert not leaked, (dependency["output"], code, metric, leaked[:3])
+                posted += 1
+    assert posted > 300
+    # The refusals were written to the audit log (scorecard 17 through the router, at least).
+    with get_engine(demo_db).connect() as conn:
+        refused = conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'forbidden' "
+                                    "AND username = 'director07'")).scalar_one()
+    assert refused >= 24
+
+
+def _is_upload(dependency: dict) -> bool:
+    return any(i["id"] == "data-upload" and i["property"] == "contents" for i in dependency["inputs"])
+
+
+def _run_background(client, payload, limit=60):
+    """Start a background callback and poll it as the renderer does, until it answers."""
+    first = dash_post(client, payload)
+    assert first.status_code == 200, first.data[:300]
+    handles = first.get_json()
+    query = f"?cacheKey={handles['cacheKey']}&job={handles['job']}"
+    cookie = client.get_cookie("_csrf_token")
+    for _ in range(limit):
+        time.sleep(0.25)
+        answer = client.post("/_dash-update-component" + query, json=payload,
+                             headers={"X-CSRFToken": cookie.value})
+        if answer.status_code == 200 and "response" in (answer.get_json() or {}):
+            return answer.get_json()["response"]
+    raise AssertionError("the background callback did not answer")
+
+
+def _upload_payload(client, data: bytes, name: str) -> dict:
+    dependency = next(d for d in client.get("/_dash-dependencies").get_json() if _is_upload(d))
+    content = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+    return callback_payload(dependency, {"data-upload.contents": [content], "data-upload.filename": [name],
+                                         "data-loaded.data": 0})
+
+
+def test_the_reviewer_cannot_load_through_the_upload_callback(demo_client_as, demo_db):
+    reviewer = demo_client_as("mef_reviewer")
+    with get_engine(demo_db).connect() as conn:
+        before = conn.execute(text("SELECT COUNT(*) FROM load_batch")).scalar_one()
+    response = _run_background(reviewer, _upload_payload(
+        reviewer, execution_xlsx([exec_row(period="2025-10")]), "sneaky.xlsx"))
+    assert response["data-summary"]["children"] == "Your role does not allow you to open this page."
+    assert response["data-report"]["rowData"] == []
+    with get_engine(demo_db).connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM load_batch")).scalar_one() == before
+        assert conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'forbidden' "
+                                 "AND username = 'reviewer'")).scalar_one() >= 1
+
+
+def test_the_budget_unit_loads_through_the_upload_callback(demo_client_as, demo_db):
+    budget = demo_client_as("budget_unit")
+    good = _run_background(budget, _upload_payload(
+        budget, execution_xlsx([exec_row(period="2025-10", paid=4242)]), "october.xlsx"))
+    assert "october.xlsx: loaded 1 execution rows" in str(good["data-summary"]["children"])
+    bad = _run_background(budget, _upload_payload(
+        budget, execution_xlsx([exec_row(period="2025-10", paid=-1)]), "broken.xlsx"))
+    assert [(r["row"], r["column"]) for r in bad["data-report"]["rowData"]] == [(2, "paid")]
+    with get_engine(demo_db).connect() as conn:
+        rows = conn.execute(text("SELECT file_name, status FROM load_batch WHERE loaded_by = 'budget' "
+                                 "ORDER BY id")).all()
+        assert rows == [("october.xlsx", "loaded"), ("broken.xlsx", "rejected")]
+        assert conn.execute(text("SELECT paid FROM budget_fact WHERE period = '2025-10'")).scalars().all() == [4242]

@@ -1,0 +1,55 @@
+"""Exports that cannot run anything, and numbers formatted for reading in both languages."""
+
+import io
+
+import openpyxl
+import pandas as pd
+
+from components.exports import to_csv_bytes, to_excel_bytes
+from components.format import format_khr, format_khr_exact, format_percent, format_points
+from components.tilemap import tile_positions
+
+FORMULA = '=HYPERLINK("http://evil.example","click")'
+
+
+def test_text_starting_with_equals_stays_text_in_excel():
+    frame = pd.DataFrame({"name": [FORMULA, "ខេត្តកំពត", "+1 cmd"], "paid": [1_234_567, -5, 2.5]})
+    book = openpyxl.load_workbook(io.BytesIO(to_excel_bytes(frame, "t", number_formats={"paid": "#,##0"})))
+    sheet = book.active
+    assert sheet["A2"].value == FORMULA and sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "ខេត្តកំពត"
+    assert sheet["B2"].value == 1_234_567 and sheet["B2"].data_type == "n" and sheet["B2"].number_format == "#,##0"
+    assert sheet["B3"].value == -5  # a negative number is a number, not a formula
+
+
+def test_csv_neutralises_formula_starts_and_keeps_numbers():
+    frame = pd.DataFrame({"name": [FORMULA, "-2+3", "@SUM(A1)", "Kampot"], "paid": [1, -5, 3, 4]})
+    text = to_csv_bytes(frame).decode("utf-8-sig").splitlines()
+    assert text[1].startswith("\"'=HYPERLINK(")
+    assert text[2] == "'-2+3,-5"
+    assert text[3] == "'@SUM(A1),3"
+    assert text[4] == "Kampot,4"
+    assert to_csv_bytes(frame)[:3] == b"\xef\xbb\xbf"  # BOM: Excel opens Khmer correctly
+
+
+def test_riels_for_reading_in_english_and_khmer():
+    assert format_khr(1_234_000_000) == "KHR 1.23 bn"
+    assert format_khr(1_234_000_000, "km") == "១,២៣ ពាន់លាន"
+    assert format_khr(456_700_000) == "KHR 456.7 m"
+    assert format_khr(12_345) == "KHR 12,345"
+    assert format_khr(1_230_000_000, usd_rate=4100) == "KHR 1.23 bn (≈ USD 300k)"
+    assert format_khr_exact(1_234_567, "km") == "១.២៣៤.៥៦៧ រៀល"
+    assert format_percent(0.456, "km") == "៤៦ %"
+    assert format_points(-0.05) == "−5.0 pts"
+    assert format_khr(None) == "–"
+
+
+def test_tile_map_has_25_distinct_tiles_in_a_recognisable_shape():
+    tiles = tile_positions()
+    assert sorted(tiles) == [f"{n:02d}" for n in range(1, 26)]
+    assert len(set(tiles.values())) == 25
+    row, col = tiles["12"]  # Phnom Penh, with Kandal just south of it
+    assert tiles["08"] == (row + 1, col)
+    assert tiles["23"][0] == max(r for r, _ in tiles.values())  # Kep on the southern coast
+    assert tiles["16"][1] == max(c for _, c in tiles.values())  # Ratanak Kiri in the east
+    assert tiles["24"][1] == 0  # Pailin in the west
