@@ -85,10 +85,9 @@ def quadrant_scatter(frame: pd.DataFrame, lang: str, *, expected: float) -> go.F
                                           strict=True)],
         hoverinfo="text",
     ))
-    from indicators import DEFAULT_ON_TRACK
-    from indicators.scorecard import SPENDING_TOLERANCE
+    from indicators import DEFAULT_ON_TRACK, SPENDING_PACE
 
-    figure.add_vline(x=expected - SPENDING_TOLERANCE, line_dash="dot", line_color=GREY)
+    figure.add_vline(x=expected * SPENDING_PACE, line_dash="dot", line_color=GREY)
     figure.add_hline(y=DEFAULT_ON_TRACK, line_dash="dot", line_color=GREY)
     for key, x, y in (("spending_delivering", 1.0, 1.45), ("not_spending_delivering", 0.0, 1.45),
                       ("spending_not_delivering", 1.0, 0.05), ("not_spending_not_delivering", 0.0, 0.05)):

@@ -176,4 +176,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.hist.superseded_by": {"en": "Replaced by", "km": "ជំនួសដោយ"},
     "data.hist.problems": {"en": "Problems", "km": "បញ្ហា"},
     "programmes.node": {"en": "Programme, sub-programme, cluster, activity", "km": "កម្មវិធី អនុកម្មវិធី ចង្កោម សកម្មភាព"},
+    "scorecard.sources": {"en": "Sources", "km": "ប្រភព"},
+    "scorecard.show_sources": {"en": "sources", "km": "ប្រភព"},
+    "scorecard.sources_of": {"en": "Where {indicator} comes from", "km": "ប្រភពនៃ {indicator}"},
+    "scorecard.source_line": {"en": "{file}, sheet {sheet}: {count} row(s) ({rows}); "
+                                    "batch {batch}, loaded {when} by {who}",
+                              "km": "{file} សន្លឹក {sheet}៖ {count} ជួរ ({rows}); បាច់ {batch} បញ្ចូលនៅ {when} ដោយ {who}"},
+    "scorecard.spark": {"en": "Achievement over the year", "km": "សមិទ្ធផលពេញមួយឆ្នាំ"},
+    "scorecard.drilldown": {"en": "Districts and communes", "km": "ស្រុក-ខណ្ឌ និងឃុំ-សង្កាត់"},
+    "scorecard.unit": {"en": "District or commune", "km": "ស្រុក ឬឃុំ"},
 }

@@ -6,11 +6,11 @@ A director opening another province's code gets the "not permitted" page, and it
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from auth.policy import Forbidden
 from components.cards import kpi_card
-from components.charts import budget_vs_execution_bar
+from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.filters import selector_options, year_period_selectors
@@ -20,14 +20,28 @@ from components.status import status_badge, status_label, trend_arrow
 from db.engine import session_scope
 from db.queries import indicators as indicator_queries
 from db.queries import overview as queries
+from db.queries import programmes as programme_queries
 from db.queries.cache import cached
-from db.queries.units import unit_name
+from db.queries.lineage import indicator_lineage
+from db.queries.units import local_unit_name, unit_name
 from i18n import t
+from indicators import expected_execution, period_month
 
 dash.register_page(__name__, path_template="/scorecard/<code>", name="scorecard", title="Scorecard")
 
 HEADERS = ("scorecard.indicator", "scorecard.baseline", "scorecard.target", "scorecard.actual",
-           "scorecard.achievement", "scorecard.status", "scorecard.trend")
+           "scorecard.achievement", "scorecard.status", "scorecard.trend", "scorecard.sources")
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def spark(values: list[float]) -> str:
+    """A text sparkline of achievements over the year: light, and it prints."""
+    points = [v for v in values if v == v]
+    if len(points) < 2:
+        return ""
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    return "".join(BARS[int((v - low) / span * (len(BARS) - 1))] for v in points)
 
 
 def _valid_code(code: str) -> bool:
@@ -53,8 +67,16 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
                                     html.Button(t("export.csv", lang), id="scorecard-csv", className="button"),
                                     dcc.Download(id="scorecard-download")], className="downloads")],
                          className="panel"),
-            html.Section([html.H2(t("chart.budget_by_programme", lang)),
-                          dcc.Graph(id="scorecard-budget", config={"displaylogo": False})], className="panel"),
+            html.Div(id="scorecard-lineage", className="panel", role="region"),
+            html.Div([
+                html.Section([html.H2(t("chart.budget_by_programme", lang)),
+                              dcc.Graph(id="scorecard-budget", config={"displaylogo": False})], className="panel"),
+                html.Section([html.H2(t("chart.quadrant", lang)),
+                              dcc.Graph(id="scorecard-quadrant", config={"displaylogo": False})], className="panel"),
+            ], className="panel-grid"),
+            html.Section([html.H2(t("scorecard.drilldown", lang)),
+                          dcc.Dropdown(id="scorecard-drill-indicator", clearable=False),
+                          html.Div(id="scorecard-drill", className="table-wrap")], className="panel no-print"),
             page_id="page-scorecard",
         )
 
@@ -88,19 +110,30 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
 
 @callback(
     Output("scorecard-kpis", "children"), Output("scorecard-table", "children"),
-    Output("scorecard-budget", "figure"), Output("scorecard-message", "children"),
+    Output("scorecard-budget", "figure"), Output("scorecard-quadrant", "figure"),
+    Output("scorecard-drill-indicator", "options"), Output("scorecard-drill-indicator", "value"),
+    Output("scorecard-message", "children"),
     Input("scorecard-year", "value"), Input("scorecard-period", "value"), State("scorecard-code", "data"),
 )
 def show_scorecard(year, period, code):
     lang = caller_language()
+    nothing = ([], [], {}, {}, [], None)
     if not year or not period:
-        return [], [], {}, t("overview.empty", lang)
+        return *nothing, t("overview.empty", lang)
     try:
         card, previous, money = _card(str(code), year, period)
+        scope = caller_scope()
+        with session_scope(caller_db_url()) as session:
+            history = cached(session, scope, indicator_queries.achievement_history, year=int(year),
+                             province=str(code))
+            quadrant = cached(session, scope, programme_queries.programme_quadrant, year=int(year),
+                              period=period, province=str(code), lang=lang)
+            local = cached(session, scope, indicator_queries.indicators_with_local_values, year=int(year),
+                           period=period, province=str(code))
     except Forbidden:
-        return [], [], {}, t("forbidden.body", lang)
+        return *nothing, t("forbidden.body", lang)
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
-        return [], [], {}, unavailable(lang)
+        return *nothing, unavailable(lang)
     rank = "–" if card["rank"] is None else f"{card['rank']} / {card['ranked']}"
     kpis = [
         kpi_card(t("metric.score", lang), format_percent(card["score"], lang), card_id="scorecard-score",
@@ -109,6 +142,7 @@ def show_scorecard(year, period, code):
     ]
     rows = card["rows"]
     name_col = "name_km" if lang == "km" else "name_en"
+    trends = history.groupby("indicator")["achievement"].apply(list).to_dict() if not history.empty else {}
     body = [
         html.Tr([
             html.Td(r[name_col]), html.Td(format_number(r["baseline"], lang), className="num"),
@@ -116,13 +150,72 @@ def show_scorecard(year, period, code):
             html.Td(format_number(r["actual"], lang), className="num"),
             html.Td(format_percent(r["achievement"], lang), className="num"),
             html.Td(status_badge(r["status"], lang)),
-            html.Td(trend_arrow(r["achievement"], previous.get(r["indicator"]), lang)),
+            html.Td([trend_arrow(r["achievement"], previous.get(r["indicator"]), lang),
+                     html.Span(spark(trends.get(r["indicator"], [])), className="spark",
+                               title=t("scorecard.spark", lang))]),
+            html.Td(html.Button(t("scorecard.show_sources", lang), className="link-button",
+                                id={"type": "scorecard-source", "indicator": r["indicator"]})),
         ], id=f"scorecard-row-{r['indicator']}")
         for r in rows.to_dict(orient="records")
     ]
     table = html.Table([html.Thead(html.Tr([html.Th(t(h, lang)) for h in HEADERS])), html.Tbody(body)],
                        className="table", id="scorecard-indicators")
-    return kpis, table, budget_vs_execution_bar(money, lang), ""
+    names = dict(zip(rows["indicator"], rows[name_col], strict=True))
+    options = [{"label": names.get(i, i), "value": i} for i in local]
+    expected = expected_execution(period_month(period))
+    return (kpis, table, budget_vs_execution_bar(money, lang),
+            quadrant_scatter(quadrant.dropna(subset=["execution_rate"]), lang, expected=expected),
+            options, options[0]["value"] if options else None, "")
+
+
+@callback(Output("scorecard-drill", "children"), Input("scorecard-drill-indicator", "value"),
+          State("scorecard-year", "value"), State("scorecard-period", "value"), State("scorecard-code", "data"),
+          prevent_initial_call=True)
+def drill_down(indicator, year, period, code):
+    """The districts' and communes' values of one indicator in the province."""
+    lang = caller_language()
+    if not indicator or not year or not period:
+        return []
+    try:
+        scope = caller_scope()
+        with session_scope(caller_db_url()) as session:
+            rows = cached(session, scope, indicator_queries.local_values, year=int(year), period=period,
+                          province=str(code), indicator=indicator)
+    except Forbidden:
+        return t("forbidden.body", lang)
+    head = html.Thead(html.Tr([html.Th(t(h, lang)) for h in ("scorecard.unit", "scorecard.target",
+                                                              "scorecard.actual", "scorecard.achievement",
+                                                              "scorecard.status")]))
+    body = [html.Tr([html.Td(f"{r['unit']} {local_unit_name(r['unit'], lang)}"),
+                     html.Td(format_number(r["target"], lang), className="num"),
+                     html.Td(format_number(r["actual"], lang), className="num"),
+                     html.Td(format_percent(r["achievement"], lang), className="num"),
+                     html.Td(status_badge(r["status"], lang))]) for r in rows.to_dict(orient="records")]
+    return html.Table([head, html.Tbody(body)], className="table", id="scorecard-drill-table")
+
+
+@callback(Output("scorecard-lineage", "children"), Input({"type": "scorecard-source", "indicator": ALL}, "n_clicks"),
+          State("scorecard-year", "value"), State("scorecard-period", "value"), State("scorecard-code", "data"),
+          prevent_initial_call=True)
+def show_sources(clicks, year, period, code):
+    """The files, sheets and rows an indicator's value was summed from (lineage)."""
+    lang = caller_language()
+    trigger = dash.ctx.triggered_id
+    if not trigger or not any(clicks or []) or not year or not period:
+        return no_update
+    try:
+        scope = caller_scope()
+        with session_scope(caller_db_url()) as session:
+            sources = indicator_lineage(session, scope, year=int(year), period=period, unit=str(code),
+                                        indicator=trigger["indicator"])
+    except Forbidden:
+        return t("forbidden.body", lang)
+    items = [html.Li(t("scorecard.source_line", lang, file=s.file_name, sheet=s.sheet, count=s.row_count,
+                       rows=", ".join(map(str, s.rows[:30])) + (" …" if s.row_count > 30 else ""),
+                       batch=s.batch_id, when=s.loaded_at, who=s.loaded_by))
+             for s in sources]
+    return [html.H2(t("scorecard.sources_of", lang, indicator=trigger["indicator"])),
+            html.Ul(items or [html.Li(t("overview.empty", lang))], id="scorecard-lineage-list")]
 
 
 @callback(Output("scorecard-download", "data"), Input("scorecard-xlsx", "n_clicks"),

@@ -152,3 +152,42 @@ def previous_achievements(session: Session, scope: Scope, *, year: int, province
         return {}
     values = indicator_values(session, scope, year=int(earlier.fiscal_year), period=earlier.period, unit=province)
     return dict(zip(values["indicator"], values["achievement"], strict=True))
+
+
+def achievement_history(session: Session, scope: Scope, *, year: int, province: str) -> pd.DataFrame:
+    """The province's achievement of each indicator at every period loaded in ``year`` (for trends)."""
+    scope.require_province(province)
+    table = IndicatorMart.__table__
+    rows = session.execute(
+        select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"), table.c.period,
+               table.c.baseline, table.c.target, table.c.actual)
+        .where(table.c.fiscal_year == year, table.c.entity_code == province).order_by(table.c.period)
+    ).mappings().all()
+    values = pd.DataFrame(rows, columns=VALUE_COLUMNS)
+    return with_status(values, catalogue(session))[["indicator", "period", "achievement"]]
+
+
+def local_values(session: Session, scope: Scope, *, year: int, period: str, province: str,
+                 indicator: str) -> pd.DataFrame:
+    """A province's district and commune rows of one indicator, with achievement and status."""
+    scope.require_province(province)
+    table = IndicatorValue.__table__
+    rows = session.execute(
+        select(table.c.unit_code.label("unit"), table.c.indicator_code.label("indicator"), table.c.period,
+               table.c.baseline, table.c.target, table.c.actual)
+        .where(table.c.fiscal_year == year, table.c.period == period, table.c.province_code == province,
+               table.c.indicator_code == indicator, table.c.unit_level.in_(("district", "commune")))
+        .order_by(table.c.unit_code)
+    ).mappings().all()
+    return with_status(pd.DataFrame(rows, columns=VALUE_COLUMNS), catalogue(session))
+
+
+def indicators_with_local_values(session: Session, scope: Scope, *, year: int, period: str,
+                                 province: str) -> list[str]:
+    """The indicators a province reports by district or commune in a period (for the drill-down)."""
+    scope.require_province(province)
+    table = IndicatorValue.__table__
+    return list(session.scalars(
+        select(table.c.indicator_code).distinct()
+        .where(table.c.fiscal_year == year, table.c.period == period, table.c.province_code == province,
+               table.c.unit_level.in_(("district", "commune"))).order_by(table.c.indicator_code)))

