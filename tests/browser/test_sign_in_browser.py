@@ -9,10 +9,10 @@ from tests.app_fixtures import PEOPLE, browser_login
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 
 NAVIGATION = {
-    "budget_unit": ["Overview", "Methodology"],
-    "mef_reviewer": ["Overview", "Methodology"],
-    "director07": ["Overview", "Scorecard", "Methodology"],
-    "director17": ["Overview", "Scorecard", "Methodology"],
+    "budget_unit": ["Overview", "Provinces", "Programmes", "Data", "Methodology"],
+    "mef_reviewer": ["Overview", "Provinces", "Programmes", "Methodology"],
+    "director07": ["Overview", "Scorecard", "Programmes", "Methodology"],
+    "director17": ["Overview", "Scorecard", "Programmes", "Methodology"],
     "admin": ["Methodology", "Users"],
 }
 
@@ -60,7 +60,7 @@ def test_khmer_navigation_is_shown_and_shaped(page_factory):
     browser_login(page, PEOPLE["director07"])
     page.click("#lang-km")
     page.wait_for_selector("#shell.lang-km")
-    assert nav_texts(page) == ["ទិដ្ឋភាពទូទៅ", "តារាងពិន្ទុ", "វិធីសាស្ត្រ"]
+    assert nav_texts(page) == ["ទិដ្ឋភាពទូទៅ", "តារាងពិន្ទុ", "កម្មវិធី", "វិធីសាស្ត្រ"]
     assert page.locator("#user-role").inner_text() == "ប្រធានមន្ទីរខេត្ត"
     # The Khmer webfont from assets/ is the one used, not whatever the machine has.
     assert page.evaluate("document.fonts.check('16px \"Noto Sans Khmer\"', 'ទិដ្ឋភាព')")
