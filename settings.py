@@ -47,3 +47,11 @@ def host() -> str:
 
 def port() -> int:
     return int(os.environ.get("PIB_PORT", "8050"))
+
+
+def boundary_geojson() -> Path | None:
+    """``PIB_BOUNDARY_GEOJSON``: a GeoJSON of province boundaries (features carry the two-digit
+    province code in ``properties.code``); when set and readable, maps are true choropleths."""
+    value = os.environ.get("PIB_BOUNDARY_GEOJSON", "").strip()
+    path = Path(value) if value else None
+    return path if path is not None and path.is_file() else None

@@ -119,3 +119,31 @@ def choropleth_figure(values: pd.Series, geojson: dict, lang: str, *, metric_lab
     figure.update_geos(fitbounds="locations", visible=False)
     figure.update_layout(base_layout(lang, height=470))
     return figure
+
+
+@lru_cache(maxsize=4)
+def _boundaries(path: str, modified: float) -> dict | None:
+    import json
+
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def province_map(values: pd.Series, lang: str, *, metric_label: str, value_format: Callable[[float], str],
+                 exact_format: Callable[[float], str] | None = None, highlight: str | None = None,
+                 hidden: set[str] | frozenset[str] = frozenset()) -> go.Figure:
+    """The tile map, or a true choropleth when a boundary file is configured (``PIB_BOUNDARY_GEOJSON``).
+
+    Hidden provinces carry no value in either: the choropleth leaves them out entirely.
+    """
+    import settings
+
+    path = settings.boundary_geojson()
+    geojson = _boundaries(str(path), path.stat().st_mtime) if path else None
+    if geojson is None:
+        return tile_map_figure(values, lang, metric_label=metric_label, value_format=value_format,
+                               exact_format=exact_format, highlight=highlight, hidden=hidden)
+    shown = values[[code not in hidden for code in values.index]]
+    return choropleth_figure(shown, geojson, lang, metric_label=metric_label)

@@ -7,13 +7,14 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+import settings
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label, selector_options, year_period_selectors
-from components.format import format_khr, format_khr_exact, format_percent, format_points
+from components.format import format_khr, format_khr_exact, format_percent, format_points, format_usd
 from components.page import guarded, page_frame, unavailable
-from components.tilemap import tile_map_figure
+from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
 from db.queries.cache import cached
@@ -86,7 +87,8 @@ def show_overview(year, period, metric, _asked):
         return *empty, unavailable(lang)
     cards = [
         kpi_card(t("kpi.revised", lang, year=period_label(str(year), lang)), format_khr(kpis["revised"], lang),
-                 card_id="kpi-revised", tooltip=format_khr_exact(kpis["revised"], lang)),
+                 card_id="kpi-revised", tooltip=format_khr_exact(kpis["revised"], lang),
+                 sub=f"≈ {format_usd(kpis['revised'] / settings.usd_rate(), lang)}"),
         kpi_card(t("kpi.paid", lang), format_khr(kpis["paid"], lang), card_id="kpi-paid",
                  tooltip=format_khr_exact(kpis["paid"], lang),
                  sub=t("kpi.paid_sub", lang, rate=format_percent(kpis["execution_rate"], lang),
@@ -102,7 +104,7 @@ def show_overview(year, period, metric, _asked):
     values = table.set_index("code")[metric] if not table.empty else pd.Series(dtype="float64")
     hidden = set() if scope.provinces is None else {f"{n:02d}" for n in range(1, 26)} - set(scope.provinces)
     fmt = (lambda v: format_percent(v, lang)) if metric != "score" else (lambda v: format_percent(v, lang))
-    figure = tile_map_figure(values, lang, metric_label=t(f"metric.{metric}", lang), value_format=fmt,
+    figure = province_map(values, lang, metric_label=t(f"metric.{metric}", lang), value_format=fmt,
                              exact_format=lambda v: format_percent(v, lang, 1), highlight=scope.province,
                              hidden=hidden)
     return (cards, budget_vs_execution_bar(programmes, lang),

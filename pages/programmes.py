@@ -2,9 +2,11 @@
 with the indicators linked to each programme, their targets, status and unit cost."""
 
 import dash
-from dash import Input, Output, callback, dcc, html
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
+from components.exports import to_csv_bytes, to_excel_bytes
 from components.filters import selector_options, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_number, format_percent
 from components.page import guarded, page_frame, unavailable
@@ -24,7 +26,10 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
             t("nav.programmes", lang),
             html.Div(year_period_selectors("programmes", lang, year, period), className="toolbar"),
             html.Div(id="programmes-message", role="status"),
-            html.Section(dcc.Loading(html.Div(id="programmes-tree", className="table-wrap"), type="dot"),
+            html.Section([dcc.Loading(html.Div(id="programmes-tree", className="table-wrap"), type="dot"),
+                          html.Div([html.Button(t("export.excel", lang), id="programmes-xlsx", className="button"),
+                                    html.Button(t("export.csv", lang), id="programmes-csv", className="button"),
+                                    dcc.Download(id="programmes-download")], className="downloads")],
                          className="panel"),
             html.Section([html.H2(t("chart.indicators", lang)),
                           html.Div(id="programmes-indicators", className="table-wrap")], className="panel"),
@@ -81,3 +86,26 @@ def show_programmes(year, period):
         "metric.unit_cost")]))
     return (html.Table([head, html.Tbody(body)], className="table", id="programmes-table"),
             html.Table([ind_head, html.Tbody(ind_rows)], className="table", id="programmes-indicator-table"), "")
+
+
+@callback(Output("programmes-download", "data"), Input("programmes-xlsx", "n_clicks"),
+          Input("programmes-csv", "n_clicks"), State("programmes-year", "value"),
+          State("programmes-period", "value"), prevent_initial_call=True)
+def download(_xlsx, _csv, year, period):
+    scope, lang = caller_scope(), caller_language()
+    if not year or not period:
+        return no_update
+    with session_scope(caller_db_url()) as session:
+        tree = cached(session, scope, queries.programme_tree, year=int(year), period=period, lang=lang)
+    frame = pd.DataFrame({
+        t("metric.code", lang): tree["code"], t("programmes.node", lang): tree["name"],
+        t("metric.revised", lang): tree["revised"], t("metric.paid", lang): tree["paid"],
+        t("metric.execution_rate", lang): tree["execution_rate"],
+    })
+    name = f"programmes-{period}"
+    if dash.ctx.triggered_id == "programmes-csv":
+        return dcc.send_bytes(to_csv_bytes(frame), f"{name}.csv")
+    formats = {t("metric.revised", lang): "#,##0", t("metric.paid", lang): "#,##0",
+               t("metric.execution_rate", lang): "0.0%"}
+    return dcc.send_bytes(to_excel_bytes(frame, "programmes", title=f"{t('nav.programmes', lang)} {period}",
+                                         number_formats=formats), f"{name}.xlsx")

@@ -13,7 +13,7 @@ from components.filters import selector_options, year_period_selectors
 from components.format import format_percent
 from components.grid import data_grid
 from components.page import guarded, page_frame, unavailable
-from components.tilemap import tile_map_figure
+from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
 from db.queries.cache import cached
@@ -108,7 +108,7 @@ def show_provinces(year, period, metric):
     else:
         fmt = lambda v: format_percent(v, lang)  # noqa: E731
         exact = lambda v: format_percent(v, lang, 1)  # noqa: E731
-    figure = tile_map_figure(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
+    figure = province_map(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
                              value_format=fmt, exact_format=exact)
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
     return figure, records, ""

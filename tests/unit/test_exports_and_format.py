@@ -53,3 +53,23 @@ def test_tile_map_has_25_distinct_tiles_in_a_recognisable_shape():
     assert tiles["23"][0] == max(r for r, _ in tiles.values())  # Kep on the southern coast
     assert tiles["16"][1] == max(c for _, c in tiles.values())  # Ratanak Kiri in the east
     assert tiles["24"][1] == 0  # Pailin in the west
+
+
+def test_a_configured_boundary_file_gives_a_choropleth_without_hidden_provinces(tmp_path, monkeypatch):
+    import json
+
+    from components.tilemap import province_map
+
+    square = lambda x: {"type": "Polygon", "coordinates": [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]]}  # noqa: E731
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "07"}, "geometry": square(0)},
+        {"type": "Feature", "properties": {"code": "17"}, "geometry": square(2)}]}
+    path = tmp_path / "provinces.geojson"
+    path.write_text(json.dumps(geojson))
+    values = pd.Series({"07": 0.61, "17": 0.73})
+    tiles = province_map(values, "en", metric_label="Execution rate", value_format=str, hidden={"17"})
+    assert tiles.data[0].type == "heatmap"  # no boundary file: the tile map
+    monkeypatch.setenv("PIB_BOUNDARY_GEOJSON", str(path))
+    figure = province_map(values, "en", metric_label="Execution rate", value_format=str, hidden={"17"})
+    assert figure.data[0].type == "choropleth"
+    assert list(figure.data[0].locations) == ["07"] and "0.73" not in figure.to_json()
