@@ -201,8 +201,8 @@ def show_sources(clicks, year, period, code):
     """The files, sheets and rows an indicator's value was summed from (lineage)."""
     lang = caller_language()
     trigger = dash.ctx.triggered_id
-    if not trigger or not any(clicks or []) or not year or not period:
-        return no_update
+    if not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict) or not year or not period:
+        return no_update  # nothing clicked (or a hand-made request that is not a click)
     try:
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
