@@ -1,7 +1,7 @@
-"""``make bench``: every benchmark in turn."""
+"""``make bench``: every benchmark in turn (ETL speed, then callback latency on PIB_DATABASE_URL)."""
 
 import subprocess
 import sys
 
-for module in ("bench.etl",):
+for module in ("bench.etl", "bench.callbacks"):
     subprocess.run([sys.executable, "-m", module], check=True)
