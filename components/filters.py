@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dash import dcc, html
+import dash
+from dash import Input, Output, dcc, html
 
 from i18n import t
 
@@ -45,3 +46,27 @@ def selector_options(periods_by_year: dict[int, list[str]], preferred: dict[int,
     period = asked.get("period") if asked.get("period") in periods else default
     return ([{"label": period_label(str(y), lang), "value": y} for y in years], int(year),
             [{"label": period_label(p, lang), "value": p} for p in periods], period)
+
+
+def register_selector_callback(prefix: str) -> None:
+    """Register the callback that fills a page's year and period selectors (one per page).
+
+    The periods come from the query layer with the caller's scope; the URL's values win when
+    they name loaded data, else the default period of the year.
+    """
+    from components.context import caller_db_url, caller_language, caller_scope
+    from db.engine import session_scope
+    from db.queries.cache import cached
+    from db.queries.overview import selector_data
+
+    @dash.callback(
+        Output(f"{prefix}-year", "options"), Output(f"{prefix}-year", "value"),
+        Output(f"{prefix}-period", "options"), Output(f"{prefix}-period", "value"),
+        Input(f"{prefix}-asked", "data"), Input(f"{prefix}-year", "value"),
+    )
+    def fill_selectors(asked, year):
+        scope, lang = caller_scope(), caller_language()
+        with session_scope(caller_db_url()) as session:
+            periods = cached(session, scope, selector_data)
+        chosen = year if dash.ctx.triggered_id == f"{prefix}-year" else None
+        return selector_options(*periods, asked if isinstance(asked, dict) else None, chosen, lang)

@@ -11,7 +11,7 @@ import settings
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
-from components.filters import period_label, selector_options, year_period_selectors
+from components.filters import period_label, register_selector_callback, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_percent, format_points, format_usd
 from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
@@ -53,17 +53,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
     return guarded("overview", build)
 
 
-@callback(
-    Output("overview-year", "options"), Output("overview-year", "value"),
-    Output("overview-period", "options"), Output("overview-period", "value"),
-    Input("overview-asked", "data"), Input("overview-year", "value"),
-)
-def fill_selectors(asked, year):
-    scope, lang = caller_scope(), caller_language()
-    with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, queries.selector_data)
-    chosen = year if dash.ctx.triggered_id == "overview-year" else None
-    return selector_options(*periods, asked, chosen, lang)
+register_selector_callback("overview")
 
 
 @callback(

@@ -7,12 +7,11 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
-from components.filters import selector_options, year_period_selectors
+from components.filters import register_selector_callback, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_number, format_percent
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge
 from db.engine import session_scope
-from db.queries import overview as overview_queries
 from db.queries import programmes as queries
 from db.queries.cache import cached
 from i18n import t
@@ -39,17 +38,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
     return guarded("programmes", build)
 
 
-@callback(
-    Output("programmes-year", "options"), Output("programmes-year", "value"),
-    Output("programmes-period", "options"), Output("programmes-period", "value"),
-    Input("programmes-asked", "data"), Input("programmes-year", "value"),
-)
-def fill_selectors(asked, year):
-    scope, lang = caller_scope(), caller_language()
-    with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, overview_queries.selector_data)
-    chosen = year if dash.ctx.triggered_id == "programmes-year" else None
-    return selector_options(*periods, asked, chosen, lang)
+register_selector_callback("programmes")
 
 
 @callback(Output("programmes-tree", "children"), Output("programmes-indicators", "children"),

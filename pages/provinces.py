@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
-from components.filters import selector_options, year_period_selectors
+from components.filters import register_selector_callback, year_period_selectors
 from components.format import format_percent
 from components.grid import data_grid
 from components.page import guarded, page_frame, unavailable
@@ -71,17 +71,7 @@ def _table(year, period):
         return cached(session, scope, queries.province_table, year=int(year), period=period)
 
 
-@callback(
-    Output("provinces-year", "options"), Output("provinces-year", "value"),
-    Output("provinces-period", "options"), Output("provinces-period", "value"),
-    Input("provinces-asked", "data"), Input("provinces-year", "value"),
-)
-def fill_selectors(asked, year):
-    scope, lang = caller_scope(), caller_language()
-    with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, queries.selector_data)
-    chosen = year if dash.ctx.triggered_id == "provinces-year" else None
-    return selector_options(*periods, asked, chosen, lang)
+register_selector_callback("provinces")
 
 
 @callback(

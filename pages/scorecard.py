@@ -13,7 +13,7 @@ from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
-from components.filters import selector_options, year_period_selectors
+from components.filters import register_selector_callback, year_period_selectors
 from components.format import format_number, format_percent
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, status_label, trend_arrow
@@ -83,17 +83,7 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
     return guarded("scorecard", build)
 
 
-@callback(
-    Output("scorecard-year", "options"), Output("scorecard-year", "value"),
-    Output("scorecard-period", "options"), Output("scorecard-period", "value"),
-    Input("scorecard-asked", "data"), Input("scorecard-year", "value"),
-)
-def fill_selectors(asked, year):
-    scope, lang = caller_scope(), caller_language()
-    with session_scope(caller_db_url()) as session:
-        periods = cached(session, scope, queries.selector_data)
-    chosen = year if dash.ctx.triggered_id == "scorecard-year" else None
-    return selector_options(*periods, asked, chosen, lang)
+register_selector_callback("scorecard")
 
 
 def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
