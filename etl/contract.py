@@ -8,7 +8,7 @@ Khmer one. An amount header may carry its unit, e.g. ``paid (million KHR)``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ class HeaderMatch:
     scales: dict[str, int]
     unknown_units: dict[str, str]
     header_row: int  # Excel row number
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # column → every position named so
 
 
 def match_header(cells: list[object], columns: tuple[Column, ...], excel_row: int) -> HeaderMatch:
@@ -133,6 +134,7 @@ def match_header(cells: list[object], columns: tuple[Column, ...], excel_row: in
     positions: dict[str, int] = {}
     scales: dict[str, int] = {}
     unknown: dict[str, str] = {}
+    repeated: dict[str, list[int]] = {}
     for index, cell in enumerate(cells):
         text = normalise_header(cell)
         if not text:
@@ -142,7 +144,10 @@ def match_header(cells: list[object], columns: tuple[Column, ...], excel_row: in
         if col is None:
             base, unit = split_unit(text)
             col = lookup.get(base)
-        if col is None or col.name in positions:
+        if col is None:
+            continue
+        if col.name in positions:
+            repeated.setdefault(col.name, [positions[col.name]]).append(index)
             continue
         positions[col.name] = index
         if unit is not None:
@@ -151,7 +156,7 @@ def match_header(cells: list[object], columns: tuple[Column, ...], excel_row: in
                 scales[col.name] = scale
             elif col.amount:
                 unknown[col.name] = unit
-    return HeaderMatch(positions, scales, unknown, excel_row)
+    return HeaderMatch(positions, scales, unknown, excel_row, repeated)
 
 
 def required_names(columns: tuple[Column, ...]) -> list[str]:

@@ -207,6 +207,16 @@ def write_reference(path: Path, struct: Structure) -> None:
     book.save(path)
 
 
+README = """{label}
+
+Written by `python -m etl demo --scale {scale}` for the PIB Dashboard. Every figure in these
+files is synthetic. Provinces are scaled by approximate 2019 census populations; the Family
+Package benefits of 80,000 KHR per prenatal or postnatal payment and 400,000 KHR at delivery
+are the published levels; all other amounts, targets and actuals are illustrative only and
+must not be quoted as statistics of the Ministry of Social Affairs, Veterans and Youth
+Rehabilitation.
+"""
+
 EXEC_HEADER = [c.name for c in contract.EXECUTION]
 IND_HEADER = ["fiscal_year", "period", "unit", "indicator", "baseline", "target", "actual", "source"]
 
@@ -223,6 +233,8 @@ def write_demo(out: Path, scale: int = 1, communes: dict[str, list[str]] | None 
         communes = {p.code: [c.code for d in geo.districts(p.code) for c in geo.communes(p.code, d.code)]
                     for p in geo.provinces()}
     suffix = "xlsx" if scale == 1 else "csv"
+    # CSV files have no room for a title row: the folder says what they are.
+    (out / "README.txt").write_text(README.format(label=LABEL, scale=scale), encoding="utf-8")
     files = [out / "reference.xlsx"]
     if not files[0].exists():
         write_reference(files[0], struct)

@@ -12,7 +12,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import PurePosixPath
 
 from defusedxml import ElementTree
@@ -27,8 +29,10 @@ ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_ERROR_CELL = re.compile(rb'<c\b([^>]*?\bt="e"[^>]*)>(.*?)</c>', re.DOTALL)
-_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_ERROR_CELL = re.compile(rb"""<c\b([^>]*?\bt=["']e["'][^>]*)>(.*?)</c>""", re.DOTALL)
+_CELL_REF = re.compile(rb"""\br=["']([A-Z]+)(\d+)["']""")
+_ERROR_MARKS = (b't="e"', b"t='e'")
+_SCAN_CHUNK = 16 * 1024 * 1024
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
@@ -38,12 +42,25 @@ class UnreadableFile(Exception):
 
 @dataclass
 class Sheet:
-    """One sheet's cells as rows (index 0 is Excel row 1), and its error cells."""
+    """One sheet's cells as rows (index 0 is Excel row 1), and its error cells.
+
+    calamine reads an error cell as an empty string, so only a sheet with empty cells where
+    data belongs can hide one: the validator asks for :attr:`errors` only then, and the sheet's
+    XML is scanned on that first use (a 500,000-row sheet is some 300 MB of XML).
+    """
 
     name: str
     visible: bool
     rows: list[list[object]]
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (excel row, col index)
+    error_finder: Callable[[], dict[tuple[int, int], str]] | None = None
+    _errors: dict[tuple[int, int], str] | None = field(default=None, repr=False)
+
+    @property
+    def errors(self) -> dict[tuple[int, int], str]:
+        """(Excel row, column index) → the error text (``#REF!`` …) of each error cell."""
+        if self._errors is None:
+            self._errors = self.error_finder() if self.error_finder is not None else {}
+        return self._errors
 
 
 def column_letter(index: int) -> str:
@@ -101,12 +118,38 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+def _has_error_cell(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether the sheet's XML marks any cell as an error, read as a stream.
+
+    The XML of a 500,000-row sheet is some 300 MB: streaming it in chunks is faster than
+    reading it whole and keeps that out of memory, in the common case of no error cell.
+    """
+    tail = b""
+    marks = _ERROR_MARKS
+    with archive.open(part) as stream:
+        while chunk := stream.read(_SCAN_CHUNK):
+            if not tail:  # writers quote attributes one way throughout: look for that way only
+                marks = tuple(m for m in _ERROR_MARKS if m[1:3] in chunk) or _ERROR_MARKS
+            window = tail + chunk
+            if any(mark in window for mark in marks):
+                return True
+            tail = chunk[-8:]  # a mark cut in two by the chunk boundary
+    return False
+
+
+def _error_cells_in(data: bytes, part: str) -> dict[tuple[int, int], str]:
+    """:func:`_error_cells` of a workbook's bytes (the archive is opened again: it is cheap)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return _error_cells(archive, part)
+
+
 def _error_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], str]:
+    """(Excel row, column index) → error text (``#REF!`` …) of every error cell of a sheet."""
     try:
+        if not _has_error_cell(archive, part):  # the common case: no error cell, no parse
+            return {}
         xml = archive.read(part)
     except KeyError:
-        return {}
-    if b't="e"' not in xml:  # the common case: no error cell, no scan
         return {}
     found = {}
     for match in _ERROR_CELL.finditer(xml):
@@ -149,7 +192,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             except CalamineError as exc:
                 raise UnreadableFile(f"sheet {meta.name!r} cannot be read: {exc}") from exc
             sheets.append(Sheet(meta.name, meta.visible == SheetVisibleEnum.Visible, rows,
-                                _error_cells(archive, parts.get(meta.name, ""))))
+                                partial(_error_cells_in, data, parts.get(meta.name, ""))))
         book.close()
     return sheets
 
@@ -174,7 +217,7 @@ def read_file(data: bytes, name: str) -> list[Sheet]:
     """Read an .xlsx or .csv file's sheets, refusing anything unsafe or unreadable."""
     check_size(data)
     lower = name.lower()
-    if lower.endswith(".csv"):
+    if lower.endswith(".csv") and data[:4] != b"PK\x03\x04":
         return read_csv(data, name)
     if data[:4] != b"PK\x03\x04":
         if lower.endswith(".xls"):

@@ -16,9 +16,12 @@ import pandas as pd
 from db.models import PROGRAMME_LEVELS
 from etl import clean, contract
 from etl.problems import WARNING, Collector
-from etl.read import Sheet
+from etl.read import Sheet, column_letter
 
 MAX_PER_KIND = 50  # problems listed per (type, column); the rest are counted in one line
+# A ceiling on one amount, in riels: a thousand trillion riels (about 240 billion USD) is far above
+# any line of a ministry budget, and keeps sums of millions of rows inside a 64-bit integer.
+MAX_AMOUNT_KHR = 10**15
 HEADER_SEARCH_ROWS = 30
 
 
@@ -58,9 +61,14 @@ class Problems:
         self.collector = collector
         self.sheet = sheet
         self.counts: dict[tuple[str, str, str], int] = {}
+        self.error_cells: set[tuple[int, str]] = set()
 
     def add(self, row: int, column: str, value: object, expected: str, message: str, type: str,
             severity: str = "error") -> None:
+        if type == "error-cell":
+            self.error_cells.add((row, column))
+        elif type == "missing-cell" and (row, column) in self.error_cells:
+            return  # an error cell is blanked after it is reported; it is not also "empty"
         key = (type, column, severity)
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.counts[key] <= MAX_PER_KIND:
@@ -122,38 +130,70 @@ def _values_where(series: pd.Series, test: Callable[[object], bool]) -> pd.Serie
     return series.isin(hits) if hits else pd.Series(False, index=series.index)
 
 
+def _is_blank_cell(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or (
+        isinstance(value, str) and not value.strip())
+
+
+_blank_cells = np.frompyfunc(_is_blank_cell, 1, 1)
+
+
 def _blank_mask(series: pd.Series) -> pd.Series:
-    return series.isna() | _values_where(series, lambda v: isinstance(v, str) and not v.strip())
+    """Empty cells: missing, or text of spaces only.
+
+    A column of few distinct values (codes, years) is decided once per distinct value; one of
+    mostly distinct values (amounts) cell by cell, which is then cheaper than hashing them all.
+    """
+    sample = series.iloc[:1000].tolist()
+    if len(set(sample)) > len(sample) // 2:
+        return pd.Series(_blank_cells(series.to_numpy(dtype=object)).astype(bool), index=series.index)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    spaces = np.fromiter((isinstance(u, str) and not u.strip() for u in uniques), dtype=bool,
+                         count=len(uniques))
+    # Code -1 (a missing value) picks the appended True.
+    return pd.Series(np.append(spaces, True)[codes], index=series.index)
 
 
 def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str, problems: Problems,
                  rows: pd.Series, blank_ok: bool = False, type_: str = "type-error") -> pd.Series:
-    """Apply ``fn`` once per distinct value; report each failing cell with its row."""
-    blank = _blank_mask(series)
-    results: dict[object, object] = {}
-    failures: dict[object, clean.CellError] = {}
-    for value in pd.unique(series[~blank]):
-        key = value
+    """Apply ``fn`` once per distinct value; report each failing cell with its row.
+
+    ``series`` comes from :func:`data_frame`, where every blank cell is already None.
+    """
+    # One pass to number the distinct values (None → -1), ``fn`` once per distinct value, then
+    # every cell takes its value's result by number: no hashing of the column twice.
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)  # the last slot answers code -1: blank
+    failures: dict[int, clean.CellError] = {}
+    for index, value in enumerate(uniques):
         try:
-            results[key] = fn(value)
+            results[index] = fn(value)
         except clean.CellError as exc:
-            failures[key] = exc
-    out = series.map(results)
+            failures[index] = exc
+    out = pd.Series(results[codes], index=series.index, dtype=object).infer_objects()
+    row_numbers = rows.to_numpy()
     if failures:
-        bad = series.isin(list(failures)) & ~blank
-        for row, value in zip(rows[bad], series[bad], strict=True):
-            exc = failures[value]
-            problems.add(int(row), column, value, exc.expected, f"{column}: {exc}", type_)
+        bad = np.isin(codes, list(failures))
+        for row, code in zip(row_numbers[bad], codes[bad], strict=True):
+            exc = failures[int(code)]
+            problems.add(int(row), column, uniques[code], exc.expected, f"{column}: {exc}", type_)
+    blank = codes == -1
     if not blank_ok and blank.any():
-        for row in rows[blank]:
+        for row in row_numbers[blank]:
             problems.add(int(row), column, "", "a value", f"{column} is empty", "missing-cell")
-    return out.where(~blank, None)
+    return out
 
 
 def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.Series, *,
-                  required: bool, non_negative: bool, scale: int = 1) -> pd.Series:
-    """Numbers by column: numeric cells at once, text cells (separators, Khmer digits) one by one."""
-    blank = _blank_mask(series)
+                  required: bool, non_negative: bool, scale: int = 1,
+                  maximum: float | None = None) -> pd.Series:
+    """Numbers by column: numeric cells at once, text cells (separators, Khmer digits) one by one.
+
+    A value that is not a finite number (``inf`` written as text, or a number too large once
+    scaled) is a problem, never stored; so is one above ``maximum`` (after scaling). ``series``
+    comes from :func:`data_frame`, where every blank cell is already None.
+    """
+    blank = series.isna()
     fast = pd.to_numeric(series.where(~blank), errors="coerce")
     # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
     fast = fast.where(~series.map(type).eq(bool))
@@ -170,6 +210,18 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
         for row in rows[blank]:
             problems.add(int(row), column, "", "a number", f"{column} is empty", "missing-cell")
     fast = fast.astype("float64") * scale
+    # pandas reads the text "inf" or "1e400" as infinity: refuse it here, where the row is known.
+    infinite = np.isinf(fast)
+    for row, value in zip(rows[infinite], series[infinite], strict=True):
+        problems.add(int(row), column, value, "a finite number", f"{column}: {clean.text(value)!r} is not a "
+                     "finite number", "type-error")
+    fast = fast.where(~infinite)
+    if maximum is not None:
+        too_large = fast.abs() > maximum
+        for row, value in zip(rows[too_large], fast[too_large], strict=True):
+            problems.add(int(row), column, f"{value:,.0f}", f"at most {maximum:,.0f}",
+                         f"{column}: {value:,.0f} riels is beyond any plausible amount (at most "
+                         f"{maximum:,.0f})", "out-of-range")
     if non_negative:
         negative = fast < 0
         for row, value in zip(rows[negative], fast[negative], strict=True):
@@ -197,17 +249,25 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     frame = pd.DataFrame({name: pd.Series([r[pos] for r in body], dtype="object")
                           for name, pos in positions.items()}, index=pd.RangeIndex(len(body)))
     frame["source_row"] = np.arange(header.header_row + 1, header.header_row + 1 + len(frame))
-    for (excel_row, col_index), error in sheet.errors.items():
-        name = next((n for n, p in positions.items() if p == col_index), None)
-        if name is None or excel_row <= header.header_row:
-            continue
-        problems.add(excel_row, name, error, "a value, not an error", f"{name}: the cell holds the "
-                     f"error {error} (a broken formula)", "error-cell")
-        frame.loc[frame["source_row"] == excel_row, name] = None
     if frame.empty:
         return frame, None
     data_cols = [c for c in frame.columns if c != "source_row"]
-    blank = pd.concat([_blank_mask(frame[c]) for c in data_cols], axis=1).all(axis=1)
+    masks = {c: _blank_mask(frame[c]) for c in data_cols}
+    if any(mask.any() for mask in masks.values()):
+        # calamine reads an error cell as "": only a column with empty cells can hide one, and
+        # only then is the sheet's XML scanned. Error cells are blank here (masked below), and
+        # reported as errors, not as empty cells.
+        for (excel_row, col_index), error in sorted(sheet.errors.items()):
+            name = next((n for n, p in positions.items() if p == col_index), None)
+            if name is None or not header.header_row < excel_row <= header.header_row + len(frame):
+                continue
+            problems.add(excel_row, name, error, "a value, not an error", f"{name}: the cell holds the "
+                         f"error {error} (a broken formula)", "error-cell")
+            masks[name].iat[excel_row - header.header_row - 1] = True  # the frame's position
+    for name, mask in masks.items():
+        if mask.any():  # blank cells become None, so that the cleaners need only isna()
+            frame[name] = frame[name].where(~mask, None)
+    blank = pd.concat(list(masks.values()), axis=1).all(axis=1)
     frame = frame[~blank]
     first_cols = [c.name for c in columns if c.name in positions][:4]
     is_total = pd.Series(False, index=frame.index)
@@ -260,9 +320,15 @@ def check_columns(header: contract.HeaderMatch, columns: tuple[contract.Column, 
                          f"the required column {col.name} is missing from the header row",
                          "missing-column")
             ok = False
+    for name, places in header.repeated.items():
+        letters = " and ".join(column_letter(p) for p in places)
+        problems.add(header.header_row, name, letters, f"one column named {name!r}",
+                     f"the column {name} appears more than once (columns {letters}): which one holds "
+                     "the data is not guessed", "duplicate-column")
+        ok = False
     for name, unit in header.unknown_units.items():
         problems.add(header.header_row, name, unit, "KHR, thousand KHR, million KHR or billion KHR",
-                     f"{name}: unknown unit {unit!r} in the header", "unknown-unit")
+                     f"{name}: unknown unit {unit!r} in the header", "unknown-amount-unit")
         ok = False
     return ok
 
@@ -283,7 +349,10 @@ def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, w
 
 def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
     usable = frame.dropna(subset=["fiscal_year", "period"])
-    outside = usable["period"].str[:4].astype(int) != usable["fiscal_year"].astype(int)
+    if usable.empty:  # every year or period was wrong, and is reported already
+        return
+    period_year = {p: int(str(p)[:4]) for p in pd.unique(usable["period"])}  # per distinct period
+    outside = usable["period"].map(period_year) != usable["fiscal_year"].astype(int)
     for row, per, fy in zip(usable.loc[outside, "source_row"], usable.loc[outside, "period"],
                             usable.loc[outside, "fiscal_year"], strict=True):
         problems.add(int(row), "period", per, f"a period of fiscal year {int(fy)}",
@@ -323,7 +392,8 @@ def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Referenc
     for name in ("approved", "revised", "committed", "paid"):
         if name in frame:
             out[name] = clean_numbers(frame[name], name, problems, rows, required=name != "revised",
-                                      non_negative=True, scale=header.scales.get(name, 1))
+                                      non_negative=True, scale=header.scales.get(name, 1),
+                                      maximum=MAX_AMOUNT_KHR)
         else:
             out[name] = np.nan
     out["revised"] = out["revised"].fillna(out["approved"])

@@ -266,3 +266,23 @@ def test_spaces_only_cells_are_empty_cells(ref_db):
     report = load_file(execution_xlsx([_with(GOOD, approved="   ", activity="  ")]), name="spaces.xlsx",
                        url=ref_db)
     assert [(p.row, p.column, p.type) for p in report.errors] == [(2, "approved", "missing-cell")]
+
+
+def test_spaces_only_cells_are_empty_in_columns_of_few_or_many_values(ref_db):
+    # fiscal_year repeats (decided per distinct value); paid differs on every row (cell by cell).
+    rows = [_with(GOOD, paid=1), _with(GOOD, economic_code="6061", paid=2), _with(GOOD, funding_source="DP", paid=3),
+            _with(GOOD, economic_code="6011", paid="  ", fiscal_year=" ")]
+    report = load_file(execution_xlsx(rows), name="spaces2.xlsx", url=ref_db)
+    assert sorted((p.row, p.column, p.type) for p in report.errors) == [
+        (5, "fiscal_year", "missing-cell"), (5, "paid", "missing-cell")]
+
+
+def test_calamine_reads_an_error_cell_as_an_empty_string():
+    # The reader scans a sheet's XML for error cells only when a data column has empty cells;
+    # that is sound only as long as calamine turns an error cell into "" (DESIGN section 11).
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_filelike(io.BytesIO(execution_xlsx([GOOD], errors={"M2": "#REF!"})))
+    assert book.get_sheet_by_name("data").to_python(skip_empty_area=False)[1][12] == ""
