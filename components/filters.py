@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, dcc, html
+from dash import Input, Output, clientside_callback, dcc, html
 
 from i18n import t
 
@@ -25,6 +25,7 @@ def year_period_selectors(prefix: str, lang: str, year: str | None, period: str 
                         dcc.Dropdown(id=f"{prefix}-period", clearable=False, searchable=False)],
                        className="filter"),
             dcc.Store(id=f"{prefix}-asked", data={"year": year, "period": period}),
+            dcc.Store(id=f"{prefix}-url-sync"),
         ],
         className="filters",
     )
@@ -70,3 +71,18 @@ def register_selector_callback(prefix: str) -> None:
             periods = cached(session, scope, selector_data)
         chosen = year if dash.ctx.triggered_id == f"{prefix}-year" else None
         return selector_options(*periods, asked if isinstance(asked, dict) else None, chosen, lang)
+
+    # The address bar follows the selectors, so that the link a user copies shows the same view.
+    # replaceState changes the address without telling the page router, so nothing re-renders.
+    clientside_callback(
+        """function(year, period) {
+            if (year && period) {
+                var params = new URLSearchParams(window.location.search);
+                params.set("year", year);
+                params.set("period", period);
+                window.history.replaceState(window.history.state, "", window.location.pathname + "?" + params);
+            }
+            return window.location.search;
+        }""",
+        Output(f"{prefix}-url-sync", "data"), Input(f"{prefix}-year", "value"), Input(f"{prefix}-period", "value"),
+    )

@@ -133,3 +133,18 @@ def test_scorecard_drills_down_to_communes_and_opens_a_figures_sources(demo_page
     sources = page.locator("#scorecard-lineage-list").inner_text()
     assert sources.startswith("indicators-2025-Q2.xlsx, sheet data: 93 row(s)")
     assert page.locator("#scorecard-quadrant .scatterlayer").count() == 1
+
+
+def test_the_address_follows_the_selectors_so_a_copied_link_shows_the_same_view(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["budget_unit"])
+    page.goto("/")
+    page.wait_for_selector("#kpi-revised-value")
+    page.wait_for_function("window.location.search.includes('period=2025-09')")
+    page.click("#overview-period")
+    page.get_by_role("option", name="2025-06").click()
+    page.wait_for_function("window.location.search.includes('period=2025-06')")
+    assert "year=2025" in page.url
+    page.goto(page.url)  # the copied link, opened again
+    page.wait_for_selector("#kpi-revised-value")
+    assert page.locator("#overview-period").inner_text().strip() == "2025-06"
