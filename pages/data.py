@@ -16,7 +16,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
-from components.exports import to_csv_bytes
+from components.exports import to_csv_bytes, to_excel_bytes
 from components.grid import data_grid
 from components.page import guarded, page_frame
 from db import audit
@@ -68,7 +68,11 @@ def layout(**_query: str) -> html.Div:
                 dcc.Download(id="data-template-download"),
             ], className="panel"),
             html.Section([html.H2(t("data.history", lang)),
-                          data_grid("data-history", [], _history_columns(lang), page_size=25)], className="panel"),
+                          data_grid("data-history", [], _history_columns(lang), page_size=25),
+                          html.Div([html.Button(t("export.excel", lang), id="data-history-xlsx", className="button"),
+                                    html.Button(t("export.csv", lang), id="data-history-csv", className="button"),
+                                    dcc.Download(id="data-history-download")], className="downloads")],
+                         className="panel"),
             dcc.Store(id="data-loaded", data=0),
             page_id="page-data",
         )
@@ -163,3 +167,17 @@ def download_template(*_clicks):
         write_template(kind, path, url=caller_db_url())
         data = path.read_bytes()
     return dcc.send_bytes(io.BytesIO(data).getvalue(), f"{kind}-template.xlsx")
+
+
+@callback(Output("data-history-download", "data"), Input("data-history-xlsx", "n_clicks"),
+          Input("data-history-csv", "n_clicks"), prevent_initial_call=True)
+def download_history(_xlsx, _csv):
+    scope = caller_scope()
+    if not scope.can_load:
+        _refuse(scope, "load history")
+        return no_update
+    with session_scope(caller_db_url()) as session:
+        frame = pd.DataFrame(load_history(session, scope))
+    if dash.ctx.triggered_id == "data-history-csv":
+        return dcc.send_bytes(to_csv_bytes(frame), "load-history.csv")
+    return dcc.send_bytes(to_excel_bytes(frame, "history"), "load-history.xlsx")
