@@ -3,8 +3,9 @@ with the indicators linked to each programme, their targets, status and unit cos
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
 
+from auth.policy import Forbidden
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.filters import register_selector_callback, year_period_selectors
@@ -14,6 +15,7 @@ from components.status import status_badge
 from db.engine import session_scope
 from db.queries import programmes as queries
 from db.queries.cache import cached
+from db.queries.lineage import budget_lineage
 from i18n import t
 
 dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes")
@@ -32,6 +34,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                          className="panel"),
             html.Section([html.H2(t("chart.indicators", lang)),
                           html.Div(id="programmes-indicators", className="table-wrap")], className="panel"),
+            html.Div(id="programmes-lineage", className="panel", role="region"),
             page_id="page-programmes",
         )
 
@@ -56,13 +59,17 @@ def show_programmes(year, period):
         return [], [], unavailable(lang)
     head = html.Thead(html.Tr([html.Th(t("programmes.node", lang)), html.Th(t("metric.revised", lang), className="num"),
                                html.Th(t("metric.paid", lang), className="num"),
-                               html.Th(t("metric.execution_rate", lang), className="num")]))
+                               html.Th(t("metric.execution_rate", lang), className="num"),
+                               html.Th(t("scorecard.sources", lang))]))
     body = [html.Tr([
         html.Td(f"{r['code']} {r['name']}", style={"paddingLeft": f"{8 + 18 * int(r['depth'])}px"},
                 className=f"level-{r['level']}"),
         html.Td(format_khr(r["revised"], lang), title=format_khr_exact(r["revised"], lang), className="num"),
         html.Td(format_khr(r["paid"], lang), title=format_khr_exact(r["paid"], lang), className="num"),
         html.Td(format_percent(r["execution_rate"], lang), className="num"),
+        html.Td(html.Button(t("scorecard.show_sources", lang), className="link-button",
+                            id={"type": "programme-source", "code": r["code"], "level": r["level"]})
+                if r["level"] in ("programme", "subprogramme") else ""),
     ]) for r in tree.to_dict(orient="records")]
     name = "name_km" if lang == "km" else "name_en"
     ind_rows = [html.Tr([
@@ -98,3 +105,26 @@ def download(_xlsx, _csv, year, period):
                t("metric.execution_rate", lang): "0.0%"}
     return dcc.send_bytes(to_excel_bytes(frame, "programmes", title=f"{t('nav.programmes', lang)} {period}",
                                          number_formats=formats), f"{name}.xlsx")
+
+
+@callback(Output("programmes-lineage", "children"),
+          Input({"type": "programme-source", "code": ALL, "level": ALL}, "n_clicks"),
+          State("programmes-year", "value"), State("programmes-period", "value"), prevent_initial_call=True)
+def show_sources(clicks, year, period):
+    """The files, sheets and rows a programme's national figure was summed from."""
+    lang = caller_language()
+    trigger = dash.ctx.triggered_id
+    if not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict) or not year or not period:
+        return no_update  # nothing clicked (or a hand-made request that is not a click)
+    key = "programme" if trigger.get("level") == "programme" else "subprogramme"
+    try:
+        scope = caller_scope()
+        with session_scope(caller_db_url()) as session:
+            sources = budget_lineage(session, scope, year=int(year), period=period, **{key: str(trigger["code"])})
+    except Forbidden:
+        return t("forbidden.body", lang)
+    items = [html.Li(t("scorecard.source_line", lang, file=s.file_name, sheet=s.sheet, count=s.row_count,
+                       rows=", ".join(map(str, s.rows[:30])) + (" …" if s.row_count > 30 else ""),
+                       batch=s.batch_id, when=s.loaded_at, who=s.loaded_by)) for s in sources]
+    return [html.H2(t("scorecard.sources_of", lang, indicator=trigger["code"])),
+            html.Ul(items or [html.Li(t("overview.empty", lang))], id="programmes-lineage-list")]

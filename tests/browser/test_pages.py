@@ -167,3 +167,17 @@ def test_the_load_history_downloads_as_excel(demo_page_factory, tmp_path):
     assert header[:4] == ["id", "loaded_at", "loaded_by", "file_name"]
     assert sheet.max_row == 62  # the header and the demo's 61 batches
     assert isinstance(sheet["H2"].value, int)  # rows stay numbers
+
+
+def test_a_programme_figure_opens_its_sources(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["director07"])
+    page.goto("/programmes?year=2025&period=2025-06")
+    page.wait_for_selector("#programmes-table tbody tr")
+    page.locator("#programmes-table tbody tr").first.locator("button").click()
+    page.wait_for_selector("#programmes-lineage-list li")
+    sources = page.locator("#programmes-lineage-list").inner_text()
+    # A director sees the sources of the national figure only for central MoSVY and Kampot.
+    assert sources.startswith("execution-2025-06.xlsx, sheet data: ")
+    count = int(sources.split("sheet data: ")[1].split(" row")[0])
+    assert 0 < count < 30  # Kampot's and central rows of P1, not the 25 provinces'
