@@ -362,13 +362,17 @@ def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
 # --- the three kinds ----------------------------------------------------------------------------------
 
 
-def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
-                       collector: Collector) -> Parsed | None:
+def _start(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
+           collector: Collector) -> tuple[Problems, pd.DataFrame, pd.DataFrame | None, pd.DataFrame] | None:
+    """What every data sheet goes through first: its columns, its rows, its year and period.
+
+    Returns None (with the problems recorded) when the sheet cannot be read any further.
+    """
     problems = Problems(collector, sheet.name)
-    if not check_columns(header, contract.EXECUTION, problems):
+    if not check_columns(header, columns, problems):
         problems.close()
         return None
-    frame, totals = data_frame(sheet, header, contract.EXECUTION, problems)
+    frame, totals = data_frame(sheet, header, columns, problems)
     if frame.empty:
         problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
                      "but no data rows", "empty-sheet")
@@ -378,6 +382,16 @@ def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Referenc
     out = pd.DataFrame({"source_row": rows})
     out["fiscal_year"] = clean_unique(frame["fiscal_year"], clean.year, "fiscal_year", problems, rows)
     out["period"] = clean_unique(frame["period"], clean.period, "period", problems, rows)
+    return problems, frame, totals, out
+
+
+def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
+                       collector: Collector) -> Parsed | None:
+    started = _start(sheet, header, contract.EXECUTION, collector)
+    if started is None:
+        return None
+    problems, frame, totals, out = started
+    rows = frame["source_row"]
     out["entity_code"] = clean_unique(
         frame["entity"], lambda v: ref.entity_names.resolve(v, levels=("national", "province")),
         "entity", problems, rows, type_="unknown-entity")
@@ -457,20 +471,11 @@ def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, str] | N
 
 def validate_indicators(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
                         collector: Collector) -> Parsed | None:
-    problems = Problems(collector, sheet.name)
-    if not check_columns(header, contract.INDICATOR_VALUES, problems):
-        problems.close()
+    started = _start(sheet, header, contract.INDICATOR_VALUES, collector)
+    if started is None:
         return None
-    frame, totals = data_frame(sheet, header, contract.INDICATOR_VALUES, problems)
-    if frame.empty:
-        problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
-                     "but no data rows", "empty-sheet")
-        problems.close()
-        return None
+    problems, frame, totals, out = started
     rows = frame["source_row"]
-    out = pd.DataFrame({"source_row": rows})
-    out["fiscal_year"] = clean_unique(frame["fiscal_year"], clean.year, "fiscal_year", problems, rows)
-    out["period"] = clean_unique(frame["period"], clean.period, "period", problems, rows)
     out["unit_code"] = clean_unique(
         frame["unit"], lambda v: ref.entity_names.resolve(
             v, levels=("national", "province", "district", "commune")),

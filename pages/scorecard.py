@@ -15,6 +15,7 @@ from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.filters import register_selector_callback, year_period_selectors
 from components.format import format_number, format_percent
+from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, status_label, trend_arrow
 from db.engine import session_scope
@@ -200,12 +201,7 @@ def show_sources(clicks, year, period, code):
                                         indicator=trigger["indicator"])
     except Forbidden:
         return t("forbidden.body", lang)
-    items = [html.Li(t("scorecard.source_line", lang, file=s.file_name, sheet=s.sheet, count=s.row_count,
-                       rows=", ".join(map(str, s.rows[:30])) + (" …" if s.row_count > 30 else ""),
-                       batch=s.batch_id, when=s.loaded_at, who=s.loaded_by))
-             for s in sources]
-    return [html.H2(t("scorecard.sources_of", lang, indicator=trigger["indicator"])),
-            html.Ul(items or [html.Li(t("overview.empty", lang))], id="scorecard-lineage-list")]
+    return sources_list(sources, lang, what=str(trigger["indicator"]), list_id="scorecard-lineage-list")
 
 
 @callback(Output("scorecard-download", "data"), Input("scorecard-xlsx", "n_clicks"),

@@ -177,25 +177,36 @@ def browser():
         chromium.close()
 
 
+class PageFactory:
+    """Makes browser pages on the live server and collects every console error they log."""
+
+    def __init__(self, browser, base_url: str) -> None:
+        self.browser, self.base_url = browser, base_url
+        self.contexts: list = []
+        self.errors: list[str] = []
+
+    def __call__(self, width: int = 1366, height: int = 900):
+        context = self.browser.new_context(viewport={"width": width, "height": height}, base_url=self.base_url,
+                                           accept_downloads=True)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.set_default_timeout(20_000)
+        return page
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+        assert not self.errors, f"console errors in the browser: {self.errors}"
+
+
 @pytest.fixture
 def page_factory(browser, live_server: str, sqlite_app_db: str):
     """``page_factory(width=1366)``: a fresh browser page; any console error fails the test."""
-    contexts, errors = [], []
-
-    def make(width: int = 1366, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height},
-                                      base_url=live_server)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(15_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"console errors in the browser: {errors}"
+    factory = PageFactory(browser, live_server)
+    yield factory
+    factory.close()
 
 
 def browser_login(page, person: Person) -> None:
@@ -294,19 +305,6 @@ def demo_client_as(app: Flask, demo_db: str) -> Callable[[str], FlaskClient]:
 @pytest.fixture
 def demo_page_factory(browser, live_server: str, demo_db: str):
     """Browser pages on the demo database; any console error fails the test."""
-    contexts, errors = [], []
-
-    def make(width: int = 1366, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server,
-                                      accept_downloads=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.set_default_timeout(20_000)
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not errors, f"console errors in the browser: {errors}"
+    factory = PageFactory(browser, live_server)
+    yield factory
+    factory.close()
