@@ -52,6 +52,7 @@ def tile_map_figure(
     exact_format: Callable[[float], str] | None = None,
     highlight: str | None = None,
     hidden: set[str] | frozenset[str] = frozenset(),
+    tick_format: str | None = None,
 ) -> go.Figure:
     """The tile map of ``values`` (indexed by province code), coloured on one scale.
 
@@ -85,7 +86,9 @@ def tile_map_figure(
     figure.add_trace(go.Heatmap(
         z=z, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text", customdata=codes,
         colorscale=COLORSCALE, xgap=4, ygap=4, textfont={"size": 10}, hoverongaps=False,
-        colorbar={"title": {"text": metric_label, "side": "right"}, "thickness": 10, "len": 0.9},
+        # Below the tiles, so that on a phone the tiles keep the whole width.
+        colorbar={"title": {"text": metric_label, "side": "top"}, "orientation": "h", "thickness": 10,
+                  "len": 0.8, "y": -0.02, "yanchor": "top", "tickformat": tick_format or ""},
     ))
     if hidden:
         figure.add_trace(go.Heatmap(
@@ -133,7 +136,7 @@ def _boundaries(path: str, modified: float) -> dict | None:
 
 def province_map(values: pd.Series, lang: str, *, metric_label: str, value_format: Callable[[float], str],
                  exact_format: Callable[[float], str] | None = None, highlight: str | None = None,
-                 hidden: set[str] | frozenset[str] = frozenset()) -> go.Figure:
+                 hidden: set[str] | frozenset[str] = frozenset(), tick_format: str | None = None) -> go.Figure:
     """The tile map, or a true choropleth when a boundary file is configured (``PIB_BOUNDARY_GEOJSON``).
 
     Hidden provinces carry no value in either: the choropleth leaves them out entirely.
@@ -144,6 +147,7 @@ def province_map(values: pd.Series, lang: str, *, metric_label: str, value_forma
     geojson = _boundaries(str(path), path.stat().st_mtime) if path else None
     if geojson is None:
         return tile_map_figure(values, lang, metric_label=metric_label, value_format=value_format,
-                               exact_format=exact_format, highlight=highlight, hidden=hidden)
+                               exact_format=exact_format, highlight=highlight, hidden=hidden,
+                               tick_format=tick_format)
     shown = values[[code not in hidden for code in values.index]]
     return choropleth_figure(shown, geojson, lang, metric_label=metric_label)

@@ -96,6 +96,7 @@ def show_overview(year, period, metric, _asked):
     fmt = (lambda v: format_percent(v, lang)) if metric != "score" else (lambda v: format_percent(v, lang))
     figure = province_map(values, lang, metric_label=t(f"metric.{metric}", lang), value_format=fmt,
                              exact_format=lambda v: format_percent(v, lang, 1), highlight=scope.province,
+                             tick_format=".0%",
                              hidden=hidden)
     return (cards, budget_vs_execution_bar(programmes, lang),
             status_summary_bar(kpis["status_counts"], lang), figure, "")

@@ -99,7 +99,8 @@ def show_provinces(year, period, metric):
         fmt = lambda v: format_percent(v, lang)  # noqa: E731
         exact = lambda v: format_percent(v, lang, 1)  # noqa: E731
     figure = province_map(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
-                             value_format=fmt, exact_format=exact)
+                             value_format=fmt, exact_format=exact,
+                             tick_format=None if metric == "unit_cost" else ".0%")
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
     return figure, records, ""
 

@@ -10,8 +10,8 @@ from tests.browser.test_sign_in_browser import SCREENSHOTS
 
 # page path → an element that only shows once the page's data has arrived
 READY = {
-    "/": "#kpi-revised-value",
-    "/provinces": "#provinces-grid .ag-row",
+    "/": "#overview-map .heatmaplayer",
+    "/provinces": "#provinces-map .heatmaplayer",
     "/scorecard/07": "#scorecard-indicators tbody tr",
     "/scorecard/17": "#scorecard-indicators tbody tr",
     "/programmes": "#programmes-table tbody tr",
