@@ -12,7 +12,7 @@ from components.filters import register_selector_callback, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_number, format_percent
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
-from components.status import status_badge
+from components.status import status_badge, status_label
 from db.engine import session_scope
 from db.queries import programmes as queries
 from db.queries.cache import cached
@@ -34,7 +34,11 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                                     dcc.Download(id="programmes-download")], className="downloads")],
                          className="panel"),
             html.Section([html.H2(t("chart.indicators", lang)),
-                          html.Div(id="programmes-indicators", className="table-wrap")], className="panel"),
+                          html.Div(id="programmes-indicators", className="table-wrap"),
+                          html.Div([html.Button(t("export.excel", lang), id="programmes-ind-xlsx", className="button"),
+                                    html.Button(t("export.csv", lang), id="programmes-ind-csv", className="button"),
+                                    dcc.Download(id="programmes-ind-download")], className="downloads")],
+                         className="panel"),
             html.Div(id="programmes-lineage", className="panel", role="region"),
             page_id="page-programmes",
         )
@@ -125,3 +129,26 @@ def show_sources(clicks, year, period):
     except Forbidden:
         return t("forbidden.body", lang)
     return sources_list(sources, lang, what=str(trigger["code"]), list_id="programmes-lineage-list")
+
+
+@callback(Output("programmes-ind-download", "data"), Input("programmes-ind-xlsx", "n_clicks"),
+          Input("programmes-ind-csv", "n_clicks"), State("programmes-year", "value"),
+          State("programmes-period", "value"), prevent_initial_call=True)
+def download_indicators(_xlsx, _csv, year, period):
+    scope, lang = caller_scope(), caller_language()
+    if not year or not period:
+        return no_update
+    with session_scope(caller_db_url()) as session:
+        linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
+    name = "name_km" if lang == "km" else "name_en"
+    frame = pd.DataFrame({
+        t("nav.programmes", lang): linked.get("programme"), t("scorecard.indicator", lang): linked.get(name),
+        t("scorecard.target", lang): linked.get("target"), t("scorecard.actual", lang): linked.get("actual"),
+        t("scorecard.achievement", lang): linked.get("achievement"),
+        t("scorecard.status", lang): linked.get("status", pd.Series(dtype=object)).map(lambda v: status_label(v, lang)),
+        t("metric.unit_cost", lang): linked.get("unit_cost"),
+    })
+    if dash.ctx.triggered_id == "programmes-ind-csv":
+        return dcc.send_bytes(to_csv_bytes(frame), f"indicators-{period}.csv")
+    return dcc.send_bytes(to_excel_bytes(frame, "indicators", number_formats={
+        t("scorecard.achievement", lang): "0.0%", t("metric.unit_cost", lang): "#,##0"}), f"indicators-{period}.xlsx")

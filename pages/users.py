@@ -6,11 +6,13 @@ hidden from other roles is not what protects it.
 
 import dash
 import dash_ag_grid as dag
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth import users as user_service
 from auth.policy import ROLES, Forbidden
 from auth.web import audit_refusal, current_language, current_scope, db_url
+from components.exports import to_csv_bytes, to_excel_bytes
 from components.page import guarded, page_frame
 from db.engine import session_scope
 from db.queries.units import unit_name
@@ -62,6 +64,9 @@ def layout(**_query: str) -> html.Div:
                 [
                     html.Button(t("users.disable", lang), id="users-disable", className="button"),
                     html.Button(t("users.enable", lang), id="users-enable", className="button"),
+                    html.Button(t("export.excel", lang), id="users-xlsx", className="button"),
+                    html.Button(t("export.csv", lang), id="users-csv", className="button"),
+                    dcc.Download(id="users-download"),
                 ],
                 className="button-row",
             ),
@@ -164,3 +169,17 @@ def set_active(_disable, _enable, selected, refresh):
         return str(problem), no_update
     state = t("users.enable" if active else "users.disable", lang)
     return t("users.changed_ok", lang, name=name, state=state), (refresh or 0) + 1
+
+
+@callback(Output("users-download", "data"), Input("users-xlsx", "n_clicks"), Input("users-csv", "n_clicks"),
+          prevent_initial_call=True)
+def download_users(_xlsx, _csv):
+    try:
+        _require_admin()
+    except Forbidden:
+        return no_update
+    with session_scope(db_url()) as session:
+        frame = pd.DataFrame(list_users(session, current_scope()))
+    if dash.ctx.triggered_id == "users-csv":
+        return dcc.send_bytes(to_csv_bytes(frame), "users.csv")
+    return dcc.send_bytes(to_excel_bytes(frame, "users"), "users.xlsx")

@@ -181,3 +181,18 @@ def test_a_programme_figure_opens_its_sources(demo_page_factory):
     assert sources.startswith("execution-2025-06.xlsx, sheet data: ")
     count = int(sources.split("sheet data: ")[1].split(" row")[0])
     assert 0 < count < 30  # Kampot's and central rows of P1, not the 25 provinces'
+
+
+def test_programme_indicators_download_as_csv(demo_page_factory, tmp_path):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["mef_reviewer"])
+    page.goto("/programmes?year=2025&period=2025-06")
+    page.wait_for_selector("#programmes-indicator-table tbody tr")
+    with page.expect_download() as download:
+        page.click("#programmes-ind-csv")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    assert path.name == "indicators-2025-06.csv"
+    assert lines[0].startswith("Programmes,Indicator,Target,Actual,Achievement,Status")
+    assert len(lines) == 11  # the header and the ten indicators of the catalogue

@@ -52,3 +52,18 @@ def test_administrator_creates_a_user_through_the_callback(client_as, app_db):
     assert {r["username"] for r in rows} == {"admin", "budget", "reviewer", "director07",
                                               "director17", "planted"}
     assert all("password" not in str(r) for r in rows)
+
+
+def test_administrator_downloads_the_user_list_without_password_hashes(client_as):
+    import base64
+
+    client = client_as("admin")
+    payload = callback_payload(find_dependency(client, "users-download"), {"users-csv.n_clicks": 1})
+    payload["changedPropIds"] = ["users-csv.n_clicks"]  # the CSV button was the one clicked
+    answer = dash_post(client, payload)
+    download = answer.get_json()["response"]["users-download"]["data"]
+    text = base64.b64decode(download["content"]).decode("utf-8-sig")
+    assert download["filename"] == "users.csv"
+    assert "director07" in text and "scrypt" not in text and "password" not in text
+    refused = dash_post(client_as("budget_unit"), payload)
+    assert "director07" not in refused.get_data(as_text=True), refused.get_data(as_text=True)[:300]
