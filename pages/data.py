@@ -58,7 +58,8 @@ def layout(**_query: str) -> html.Div:
             html.Section([
                 html.H2(t("data.report", lang)),
                 data_grid("data-report", [], _report_columns(lang), page_size=50),
-                html.Div([html.Button(t("export.csv", lang), id="data-report-csv", className="button"),
+                html.Div([html.Button(t("export.excel", lang), id="data-report-xlsx", className="button"),
+                          html.Button(t("export.csv", lang), id="data-report-csv", className="button"),
                           dcc.Download(id="data-report-download")], className="downloads"),
             ], className="panel"),
             html.Section([
@@ -140,14 +141,16 @@ def show_history(_loaded):
         return load_history(session, scope)
 
 
-@callback(Output("data-report-download", "data"), Input("data-report-csv", "n_clicks"),
-          State("data-report", "rowData"), prevent_initial_call=True)
-def download_report(_clicks, rows):
+@callback(Output("data-report-download", "data"), Input("data-report-xlsx", "n_clicks"),
+          Input("data-report-csv", "n_clicks"), State("data-report", "rowData"), prevent_initial_call=True)
+def download_report(_xlsx, _csv, rows):
     scope = caller_scope()
     if not scope.can_load:
         _refuse(scope, "validation report")
         return no_update
     frame = pd.DataFrame(rows or [], columns=list(REPORT_COLUMNS))
+    if dash.ctx.triggered_id == "data-report-xlsx":
+        return dcc.send_bytes(to_excel_bytes(frame, "report"), "validation-report.xlsx")
     return dcc.send_bytes(to_csv_bytes(frame), "validation-report.csv")
 
 

@@ -196,3 +196,43 @@ def test_programme_indicators_download_as_csv(demo_page_factory, tmp_path):
     assert path.name == "indicators-2025-06.csv"
     assert lines[0].startswith("Programmes,Indicator,Target,Actual,Achievement,Status")
     assert len(lines) == 11  # the header and the ten indicators of the catalogue
+
+
+def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_factory, demo_db, tmp_path):
+    import openpyxl
+
+    from tests.etl.builders import exec_row, execution_xlsx
+
+    good, broken = tmp_path / "october.xlsx", tmp_path / "broken.xlsx"
+    good.write_bytes(execution_xlsx([exec_row(period="2025-10", paid=4242)]))
+    broken.write_bytes(execution_xlsx([exec_row(period="2025-10", paid=-1),
+                                       exec_row(period="2025-10", entity="99")]))
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["budget_unit"])
+    page.goto("/data")
+    page.wait_for_selector("#data-history .ag-row")
+    page.set_input_files("#data-upload input[type=file]", [str(good), str(broken)])
+    page.wait_for_selector("#data-summary-list li.load-rejected", timeout=30_000)
+    summary = page.locator("#data-summary-list").inner_text()
+    assert "october.xlsx: loaded 1 execution rows" in summary
+    # The report names the broken file's rows and columns, one line per problem.
+    page.wait_for_selector("#data-report .ag-row")
+    assert page.locator("#data-report .ag-row").count() == 2
+    report_text = page.locator("#data-report").inner_text()
+    assert "broken.xlsx" in report_text and "paid" in report_text and "entity" in report_text
+    # The history shows both attempts; the database holds only the good file's figure.
+    page.wait_for_function("document.querySelectorAll('#data-history .ag-row').length >= 25")
+    history = page.locator("#data-history").inner_text()
+    assert "october.xlsx" in history and "broken.xlsx" in history
+    with get_engine(demo_db).connect() as conn:
+        paid = conn.execute(text("SELECT paid FROM budget_fact WHERE period = '2025-10'")).scalars().all()
+    assert paid == [4242]
+    with page.expect_download() as download:
+        page.click("#data-report-xlsx")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    assert path.name == "validation-report.xlsx"
+    assert [c.value for c in sheet[1]][:4] == ["file", "sheet", "row", "column"]
+    assert sorted((r[0], r[2], r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)) == [
+        ("broken.xlsx", 2, "paid"), ("broken.xlsx", 3, "entity")]
