@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     dash_app = register_dash(server)
     register_auth(server, dash_app)
     register_api(server)
+    register_reports(server)
     _DASH_APP = dash_app
     return server
 
@@ -107,6 +108,12 @@ def register_api(server: Flask) -> None:
 
     # The API is read-only and also called with bearer tokens, which carry no CSRF cookie.
     csrf.exempt(bp)
+    server.register_blueprint(bp)
+
+
+def register_reports(server: Flask) -> None:
+    from reports import bp
+
     server.register_blueprint(bp)
 
 

@@ -144,7 +144,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scorecard.achievement": {"en": "Achievement", "km": "សមិទ្ធផល"},
     "scorecard.status": {"en": "Status", "km": "ស្ថានភាព"},
     "scorecard.trend": {"en": "Trend", "km": "និន្នាការ"},
-    "scorecard.print": {"en": "Print / save as PDF", "km": "បោះពុម្ព / រក្សាទុកជា PDF"},
     "scorecard.national_mean": {"en": "national mean {mean}", "km": "មធ្យមភាគជាតិ {mean}"},
     "data.upload": {"en": "Upload workbooks", "km": "ផ្ទុកឯកសារ Excel"},
     "data.drop": {"en": "Drag workbooks (.xlsx or .csv) here, or ", "km": "អូសឯកសារ (.xlsx ឬ .csv) មកទីនេះ ឬ "},
@@ -182,6 +181,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scorecard.source_line": {"en": "{file}, sheet {sheet}: {count} row(s) ({rows}); "
                                     "batch {batch}, loaded {when} by {who}",
                               "km": "{file} សន្លឹក {sheet}៖ {count} ជួរ ({rows}); បាច់ {batch} បញ្ចូលនៅ {when} ដោយ {who}"},
+    "sheet.print": {"en": "Print this sheet", "km": "បោះពុម្ពសន្លឹកនេះ"},
+    "sheet.period": {"en": "Fiscal year {year}, up to {period}", "km": "ឆ្នាំសារពើពន្ធ {year} ដល់ {period}"},
+    "sheet.bad_period": {"en": "The period must be written YYYY-MM and fall in the year asked for.",
+                         "km": "កំឡុងពេលត្រូវសរសេរជា YYYY-MM ហើយស្ថិតក្នុងឆ្នាំដែលបានស្នើ។"},
+    "sheet.open": {"en": "A4 sheet (English and Khmer)", "km": "សន្លឹក A4 (អង់គ្លេស និងខ្មែរ)"},
+    "sheet.pdf": {"en": "PDF", "km": "PDF"},
+    "sheet.no_pdf": {"en": "This server cannot make PDFs (its Pango library is missing). Open the A4 sheet "
+                           "and print it, or save it as PDF from the browser.",
+                     "km": "ម៉ាស៊ីនមេនេះមិនអាចបង្កើត PDF បានទេ (ខ្វះបណ្ណាល័យ Pango)។ សូមបើកសន្លឹក A4 "
+                           "ហើយបោះពុម្ព ឬរក្សាទុកជា PDF ពីកម្មវិធីរុករក។"},
     "scorecard.spark": {"en": "Achievement over the year", "km": "សមិទ្ធផលពេញមួយឆ្នាំ"},
     "scorecard.drilldown": {"en": "Districts and communes", "km": "ស្រុក-ខណ្ឌ និងឃុំ-សង្កាត់"},
     "scorecard.unit": {"en": "District or commune", "km": "ស្រុក ឬឃុំ"},

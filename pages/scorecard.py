@@ -58,7 +58,10 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
             f"{t('nav.scorecard', lang)}: {unit_name(code, lang)}",
             html.Div([
                 year_period_selectors("scorecard", lang, year, period),
-                html.Button(t("scorecard.print", lang), id="scorecard-print", className="button no-print"),
+                html.A(t("sheet.open", lang), id="scorecard-sheet-link", className="button no-print",
+                       href=f"/scorecard/{code}/print", target="_blank", rel="noopener"),
+                html.A(t("sheet.pdf", lang), id="scorecard-pdf-link", className="button no-print",
+                       href=f"/scorecard/{code}/pdf", download=""),
             ], className="toolbar"),
             dcc.Store(id="scorecard-code", data=code),
             html.Div(id="scorecard-message", role="status"),
@@ -228,8 +231,13 @@ def download(_xlsx, _csv, year, period, code):
                           f"{name}.xlsx")
 
 
-# Printing is the browser's: the print stylesheet lays the scorecard out on one A4 page, and
-# "Save as PDF" in the print dialogue gives the PDF.
-clientside_callback("function(n) { if (n) { window.print(); } return ''; }",
-                    Output("scorecard-print", "title"), Input("scorecard-print", "n_clicks"),
-                    prevent_initial_call=True)
+# The printed sheet and its PDF are served by reports/ for the period on screen; the links
+# follow the selectors in the browser, so no request reaches the server for it.
+clientside_callback(
+    """function(year, period, code) {
+        const query = year && period ? `?year=${year}&period=${period}` : "";
+        return [`/scorecard/${code}/print${query}`, `/scorecard/${code}/pdf${query}`];
+    }""",
+    Output("scorecard-sheet-link", "href"), Output("scorecard-pdf-link", "href"),
+    Input("scorecard-year", "value"), Input("scorecard-period", "value"), State("scorecard-code", "data"),
+)

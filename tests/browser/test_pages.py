@@ -118,6 +118,15 @@ def test_scorecard_link_with_a_period_is_shared_as_is(demo_page_factory):
     page.wait_for_selector("#scorecard-indicators tbody tr")
     assert page.locator("#scorecard-year").inner_text().strip() == "2024"
     assert page.locator("#scorecard-period").inner_text().strip() == "2024-06"
+    # The printed sheet and the PDF are those of the period on screen.
+    assert page.get_attribute("#scorecard-pdf-link", "href") == "/scorecard/07/pdf?year=2024&period=2024-06"
+    with page.expect_popup() as popup:
+        page.click("#scorecard-sheet-link")
+    sheet = popup.value
+    sheet.wait_for_selector("#sheet-indicators tbody tr")
+    assert "Fiscal year 2024, up to 2024-06" in sheet.inner_text("header")
+    assert "កំពត" in sheet.inner_text("h1")
+    sheet.screenshot(path=str(SCREENSHOTS / "director07_scorecard_sheet-1366.png"), full_page=True)
 
 
 def test_scorecard_drills_down_to_communes_and_opens_a_figures_sources(demo_page_factory):
