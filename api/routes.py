@@ -75,8 +75,8 @@ def budget():
 def lineage():
     """For one figure's keys, the batches, files, sheets and rows it was summed from.
 
-    ``kind=budget`` (default) takes year, period, [entity, programme, subprogramme,
-    economic_code, funding_source]; ``kind=indicator`` takes year, period, unit, indicator.
+    ``kind=budget`` (default) takes year, period, [entity, programme, subprogramme, cluster,
+    activity, economic_code, funding_source]; ``kind=indicator`` takes year, period, unit, indicator.
     """
     scope = current_scope()
     args = request.args
@@ -93,6 +93,8 @@ def lineage():
                 entity=params.code(args, "entity", lengths=(2,)),
                 programme=params.text(args, "programme"),
                 subprogramme=params.text(args, "subprogramme"),
+                cluster=params.text(args, "cluster"),
+                activity=params.text(args, "activity"),
                 economic_code=params.text(args, "economic_code"),
                 funding_source=source[0] if source else None,
             )

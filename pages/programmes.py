@@ -73,8 +73,7 @@ def show_programmes(year, period):
         html.Td(format_khr(r["paid"], lang), title=format_khr_exact(r["paid"], lang), className="num"),
         html.Td(format_percent(r["execution_rate"], lang), className="num"),
         html.Td(html.Button(t("scorecard.show_sources", lang), className="link-button",
-                            id={"type": "programme-source", "code": r["code"], "level": r["level"]})
-                if r["level"] in ("programme", "subprogramme") else ""),
+                            id={"type": "programme-source", "code": r["code"], "level": r["level"]})),
     ]) for r in tree.to_dict(orient="records")]
     name = "name_km" if lang == "km" else "name_en"
     ind_rows = [html.Tr([
@@ -112,16 +111,23 @@ def download(_xlsx, _csv, year, period):
                                          number_formats=formats), f"{name}.xlsx")
 
 
+# A tree row's level → the budget_lineage filter that selects its facts.
+LINEAGE_KEYS = {"programme": "programme", "subprogramme": "subprogramme", "activity_cluster": "cluster",
+                "activity": "activity"}
+
+
 @callback(Output("programmes-lineage", "children"),
           Input({"type": "programme-source", "code": ALL, "level": ALL}, "n_clicks"),
           State("programmes-year", "value"), State("programmes-period", "value"), prevent_initial_call=True)
 def show_sources(clicks, year, period):
-    """The files, sheets and rows a programme's national figure was summed from."""
+    """The files, sheets and rows a programme's (or cluster's, or activity's) figure was summed from."""
     lang = caller_language()
     trigger = dash.ctx.triggered_id
     if not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict) or not year or not period:
         return no_update  # nothing clicked (or a hand-made request that is not a click)
-    key = "programme" if trigger.get("level") == "programme" else "subprogramme"
+    key = LINEAGE_KEYS.get(str(trigger.get("level")))
+    if key is None:
+        return no_update
     try:
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:

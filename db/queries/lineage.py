@@ -56,6 +56,8 @@ def budget_lineage(
     entity: str | None = None,
     programme: str | None = None,
     subprogramme: str | None = None,
+    cluster: str | None = None,
+    activity: str | None = None,
     economic_code: str | None = None,
     funding_source: str | None = None,
 ) -> list[Source]:
@@ -86,6 +88,10 @@ def budget_lineage(
         query = query.where(fact.programme_code == programme)
     if subprogramme is not None:
         query = query.where(fact.subprogramme_code == subprogramme)
+    if cluster is not None:
+        query = query.where(fact.cluster_code == cluster)
+    if activity is not None:
+        query = query.where(fact.activity_code == activity)
     if funding_source is not None:
         query = query.where(fact.funding_source == funding_source)
     if economic_code is not None:

@@ -192,6 +192,22 @@ def test_a_programme_figure_opens_its_sources(demo_page_factory):
     assert 0 < count < 30  # Kampot's and central rows of P1, not the 25 provinces'
 
 
+def test_an_activity_row_opens_its_own_sources(demo_page_factory, demo_db):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["budget_unit"])
+    page.goto("/programmes?year=2025&period=2025-06")
+    page.wait_for_selector("#programmes-table tbody tr")
+    row = page.locator("#programmes-table tbody tr:has(td.level-activity)").first
+    activity = row.locator("td").first.inner_text().split()[0]
+    row.locator("button").click()
+    page.wait_for_selector("#programmes-lineage-list li")
+    sources = page.locator("#programmes-lineage-list").inner_text()
+    with get_engine(demo_db).connect() as conn:
+        expected = conn.execute(text("SELECT COUNT(*) FROM budget_fact WHERE activity_code = :a "
+                                     "AND period = '2025-06'"), {"a": activity}).scalar_one()
+    assert sources.startswith(f"execution-2025-06.xlsx, sheet data: {expected} row(s) (")
+
+
 def test_programme_indicators_download_as_csv(demo_page_factory, tmp_path):
     page = demo_page_factory()
     browser_login(page, PEOPLE["mef_reviewer"])

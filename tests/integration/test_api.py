@@ -123,6 +123,15 @@ def test_no_siem_reap_figure_in_any_answer_to_the_kampot_director(client_as, api
     assert all(3 not in s["rows"] for s in lineage)
 
 
+def test_an_activity_figure_s_sources_are_its_own_rows(client_as, api_data):
+    client = client_as("budget_unit")
+    answer = client.get("/api/v1/lineage?year=2025&period=2025-06&activity=P1.2.1.1").get_json()["sources"]
+    # june.xlsx: row 2 is Kampot's P1.1.1.1, row 3 its P1.2.1.1, row 4 central P2.1.1.1.
+    assert [(s["file_name"], s["rows"]) for s in answer] == [("june.xlsx", [3])]
+    cluster = client.get("/api/v1/lineage?year=2025&period=2025-06&cluster=P1.1.1").get_json()["sources"]
+    assert [(s["file_name"], s["rows"]) for s in cluster] == [("june.xlsx", [2])]
+
+
 def test_anonymous_gets_401_and_a_revoked_token_too(app, client_as, api_data):
     assert app.test_client().get("/api/v1/budget?year=2025").status_code == 401
     from auth.users import create_token, revoke_tokens
