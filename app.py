@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_auth(server, dash_app)
     register_api(server)
     register_reports(server)
+    register_error_pages(server)
     _DASH_APP = dash_app
     return server
 
@@ -72,6 +73,7 @@ def register_dash(server: Flask) -> dash.Dash:
     import diskcache
 
     import components.context  # noqa: F401 - registers the hook that gives callbacks the caller
+    from components.errors import on_callback_error
     from components.shell import serve_shell
 
     # Background jobs (workbook loads) run in worker processes; diskcache passes their progress
@@ -90,6 +92,7 @@ def register_dash(server: Flask) -> dash.Dash:
         update_title=None,
         compress=False,  # Flask-Compress compresses every response, Dash's included
         background_callback_manager=manager,
+        on_error=on_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     dash_app.layout = serve_shell
@@ -109,6 +112,12 @@ def register_api(server: Flask) -> None:
     # The API is read-only and also called with bearer tokens, which carry no CSRF cookie.
     csrf.exempt(bp)
     server.register_blueprint(bp)
+
+
+def register_error_pages(server: Flask) -> None:
+    from components.errors import install
+
+    install(server)
 
 
 def register_reports(server: Flask) -> None:

@@ -8,7 +8,8 @@ later, in the query layer, with the ``Scope`` that :func:`current_scope` builds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from flask import (
@@ -25,6 +26,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf
+from sqlalchemy.exc import DBAPIError
 
 from auth import users
 from auth.policy import Forbidden, Scope
@@ -34,6 +36,8 @@ from extensions import login_manager
 from i18n import LANGUAGES, normalise_language, t
 
 bp = Blueprint("auth", __name__, template_folder="templates")
+log = logging.getLogger(__name__)
+IDENTITY = "pib_identity"  # the signed-in user as of sign-in, kept in the signed session cookie
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer reads and echoes as X-CSRFToken
 
 
@@ -83,10 +87,20 @@ def client_address() -> str:
 def _load_user(user_id: str) -> SignedInUser | None:
     from db.models import User
 
-    with session_scope(db_url()) as db:
-        user = db.get(User, int(user_id)) if user_id.isdigit() else None
-        # A disabled user is signed out at once: returning None ends the session.
-        return SignedInUser.of(user) if user is not None and user.active else None
+    try:
+        with session_scope(db_url()) as db:
+            user = db.get(User, int(user_id)) if user_id.isdigit() else None
+            # A disabled user is signed out at once: returning None ends the session.
+            return SignedInUser.of(user) if user is not None and user.active else None
+    except DBAPIError:
+        # The database is away. The signed session cookie still says who this is, so pages can
+        # say "temporarily unavailable" rather than send everyone to a sign-in form that cannot
+        # work either; no figure can be read until the database answers again.
+        known = session.get(IDENTITY)
+        if isinstance(known, dict) and str(known.get("id")) == user_id:
+            log.warning("database unavailable: user %s kept from the session", user_id)
+            return SignedInUser(**known)
+        raise
 
 
 @login_manager.request_loader
@@ -146,17 +160,22 @@ def login():
     if request.method == "POST":
         username = request.form.get("username", "")
         password = request.form.get("password", "")
-        with session_scope(db_url()) as db:
-            result = users.sign_in(db, username, password, client_address())
-            user = SignedInUser.of(result.user) if result.user is not None else None
-        if result.outcome == "ok" and user is not None:
+        try:
+            with session_scope(db_url()) as db:
+                result = users.sign_in(db, username, password, client_address())
+                user = SignedInUser.of(result.user) if result.user is not None else None
+        except DBAPIError:
+            log.warning("sign-in of %r refused: database unavailable", username)
+            result, user = None, None
+        if result is not None and result.outcome == "ok" and user is not None:
             # A new session on sign-in: nothing set before it (e.g. by a planted cookie) survives.
             session.clear()
             login_user(user)
             session["lang"] = user.language
+            session[IDENTITY] = asdict(user)
             return redirect(next_url)
         # 200 with the message on the form, as browsers expect for a refused form post.
-        message = t(f"login.{result.outcome}", lang)
+        message = t(f"login.{result.outcome}", lang) if result is not None else t("error.unavailable", lang)
     notice = t("login.signed_out", lang) if request.args.get("signed_out") else None
     return render_template(
         "login.html", lang=lang, t=t, languages=LANGUAGES, message=message, notice=notice,
@@ -185,6 +204,8 @@ def set_language(code: str):
     if current_user.is_authenticated:
         with session_scope(db_url()) as db:
             users.set_language(db, current_user.id, lang)
+        if isinstance(session.get(IDENTITY), dict):
+            session[IDENTITY] = {**session[IDENTITY], "language": lang}
     return redirect(_safe_next(request.args.get("next")))
 
 

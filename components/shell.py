@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from auth.policy import NAV_ORDER, PROVINCIAL_DIRECTOR, Scope
 from auth.web import current_language
+from components.errors import ALERT_ID
 from i18n import LANGUAGES, t
 
 
@@ -93,7 +94,8 @@ def serve_shell() -> html.Div:
         className="app-header",
     )
     return html.Div(
-        [header, html.Main(dash.page_container, className="app-main")],
+        [header, html.Div(id=ALERT_ID, role="alert", className="shell-alert"),
+         html.Main(dash.page_container, className="app-main")],
         id="shell",
         className=f"lang-{lang}",
         lang=lang,

@@ -52,7 +52,11 @@ def get_engine(url: str | None = None) -> Engine:
                 engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
                 event.listen(engine, "connect", _sqlite_pragmas)
             else:
-                engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+                # A server that stops answering is noticed within seconds (connect) or about a minute
+                # (keepalives on a dead link), not after the kernel's two hours.
+                engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={
+                    "connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+                    "keepalives_count": 3})
             _ENGINES[url] = engine
             _FACTORIES[url] = sessionmaker(engine, expire_on_commit=False)
         return engine

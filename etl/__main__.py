@@ -49,7 +49,7 @@ def cmd_load(args: argparse.Namespace) -> int:
         for problem in report.problems:
             print(problem.render(), file=sys.stderr)
         print(report.summary())
-        failed |= report.status == "rejected"
+        failed |= report.status in ("rejected", "failed")
     return 1 if failed else 0
 
 

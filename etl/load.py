@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
+from sqlalchemy.exc import DBAPIError
 
 from db import audit
 from db.engine import get_engine
@@ -56,7 +57,7 @@ class LoadReport:
     """What happened to one file."""
 
     file: str
-    status: str  # loaded | rejected | duplicate | valid (dry run)
+    status: str  # loaded | rejected | duplicate | valid (dry run) | failed (the database went away)
     kind: str | None = None
     rows: int = 0
     batch_id: int | None = None
@@ -82,6 +83,8 @@ class LoadReport:
             return f"{self.file}: valid {self.kind} file, {self.rows:,} rows (dry run, nothing loaded)"
         if self.status == "duplicate":
             return f"{self.file}: already loaded as batch {self.batch_id} (same checksum); nothing changed"
+        if self.status == "failed":
+            return f"{self.file}: the database did not answer; nothing was loaded, load the file again later"
         return f"{self.file}: rejected with {len(self.errors)} problem(s); nothing loaded"
 
 
@@ -170,9 +173,25 @@ def load_file(
 ) -> LoadReport:
     """Validate and (unless ``dry_run``) load one workbook, all or nothing.
 
-    ``source`` is a path or the file's bytes (then ``name`` names it for messages).
+    ``source`` is a path or the file's bytes (then ``name`` names it for messages). When the
+    database goes away mid-way the report's status is ``failed``: the load's one transaction
+    was not committed, so nothing of the file is in the database.
     """
-    progress = progress or _noop
+    try:
+        return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
+                          progress=progress or _noop)
+    except DBAPIError as exc:
+        shown = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+        log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
+        report = LoadReport(shown, "failed")
+        report.problems.append(Problem(shown, "", 0, "", "", "a database that answers",
+                                       "the database did not answer during the load; nothing was written",
+                                       "database-unavailable"))
+        return report
+
+
+def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None, loaded_by: str,
+               dry_run: bool, progress: Progress) -> LoadReport:
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name

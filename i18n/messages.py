@@ -71,6 +71,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Data is temporarily unavailable. Please try again in a moment.",
         "km": "ទិន្នន័យមិនអាចប្រើបានបណ្តោះអាសន្ន។ សូមព្យាយាមម្តងទៀតបន្តិចទៀត។",
     },
+    "error.unexpected": {
+        "en": "Something went wrong on the server; it has been logged. Please try again.",
+        "km": "មានបញ្ហាកើតឡើងនៅលើម៉ាស៊ីនមេ ហើយត្រូវបានកត់ត្រាទុក។ សូមព្យាយាមម្តងទៀត។",
+    },
+    "error.reload": {"en": "Reload", "km": "ផ្ទុកឡើងវិញ"},
     # users page (administrators)
     "users.title": {"en": "Users", "km": "អ្នកប្រើប្រាស់"},
     "users.create": {"en": "Create a user", "km": "បង្កើតអ្នកប្រើថ្មី"},

@@ -124,7 +124,8 @@ def upload(set_progress, contents, filenames, loaded):
 
         report = load_file(data, name=name, url=caller_db_url(), loaded_by=scope.username,
                            progress=report_progress)
-        lines.append(html.Li(report.summary(), className=f"load-{report.status}"))
+        summary = report.summary() if report.status != "failed" else f"{name}: {t('error.unavailable', lang)}"
+        lines.append(html.Li(summary, className=f"load-{report.status}"))
         rows += [p.as_dict() for p in report.problems]
     set_progress(("100", ""))
     rows.sort(key=lambda p: (p["file"], p["row"], p["column"]))

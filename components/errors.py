@@ -1,0 +1,68 @@
+"""What a user sees when something fails on the server: a message in his or her language,
+never a traceback. The database going away is the fault we expect (DESIGN section 8); every
+other exception gets a plain apology while the log keeps the details.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+from dash import html
+from flask import Flask, Response, jsonify, request
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError
+
+from i18n import t
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 15
+ALERT_ID = "shell-alert"
+
+
+def _message_key(error: BaseException) -> str:
+    return "error.unavailable" if isinstance(error, DBAPIError) else "error.unexpected"
+
+
+def on_callback_error(error: Exception) -> None:
+    """Dash's ``on_error``: show the message in the shell's alert region; outputs stay as they were."""
+    if isinstance(error, DBAPIError):
+        log.warning("callback failed, database unavailable: %s", error.__class__.__name__)
+    else:
+        log.exception("callback failed", exc_info=error)
+    from components.context import caller_language
+
+    try:
+        lang = caller_language()
+    except Exception:  # noqa: BLE001 - no context at all: English is the fallback everywhere
+        lang = "en"
+    dash.set_props(ALERT_ID, {"children": alert_children(_message_key(error), lang)})
+
+
+def alert_children(key: str, lang: str) -> list:
+    """The alert's content: the message and a way to try again."""
+    return [html.Span(t(key, lang)), " ", html.A(t("error.reload", lang), href="", className="alert-action")]
+
+
+def _page(key: str) -> str:
+    # Both languages: with the database away, the user's own choice cannot be read.
+    lines = "".join(f'<p lang="{lang}">{escape(t(key, lang))}</p>' for lang in ("en", "km"))
+    return ("<!doctype html><html><head><meta charset=\"utf-8\">"
+            f"<meta http-equiv=\"refresh\" content=\"{RETRY_SECONDS}\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{escape(t('app.title', 'en'))}</title>"
+            "<link rel=\"stylesheet\" href=\"/assets/pib.css\"></head>"
+            f"<body><main class=\"page page-message\" id=\"page-unavailable\" role=\"alert\">{lines}</main>"
+            "</body></html>")
+
+
+def install(server: Flask) -> None:
+    """A database error outside a callback answers 503 (JSON for machines, a page for people)."""
+
+    @server.errorhandler(DBAPIError)
+    def _database_unavailable(error: DBAPIError):
+        log.warning("request %s failed, database unavailable: %s", request.path, error.__class__.__name__)
+        headers = {"Retry-After": str(RETRY_SECONDS), "Cache-Control": "no-store"}
+        if request.path.startswith(("/api/", "/_dash-")) or request.accept_mimetypes.best == "application/json":
+            return jsonify(error="unavailable", detail=t("error.unavailable", "en")), 503, headers
+        return Response(_page("error.unavailable"), status=503, mimetype="text/html", headers=headers)
