@@ -57,7 +57,7 @@ def layout(**_query: str) -> html.Div:
             ], className="panel"),
             html.Section([
                 html.H2(t("data.report", lang)),
-                data_grid("data-report", [], _report_columns(lang), page_size=50),
+                data_grid("data-report", [], _report_columns(lang), page_size=50, lang=lang),
                 html.Div([html.Button(t("export.excel", lang), id="data-report-xlsx", className="button"),
                           html.Button(t("export.csv", lang), id="data-report-csv", className="button"),
                           dcc.Download(id="data-report-download")], className="downloads"),
@@ -69,7 +69,7 @@ def layout(**_query: str) -> html.Div:
                 dcc.Download(id="data-template-download"),
             ], className="panel"),
             html.Section([html.H2(t("data.history", lang)),
-                          data_grid("data-history", [], _history_columns(lang), page_size=25),
+                          data_grid("data-history", [], _history_columns(lang), page_size=25, lang=lang),
                           html.Div([html.Button(t("export.excel", lang), id="data-history-xlsx", className="button"),
                                     html.Button(t("export.csv", lang), id="data-history-csv", className="button"),
                                     dcc.Download(id="data-history-download")], className="downloads")],

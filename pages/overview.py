@@ -37,7 +37,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                     options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS])],
                     className="filter"),
             ], className="toolbar"),
-            html.Div(id="overview-message", role="status"),
+            html.Div(id="overview-message", role="status", className="page-status"),
             dcc.Loading(html.Div(id="overview-kpis", className="kpi-grid"), type="dot"),
             html.Div([
                 html.Section([html.H2(t("chart.budget_by_programme", lang)),

@@ -27,7 +27,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
         return page_frame(
             t("nav.programmes", lang),
             html.Div(year_period_selectors("programmes", lang, year, period), className="toolbar"),
-            html.Div(id="programmes-message", role="status"),
+            html.Div(id="programmes-message", role="status", className="page-status"),
             html.Section([dcc.Loading(html.Div(id="programmes-tree", className="table-wrap"), type="dot"),
                           html.Div([html.Button(t("export.excel", lang), id="programmes-xlsx", className="button"),
                                     html.Button(t("export.csv", lang), id="programmes-csv", className="button"),

@@ -50,14 +50,14 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                     options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS])],
                     className="filter"),
             ], className="toolbar"),
-            html.Div(id="provinces-message", role="status"),
+            html.Div(id="provinces-message", role="status", className="page-status"),
             html.Section(dcc.Graph(id="provinces-map", config={"displaylogo": False}), className="panel"),
             html.Div([
                 html.Button(t("export.excel", lang), id="provinces-xlsx", className="button"),
                 html.Button(t("export.csv", lang), id="provinces-csv", className="button"),
                 dcc.Download(id="provinces-download"),
             ], className="downloads"),
-            html.Section(data_grid("provinces-grid", [], _columns(lang), row_id="code"), className="panel"),
+            html.Section(data_grid("provinces-grid", [], _columns(lang), row_id="code", lang=lang), className="panel"),
             dcc.Location(id="provinces-go", refresh="callback-nav"),
             page_id="page-provinces",
         )

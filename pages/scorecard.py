@@ -64,7 +64,7 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
                        href=f"/scorecard/{code}/pdf", download=""),
             ], className="toolbar"),
             dcc.Store(id="scorecard-code", data=code),
-            html.Div(id="scorecard-message", role="status"),
+            html.Div(id="scorecard-message", role="status", className="page-status"),
             dcc.Loading(html.Div(id="scorecard-kpis", className="kpi-grid"), type="dot"),
             html.Section([html.H2(t("chart.indicators", lang)), html.Div(id="scorecard-table", className="table-wrap"),
                           html.Div([html.Button(t("export.excel", lang), id="scorecard-xlsx", className="button"),

@@ -13,6 +13,7 @@ from auth import users as user_service
 from auth.policy import ROLES, Forbidden
 from auth.web import audit_refusal, current_language, current_scope, db_url
 from components.exports import to_csv_bytes, to_excel_bytes
+from components.grid import LOCALE_TEXT_KM
 from components.page import guarded, page_frame
 from db.engine import session_scope
 from db.queries.units import unit_name
@@ -57,7 +58,8 @@ def layout(**_query: str) -> html.Div:
                 rowData=[],
                 defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
                                "minWidth": 120},
-                dashGridOptions={"rowSelection": "single", "domLayout": "autoHeight"},
+                dashGridOptions={"rowSelection": "single", "domLayout": "autoHeight",
+                                 **({"localeText": LOCALE_TEXT_KM} if lang == "km" else {})},
                 className="ag-theme-alpine",
             ),
             html.Div(

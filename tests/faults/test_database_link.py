@@ -9,6 +9,7 @@ from sqlalchemy import text
 from db.engine import get_engine
 from etl.load import load_file
 from tests.app_fixtures import PEOPLE, AuthActions, _add_people, callback_payload, dash_post, find_dependency
+from tests.browser.test_sign_in_browser import SCREENSHOTS
 from tests.faults.conftest import load_scaled_reference, write_execution_month
 from tests.faults.proxy import TcpProxy
 
@@ -108,3 +109,29 @@ def test_a_load_cut_in_the_middle_of_its_data_writes_nothing(proxied_app, proxy,
     proxy.restore()
     again = load_file(month, url=proxy.url(postgres_url))
     assert again.status == "loaded" and again.rows == 7240
+
+
+def test_in_the_browser_the_outage_is_a_message_in_khmer_and_a_reload_brings_the_figures_back(
+        proxied_app, proxy, browser, live_server):
+    from tests.app_fixtures import PageFactory, browser_login
+
+    pages = PageFactory(browser, live_server)
+    page = pages()
+    browser_login(page, PEOPLE["budget_unit"])
+    page.goto("/lang/km?next=/provinces")
+    page.wait_for_selector("#provinces-map .heatmaplayer")
+
+    proxy.cut()
+    page.goto("/provinces?year=2024&period=2024-06")
+    page.wait_for_selector("#shell-alert:has-text('ទិន្នន័យមិនអាចប្រើបានបណ្តោះអាសន្ន')")
+    assert "Traceback" not in page.content()
+    # Not the misleading "no data loaded yet", and the grid's own words in Khmer too.
+    assert not page.locator("#provinces-message").is_visible()
+    assert "No Rows To Show" not in page.inner_text("#provinces-grid")
+    page.screenshot(path=str(SCREENSHOTS / "budget_unit_provinces-outage-km-1366.png"), full_page=True)
+
+    proxy.restore()
+    page.locator("#shell-alert a").click()  # "reload"
+    page.wait_for_selector("#provinces-map .heatmaplayer")
+    assert page.locator("#shell-alert").inner_text() == ""
+    pages.close()
