@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from db.models import (
     BudgetFact,
+    BudgetItemMart,
     BudgetMart,
     EconomicCode,
     Indicator,
@@ -69,6 +70,30 @@ def refresh_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]],
             ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
              "chapter_code", "funding_source", "approved", "revised", "committed", "paid",
              "row_count"], summary))
+
+
+def refresh_budget_item_mart(conn: Connection, year_periods: Iterable[tuple[int, str]]) -> None:
+    """Rebuild the national item sums of the given (fiscal year, period) keys from the facts.
+
+    A load for one entity changes the national sums of its periods, so each period is summed
+    again over every entity (read through the facts' natural-key index, which leads with year
+    and period).
+    """
+    mart = BudgetItemMart.__table__
+    fact = BudgetFact.__table__
+    for year, period in sorted(set(year_periods)):
+        conn.execute(delete(mart).where(mart.c.fiscal_year == year, mart.c.period == period))
+        # An item sits in one place of the structure: MIN only picks that one value.
+        summary = (
+            select(fact.c.fiscal_year, fact.c.period, fact.c.item_code, func.min(fact.c.programme_code),
+                   func.min(fact.c.subprogramme_code), func.min(fact.c.cluster_code), func.sum(fact.c.revised),
+                   func.sum(fact.c.paid), func.count())
+            .where(fact.c.fiscal_year == year, fact.c.period == period)
+            .group_by(fact.c.fiscal_year, fact.c.period, fact.c.item_code)
+        )
+        conn.execute(insert(mart).from_select(
+            ["fiscal_year", "period", "item_code", "programme_code", "subprogramme_code", "cluster_code",
+             "revised", "paid", "row_count"], summary))
 
 
 def _budget_mart_from_frame(conn: Connection, keys: list[tuple[int, str, str]], facts: pd.DataFrame) -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 
 from db import audit
 from db.engine import get_engine
-from db.marts import refresh_budget_mart, refresh_indicator_mart
+from db.marts import refresh_budget_item_mart, refresh_budget_mart, refresh_indicator_mart
 from db.models import (
     AdminUnit,
     BudgetFact,
@@ -363,6 +363,7 @@ def _write_execution(conn: Connection, parsed: validate.Parsed, batch_id: int, r
     _bulk_insert(conn, table, out, EXECUTION_COLUMNS, progress, 0.55, 0.9)
     progress(0.92, "refreshing marts")
     refresh_budget_mart(conn, keys, facts=out)
+    refresh_budget_item_mart(conn, {(year, period) for year, period, _entity in keys})
     return superseded
 
 

@@ -148,8 +148,11 @@ def _unit_costs(session: Session, scope: Scope, every: pd.DataFrame, year: int) 
     activities = [a for i, a in links if i == indicator]
     from db.models import BudgetFact
 
-    latest = (select(BudgetFact.entity_code, func.max(BudgetFact.period).label("period"))
-              .where(BudgetFact.fiscal_year == year).group_by(BudgetFact.entity_code).subquery())
+    # Each entity's latest period, from the mart (which has the facts' keys): thousands of rows
+    # instead of a year of facts.
+    mart = BudgetMart.__table__
+    latest = (select(mart.c.entity_code, func.max(mart.c.period).label("period"))
+              .where(mart.c.fiscal_year == year).group_by(mart.c.entity_code).subquery())
     query = (select(BudgetFact.entity_code, func.sum(BudgetFact.paid))
              .join(latest, (latest.c.entity_code == BudgetFact.entity_code) & (latest.c.period == BudgetFact.period))
              .where(BudgetFact.fiscal_year == year, BudgetFact.item_code.in_(activities))

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 import indicators as formulas
 from auth.policy import Scope
-from db.models import BudgetFact, IndicatorActivity, Programme
+from db.models import BudgetFact, BudgetItemMart, IndicatorActivity, Programme
 from db.queries.common import latest_period_join
 from db.queries.indicators import indicator_values
 
@@ -23,7 +23,9 @@ def programme_tree(session: Session, scope: Scope, *, year: int, period: str | N
     scope.require_data()
     if entity is not None:
         scope.require_entity(entity)
-    fact = BudgetFact.__table__
+    # National sums of one period come from the item mart; an entity's, or each entity's latest
+    # period, from the facts.
+    fact = BudgetItemMart.__table__ if entity is None and period else BudgetFact.__table__
     query = select(fact.c.programme_code, fact.c.subprogramme_code, fact.c.cluster_code, fact.c.item_code,
                    func.sum(fact.c.revised).label("revised"), func.sum(fact.c.paid).label("paid")
                    ).where(fact.c.fiscal_year == year)
@@ -35,18 +37,14 @@ def programme_tree(session: Session, scope: Scope, *, year: int, period: str | N
                           columns=["programme", "subprogramme", "cluster", "item", "revised", "paid"])
     nodes = session.execute(select(Programme.code, Programme.parent_code, Programme.level,
                                    Programme.name_km if lang == "km" else Programme.name_en)).all()
-    rows = []
+    parts = []
     for level, column in (("programme", "programme"), ("subprogramme", "subprogramme"),
-                          ("activity_cluster", "cluster")):
-        sums = leaves.groupby(column)[["revised", "paid"]].sum()
-        for code, values in sums.iterrows():
-            rows.append({"code": code, "level": level, "revised": values["revised"], "paid": values["paid"]})
-    items = leaves.groupby("item")[["revised", "paid"]].sum()
-    clusters = {r["code"] for r in rows if r["level"] == "activity_cluster"}
-    for code, values in items.iterrows():
-        if code not in clusters:
-            rows.append({"code": code, "level": "activity", "revised": values["revised"], "paid": values["paid"]})
-    frame = pd.DataFrame(rows, columns=["code", "level", "revised", "paid"])
+                          ("activity_cluster", "cluster"), ("activity", "item")):
+        sums = leaves.groupby(column, as_index=False)[["revised", "paid"]].sum().rename(columns={column: "code"})
+        if level == "activity":  # an item given at cluster level is already the cluster's row
+            sums = sums[~sums["code"].isin(leaves["cluster"])]
+        parts.append(sums.assign(level=level))
+    frame = pd.concat(parts, ignore_index=True)[["code", "level", "revised", "paid"]]
     names = {c: name for c, _p, _l, name in nodes}
     frame["name"] = frame["code"].map(names)
     frame["execution_rate"] = formulas.execution_rate(frame["paid"], frame["revised"])
@@ -63,8 +61,10 @@ def linked_indicators(session: Session, scope: Scope, *, year: int, period: str 
         return values
     links = pd.DataFrame(session.execute(select(IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
                                          ).all(), columns=["indicator", "activity"])
-    fact = BudgetFact.__table__
-    paid_query = select(fact.c.item_code, func.sum(fact.c.paid)).where(fact.c.fiscal_year == year)
+    # National and with a period: the item mart; else the facts of the linked items only.
+    fact = BudgetItemMart.__table__ if unit == "00" and period else BudgetFact.__table__
+    paid_query = (select(fact.c.item_code, func.sum(fact.c.paid))
+                  .where(fact.c.fiscal_year == year, fact.c.item_code.in_(sorted(set(links["activity"])))))
     paid_query = (paid_query.where(fact.c.period == period) if period
                   else latest_period_join(paid_query, fact, year))
     if unit != "00":  # national: every entity's spending, a national aggregate

@@ -1,0 +1,81 @@
+"""The programme tree, programme indicators and province unit costs against hand-worked sums
+(both databases), and the item mart staying equal to the facts when a load replaces a month."""
+
+import pytest
+from sqlalchemy import text
+
+from auth.policy import Scope
+from db.engine import get_engine, session_scope
+from db.queries import overview
+from db.queries import programmes as queries
+from etl.load import load_file
+from tests.etl.builders import exec_row, execution_xlsx, indicators_xlsx, load_reference
+
+BUDGET = Scope(user_id=1, username="budget", role="budget_unit", province=None)
+
+
+@pytest.fixture
+def loaded(db_url, tmp_path):
+    load_reference(db_url, tmp_path)
+    june = execution_xlsx([
+        exec_row(entity="07", period="2025-06", activity="P1.1.1.1", revised=1_000_000, paid=400_000),
+        exec_row(entity="07", period="2025-06", activity="P1.1.1.1", account="6221", revised=500_000,
+                 paid=100_000),
+        exec_row(entity="17", period="2025-06", activity="P1.1.1.1", revised=2_000_000, paid=1_500_000),
+        exec_row(entity="17", period="2025-06", activity="P1.1.1.2", revised=300_000, paid=30_000),
+        exec_row(entity="00", period="2025-06", activity="P2.1.1.1", revised=9_000_000, paid=4_500_000),
+    ])
+    may = execution_xlsx([exec_row(entity="07", period="2025-05", activity="P1.1.1.1", revised=1_000_000,
+                                   paid=250_000)])
+    values = indicators_xlsx([
+        [2025, "2025-Q2", "07", "FP_PW", None, 100, 50],
+        [2025, "2025-Q2", "17", "FP_PW", None, 200, 200],
+    ])
+    for name, data in (("may.xlsx", may), ("june.xlsx", june), ("values.xlsx", values)):
+        assert load_file(data, name=name, url=db_url).status == "loaded"
+    return db_url
+
+
+def test_the_tree_sums_each_level_nationally(loaded):
+    with session_scope(loaded) as session:
+        tree = queries.programme_tree(session, BUDGET, year=2025, period="2025-06", lang="en").set_index("code")
+    assert tree.loc["P1", ["revised", "paid"]].tolist() == [3_800_000, 2_030_000]
+    assert tree.loc["P1.1.1", ["revised", "paid"]].tolist() == [3_800_000, 2_030_000]
+    assert tree.loc["P1.1.1.1", ["revised", "paid", "level"]].tolist() == [3_500_000, 2_000_000, "activity"]
+    assert tree.loc["P1.1.1.2", ["revised", "paid"]].tolist() == [300_000, 30_000]
+    assert tree.loc["P2", "execution_rate"] == pytest.approx(0.5)
+    assert list(tree.index) == sorted(tree.index)  # tree order: a parent before its children
+    with session_scope(loaded) as session:
+        kampot = queries.programme_tree(session, BUDGET, year=2025, period="2025-06", lang="en",
+                                        entity="07").set_index("code")
+    assert kampot.loc["P1.1.1.1", ["revised", "paid"]].tolist() == [1_500_000, 500_000]
+
+
+def test_programme_indicators_cost_the_linked_activity_per_unit(loaded):
+    with session_scope(loaded) as session:
+        national = queries.linked_indicators(session, BUDGET, year=2025, period="2025-06").set_index("indicator")
+        kampot = queries.linked_indicators(session, BUDGET, year=2025, period="2025-06",
+                                           unit="07").set_index("indicator")
+    # FP_PW is produced by P1.1.1.1: 2,000,000 KHR paid nationally for 250 reached; 500,000 for Kampot's 50.
+    assert national.loc["FP_PW", "unit_cost"] == pytest.approx(2_000_000 / 250)
+    assert kampot.loc["FP_PW", "unit_cost"] == pytest.approx(500_000 / 50)
+
+
+def test_province_unit_costs_use_each_province_s_latest_month(loaded):
+    with session_scope(loaded) as session:
+        table = overview.province_table(session, BUDGET, year=2025, period="2025-06").set_index("code")
+    assert table.loc["07", "unit_cost"] == pytest.approx(500_000 / 50)
+    assert table.loc["17", "unit_cost"] == pytest.approx(1_500_000 / 200)
+
+
+def test_the_item_mart_follows_a_month_that_is_loaded_again(loaded):
+    again = execution_xlsx([exec_row(entity="17", period="2025-06", activity="P1.1.1.1", revised=2_000_000,
+                                     paid=1_900_000)])
+    assert load_file(again, name="june-siem-reap.xlsx", url=loaded).status == "loaded"
+    with get_engine(loaded).connect() as conn:
+        mart = conn.execute(text("SELECT item_code, revised, paid FROM budget_item_mart "
+                                 "WHERE period = '2025-06' ORDER BY item_code")).all()
+        facts = conn.execute(text("SELECT item_code, SUM(revised), SUM(paid) FROM budget_fact "
+                                  "WHERE period = '2025-06' GROUP BY item_code ORDER BY item_code")).all()
+    assert [tuple(r) for r in mart] == [tuple(r) for r in facts] == [
+        ("P1.1.1.1", 3_500_000, 2_400_000), ("P2.1.1.1", 9_000_000, 4_500_000)]
