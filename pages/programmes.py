@@ -2,24 +2,32 @@
 with the indicators linked to each programme, their targets, status and unit cost."""
 
 import dash
+import dash_ag_grid as dag
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, dcc, html, no_update
+from sqlalchemy import select
 
 from auth.policy import Forbidden
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.filters import register_selector_callback, year_period_selectors
-from components.format import format_khr, format_khr_exact, format_number, format_percent
+from components.format import format_khr, format_number, format_percent
+from components.grid import LOCALE_TEXT_KM
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, status_label
 from db.engine import session_scope
+from db.models import Programme
 from db.queries import programmes as queries
 from db.queries.cache import cached
 from db.queries.lineage import budget_lineage
 from i18n import t
 
 dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes")
+
+# A tree row's level → the budget_lineage filter that selects its facts.
+LINEAGE_KEYS = {"programme": "programme", "subprogramme": "subprogramme", "activity_cluster": "cluster",
+                "activity": "activity"}
 
 
 def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
@@ -28,7 +36,8 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
             t("nav.programmes", lang),
             html.Div(year_period_selectors("programmes", lang, year, period), className="toolbar"),
             html.Div(id="programmes-message", role="status", className="page-status"),
-            html.Section([dcc.Loading(html.Div(id="programmes-tree", className="table-wrap"), type="dot"),
+            html.Section([html.P(t("programmes.sources_hint", lang), className="muted"),
+                          _tree_grid(lang),
                           html.Div([html.Button(t("export.excel", lang), id="programmes-xlsx", className="button"),
                                     html.Button(t("export.csv", lang), id="programmes-csv", className="button"),
                                     dcc.Download(id="programmes-download")], className="downloads")],
@@ -49,7 +58,45 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
 register_selector_callback("programmes")
 
 
-@callback(Output("programmes-tree", "children"), Output("programmes-indicators", "children"),
+def _tree_grid(lang: str) -> dag.AgGrid:
+    """The tree as a grid: rows are plain records and only the rows in view are drawn, so a
+    structure of thousands of activities costs the browser no more than one of twenty."""
+    columns = [
+        {"field": "label", "headerName": t("programmes.node", lang), "minWidth": 260, "flex": 3,
+         "cellStyle": {"function": "({paddingLeft: (8 + 18 * params.data.depth) + 'px'})"}, "sortable": False},
+        {"field": "revised", "headerName": t("metric.revised", lang), "type": "rightAligned",
+         "filter": "agNumberColumnFilter", "valueFormatter": {"function": "params.data.revised_text"},
+         "tooltipValueGetter": {"function": f"exactRiels(params.value, '{lang}')"}},
+        {"field": "paid", "headerName": t("metric.paid", lang), "type": "rightAligned",
+         "filter": "agNumberColumnFilter", "valueFormatter": {"function": "params.data.paid_text"},
+         "tooltipValueGetter": {"function": f"exactRiels(params.value, '{lang}')"}},
+        {"field": "execution_rate", "headerName": t("metric.execution_rate", lang), "type": "rightAligned",
+         "filter": "agNumberColumnFilter", "valueFormatter": {"function": "params.data.rate_text"}},
+        {"field": "sources", "headerName": t("scorecard.sources", lang), "sortable": False, "filter": False,
+         "valueGetter": {"function": f"'{t('scorecard.show_sources', lang)}'"}, "cellClass": "link-cell",
+         "maxWidth": 130},
+    ]
+    return dag.AgGrid(
+        id="programmes-grid", rowData=[], columnDefs=columns, getRowId="params.data.code",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110},
+        dashGridOptions={"rowClassRules": {f"level-{level}": f"params.data.level == '{level}'"
+                                           for level in LINEAGE_KEYS},
+                         "tooltipShowDelay": 300, "animateRows": False,
+                         **({"localeText": LOCALE_TEXT_KM} if lang == "km" else {})},
+        className="ag-theme-alpine", style={"height": "520px", "width": "100%"},
+    )
+
+
+def tree_records(tree: pd.DataFrame, lang: str) -> list[dict]:
+    """The grid's rows: the numbers (for sorting and filters) and their text as the page shows it."""
+    return [{"code": r["code"], "label": f"{r['code']} {r['name']}", "level": r["level"], "depth": int(r["depth"]),
+             "revised": r["revised"], "paid": r["paid"], "execution_rate": r["execution_rate"],
+             "revised_text": format_khr(r["revised"], lang), "paid_text": format_khr(r["paid"], lang),
+             "rate_text": format_percent(r["execution_rate"], lang)}
+            for r in tree.to_dict(orient="records")]
+
+
+@callback(Output("programmes-grid", "rowData"), Output("programmes-indicators", "children"),
           Output("programmes-message", "children"),
           Input("programmes-year", "value"), Input("programmes-period", "value"))
 def show_programmes(year, period):
@@ -62,19 +109,6 @@ def show_programmes(year, period):
             linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return [], [], unavailable(lang)
-    head = html.Thead(html.Tr([html.Th(t("programmes.node", lang)), html.Th(t("metric.revised", lang), className="num"),
-                               html.Th(t("metric.paid", lang), className="num"),
-                               html.Th(t("metric.execution_rate", lang), className="num"),
-                               html.Th(t("scorecard.sources", lang))]))
-    body = [html.Tr([
-        html.Td(f"{r['code']} {r['name']}", style={"paddingLeft": f"{8 + 18 * int(r['depth'])}px"},
-                className=f"level-{r['level']}"),
-        html.Td(format_khr(r["revised"], lang), title=format_khr_exact(r["revised"], lang), className="num"),
-        html.Td(format_khr(r["paid"], lang), title=format_khr_exact(r["paid"], lang), className="num"),
-        html.Td(format_percent(r["execution_rate"], lang), className="num"),
-        html.Td(html.Button(t("scorecard.show_sources", lang), className="link-button",
-                            id={"type": "programme-source", "code": r["code"], "level": r["level"]})),
-    ]) for r in tree.to_dict(orient="records")]
     name = "name_km" if lang == "km" else "name_en"
     ind_rows = [html.Tr([
         html.Td(r["programme"]), html.Td(r[name]), html.Td(format_number(r["target"], lang), className="num"),
@@ -84,7 +118,7 @@ def show_programmes(year, period):
     ind_head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
         "nav.programmes", "scorecard.indicator", "scorecard.target", "scorecard.actual", "scorecard.status",
         "metric.unit_cost")]))
-    return (html.Table([head, html.Tbody(body)], className="table", id="programmes-table"),
+    return (tree_records(tree, lang),
             html.Table([ind_head, html.Tbody(ind_rows)], className="table", id="programmes-indicator-table"), "")
 
 
@@ -111,30 +145,25 @@ def download(_xlsx, _csv, year, period):
                                          number_formats=formats), f"{name}.xlsx")
 
 
-# A tree row's level → the budget_lineage filter that selects its facts.
-LINEAGE_KEYS = {"programme": "programme", "subprogramme": "subprogramme", "activity_cluster": "cluster",
-                "activity": "activity"}
-
-
-@callback(Output("programmes-lineage", "children"),
-          Input({"type": "programme-source", "code": ALL, "level": ALL}, "n_clicks"),
+@callback(Output("programmes-lineage", "children"), Input("programmes-grid", "cellClicked"),
           State("programmes-year", "value"), State("programmes-period", "value"), prevent_initial_call=True)
-def show_sources(clicks, year, period):
+def show_sources(clicked, year, period):
     """The files, sheets and rows a programme's (or cluster's, or activity's) figure was summed from."""
     lang = caller_language()
-    trigger = dash.ctx.triggered_id
-    if not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict) or not year or not period:
-        return no_update  # nothing clicked (or a hand-made request that is not a click)
-    key = LINEAGE_KEYS.get(str(trigger.get("level")))
-    if key is None:
-        return no_update
+    if not isinstance(clicked, dict) or clicked.get("colId") != "sources" or not year or not period:
+        return no_update  # a click elsewhere in the grid (or a hand-made request that is not a click)
+    code = str(clicked.get("rowId") or "")
     try:
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
-            sources = budget_lineage(session, scope, year=int(year), period=period, **{key: str(trigger["code"])})
+            # The level comes from the structure, not from the browser.
+            level = session.scalar(select(Programme.level).where(Programme.code == code))
+            if level not in LINEAGE_KEYS:
+                return no_update
+            sources = budget_lineage(session, scope, year=int(year), period=period, **{LINEAGE_KEYS[level]: code})
     except Forbidden:
         return t("forbidden.body", lang)
-    return sources_list(sources, lang, what=str(trigger["code"]), list_id="programmes-lineage-list")
+    return sources_list(sources, lang, what=code, list_id="programmes-lineage-list")
 
 
 @callback(Output("programmes-ind-download", "data"), Input("programmes-ind-xlsx", "n_clicks"),

@@ -14,7 +14,7 @@ READY = {
     "/provinces": "#provinces-map .heatmaplayer",
     "/scorecard/07": "#scorecard-indicators tbody tr",
     "/scorecard/17": "#scorecard-indicators tbody tr",
-    "/programmes": "#programmes-table tbody tr",
+    "/programmes": "#programmes-grid .ag-row",
     "/data": "#data-history .ag-row",
     "/methodology": "#method-achievement",
     "/users": "#users-grid .ag-row",
@@ -182,8 +182,8 @@ def test_a_programme_figure_opens_its_sources(demo_page_factory):
     page = demo_page_factory()
     browser_login(page, PEOPLE["director07"])
     page.goto("/programmes?year=2025&period=2025-06")
-    page.wait_for_selector("#programmes-table tbody tr")
-    page.locator("#programmes-table tbody tr").first.locator("button").click()
+    page.wait_for_selector("#programmes-grid .ag-row")
+    page.click("#programmes-grid .ag-row[row-index='0'] [col-id='sources']")
     page.wait_for_selector("#programmes-lineage-list li")
     sources = page.locator("#programmes-lineage-list").inner_text()
     # A director sees the sources of the national figure only for central MoSVY and Kampot.
@@ -196,10 +196,10 @@ def test_an_activity_row_opens_its_own_sources(demo_page_factory, demo_db):
     page = demo_page_factory()
     browser_login(page, PEOPLE["budget_unit"])
     page.goto("/programmes?year=2025&period=2025-06")
-    page.wait_for_selector("#programmes-table tbody tr")
-    row = page.locator("#programmes-table tbody tr:has(td.level-activity)").first
-    activity = row.locator("td").first.inner_text().split()[0]
-    row.locator("button").click()
+    page.wait_for_selector("#programmes-grid .ag-row")
+    row = page.locator("#programmes-grid .ag-center-cols-container .ag-row.level-activity").first
+    activity = row.get_attribute("row-id")
+    row.locator("[col-id='sources']").click()
     page.wait_for_selector("#programmes-lineage-list li")
     sources = page.locator("#programmes-lineage-list").inner_text()
     with get_engine(demo_db).connect() as conn:
