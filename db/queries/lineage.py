@@ -29,22 +29,32 @@ class Source:
 
 
 def _collect(session: Session, query) -> list[Source]:
-    sources: dict[tuple[int, str], Source] = {}
-    for row in session.execute(query):
-        key = (row.batch_id, row.source_sheet)
-        source = sources.get(key)
-        if source is None:
-            source = sources[key] = Source(
-                batch_id=row.batch_id, file_name=row.file_name, checksum=row.checksum,
-                loaded_at=row.loaded_at.isoformat(timespec="seconds"), loaded_by=row.loaded_by,
-                sheet=row.source_sheet,
-            )
-        source.row_count += 1
-        if len(source.rows) < MAX_ROWS_LISTED:
-            source.rows.append(row.source_row)
-    for source in sources.values():
-        source.rows.sort()
-    return list(sources.values())
+    """Group ``query``'s rows by batch and sheet in SQL: a count, and only the first rows listed.
+
+    A programme's national figure at 10 million facts draws on some 150,000 rows; fetching
+    them all to count them took most of a second.
+    """
+    rows = query.order_by(None).subquery()
+    groups = session.execute(
+        select(rows.c.batch_id, rows.c.source_sheet, rows.c.file_name, rows.c.checksum, rows.c.loaded_at,
+               rows.c.loaded_by, func.count().label("row_count"))
+        .group_by(rows.c.batch_id, rows.c.source_sheet, rows.c.file_name, rows.c.checksum, rows.c.loaded_at,
+                  rows.c.loaded_by)
+        .order_by(rows.c.batch_id, rows.c.source_sheet)
+    ).all()
+    sources = []
+    for group in groups:
+        listed = session.execute(
+            select(rows.c.source_row).where(rows.c.batch_id == group.batch_id,
+                                            rows.c.source_sheet == group.source_sheet)
+            .order_by(rows.c.source_row).limit(MAX_ROWS_LISTED)
+        ).scalars().all()
+        sources.append(Source(
+            batch_id=group.batch_id, file_name=group.file_name, checksum=group.checksum,
+            loaded_at=group.loaded_at.isoformat(timespec="seconds"), loaded_by=group.loaded_by,
+            sheet=group.source_sheet, rows=list(listed), row_count=int(group.row_count),
+        ))
+    return sources
 
 
 def budget_lineage(
