@@ -13,6 +13,7 @@ import dash
 from flask import Flask
 
 import settings
+from extensions import StaticCompressionCache, static_cache_key
 
 _DASH_APP: dash.Dash | None = None
 
@@ -56,6 +57,8 @@ def configure(server: Flask, test_config: dict[str, Any] | None) -> None:
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/javascript",
                             "text/javascript"],
         COMPRESS_ALGORITHM=["br", "gzip"],
+        COMPRESS_CACHE_BACKEND=StaticCompressionCache,
+        COMPRESS_CACHE_KEY=static_cache_key,
     )
     if test_config:
         server.config.update(test_config)

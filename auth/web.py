@@ -32,7 +32,7 @@ from auth import users
 from auth.policy import Forbidden, Scope
 from db import audit
 from db.engine import session_scope
-from extensions import login_manager
+from extensions import STATIC_PREFIXES, login_manager
 from i18n import LANGUAGES, normalise_language, t
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -210,10 +210,19 @@ def set_language(code: str):
 
 
 class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
-    """Marks the session cookie Secure whenever the request came over HTTPS."""
+    """Marks the session cookie Secure whenever the request came over HTTPS, and keeps the
+    session out of static files' responses."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+    def save_session(self, app: Flask, session, response) -> None:
+        # Flask-Login looks into the session on every response, which makes Flask add
+        # "Vary: Cookie"; the cookies change on every page, so browsers would never reuse their
+        # year-long copies of the bundles. Static files say nothing about the user.
+        if request.path.startswith(STATIC_PREFIXES):
+            return
+        super().save_session(app, session, response)
 
 
 def install(server: Flask, dash_prefix: str = "/") -> None:
@@ -242,8 +251,16 @@ def install(server: Flask, dash_prefix: str = "/") -> None:
     # CSRF check or Dash's own set-up run.
     server.before_request_funcs.setdefault(None, []).insert(0, _gate)
 
+    static = tuple(f"{prefix}{p}" for p in STATIC_PREFIXES)
+
     @server.after_request
     def _csrf_cookie(response):
+        if request.path.startswith(static):
+            # Not a word about the user on static files: touching the session would add
+            # "Vary: Cookie", and the session cookie changes on every response, so browsers
+            # would download the year-long-cacheable bundles again on every visit.
+            response.headers.setdefault("X-Content-Type-Options", "nosniff")
+            return response
         # Dash's renderer sends this cookie's value back as X-CSRFToken on every callback.
         if current_user.is_authenticated and not request.path.startswith("/api/"):
             response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax",
