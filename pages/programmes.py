@@ -96,6 +96,11 @@ def tree_records(tree: pd.DataFrame, lang: str) -> list[dict]:
             for r in tree.to_dict(orient="records")]
 
 
+def tree_rows(session, scope, *, year: int, period: str, lang: str) -> list[dict]:
+    """The tree's grid rows, formatted once per data version (thousands of rows at scale)."""
+    return tree_records(queries.programme_tree(session, scope, year=year, period=period, lang=lang), lang)
+
+
 @callback(Output("programmes-grid", "rowData"), Output("programmes-indicators", "children"),
           Output("programmes-message", "children"),
           Input("programmes-year", "value"), Input("programmes-period", "value"))
@@ -105,7 +110,7 @@ def show_programmes(year, period):
         return [], [], t("overview.empty", lang)
     try:
         with session_scope(caller_db_url()) as session:
-            tree = cached(session, scope, queries.programme_tree, year=int(year), period=period, lang=lang)
+            rows = cached(session, scope, tree_rows, year=int(year), period=period, lang=lang)
             linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return [], [], unavailable(lang)
@@ -118,7 +123,7 @@ def show_programmes(year, period):
     ind_head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
         "nav.programmes", "scorecard.indicator", "scorecard.target", "scorecard.actual", "scorecard.status",
         "metric.unit_cost")]))
-    return (tree_records(tree, lang),
+    return (rows,
             html.Table([ind_head, html.Tbody(ind_rows)], className="table", id="programmes-indicator-table"), "")
 
 
