@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_api(server)
     register_reports(server)
     register_error_pages(server)
+    register_bundles_now(server)
     _DASH_APP = dash_app
     return server
 
@@ -115,6 +116,15 @@ def register_api(server: Flask) -> None:
     # The API is read-only and also called with bearer tokens, which carry no CSRF cookie.
     csrf.exempt(bp)
     server.register_blueprint(bp)
+
+
+def register_bundles_now(server: Flask) -> None:
+    # Dash registers the paths of its bundles during its first request. With several threads,
+    # two first requests race: the one that finds the work "started" serves a bundle before it
+    # is registered and answers 500 ('"dash" is not a registered library'), leaving a blank
+    # page. Run that first request here, once per process, before any visitor's.
+    with server.test_request_context("/_favicon.ico"):
+        server.preprocess_request()
 
 
 def register_error_pages(server: Flask) -> None:

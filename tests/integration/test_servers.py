@@ -62,3 +62,16 @@ def test_served_app_shows_the_login_page_and_guards_callbacks(tmp_path, sqlite_t
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_a_new_process_knows_its_bundles_before_its_first_visitor(tmp_path, sqlite_template):
+    # Without this, two first requests in two threads of a fresh gunicorn worker raced and one
+    # answered a bundle with 500 ('"dash" is not a registered library'): a blank page.
+    db = tmp_path / "fresh.sqlite3"
+    shutil.copyfile(sqlite_template, db)
+    env = {**os.environ, "PIB_DATABASE_URL": f"sqlite:///{db}", "PIB_INSTANCE_DIR": str(tmp_path / "instance")}
+    script = ("import app; server = app.create_app(); "
+              "print(sorted(app._DASH_APP.registered_paths))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert {"dash", "dash_ag_grid", "plotly"} <= set(eval(out.strip().splitlines()[-1]))  # noqa: S307 - our print
