@@ -1,7 +1,39 @@
-"""``make bench``: every benchmark in turn (ETL speed, then callback latency on PIB_DATABASE_URL)."""
+"""``make bench``: every benchmark in turn, then bench/RESULTS.md.
 
+    python -m bench [--skip etl load ...] [--only latency report]
+
+Steps: scale (build or reuse the 1M and 10M databases), etl (ETL speed; its output is kept in
+bench/out/etl.txt), latency (callbacks at scale), firstload (Chromium), load (Locust on
+gunicorn), report. Each step is its own process, so that one Dash app is built per process.
+"""
+
+import argparse
 import subprocess
 import sys
 
-for module in ("bench.etl", "bench.callbacks"):
-    subprocess.run([sys.executable, "-m", module], check=True)
+from bench.env import OUT, setup
+
+STEPS = {
+    "scale": ["bench.scale"],
+    "etl": ["bench.etl", "--repeat", "1"],
+    "latency": ["bench.latency"],
+    "firstload": ["bench.firstload"],
+    "load": ["bench.load"],
+    "report": ["bench.report"],
+}
+
+parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+parser.add_argument("--skip", nargs="*", default=[], choices=list(STEPS))
+parser.add_argument("--only", nargs="*", default=None, choices=list(STEPS))
+args = parser.parse_args()
+setup()
+for step, module in STEPS.items():
+    if step in args.skip or (args.only is not None and step not in args.only):
+        continue
+    print(f"== {step}", flush=True)
+    if step == "etl":
+        done = subprocess.run([sys.executable, "-m", *module], check=True, capture_output=True, text=True)
+        print(done.stdout, end="", flush=True)
+        (OUT / "etl.txt").write_text(done.stdout, encoding="utf-8")
+    else:
+        subprocess.run([sys.executable, "-m", *module], check=True)

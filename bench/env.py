@@ -1,0 +1,94 @@
+"""What every benchmark shares: its own instance folder and secret key, and a gunicorn server.
+
+Benchmarks never touch instance/ (a developer's database and key): ``setup()`` points
+``PIB_INSTANCE_DIR`` at bench/out/instance and fixes ``PIB_SECRET_KEY``, so that every
+gunicorn worker signs sessions with the same key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+# Gunicorn for 2 cores: callbacks are CPU-bound Python (pandas, plotly, JSON) under the GIL,
+# so processes give parallelism: one per core plus one, so that a core never idles while a
+# worker waits on the database. Four threads per worker overlap those waits and keep a slow
+# callback from queueing the fast ones behind it.
+WORKERS = 3
+THREADS = 4
+
+
+def setup() -> None:
+    """Environment defaults of every benchmark process (and of the servers it starts)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PIB_INSTANCE_DIR", str(OUT / "instance"))
+    os.environ.setdefault("PIB_SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on (yet)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    """Wait until ``url`` answers (any status)."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=2)
+            return
+        except requests.RequestException:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+@contextlib.contextmanager
+def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: Path | None = None
+             ) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``gunicorn app:server`` on a free port with the app on ``db_url``; yields (base URL, process).
+
+    Runs from the current directory (the source tree being measured); stopped by its pid.
+    """
+    setup()
+    port = free_port()
+    env = {**os.environ, "PIB_DATABASE_URL": db_url}
+    out = (log or OUT / "gunicorn.log").open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "app:server", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread", "--timeout", "120"],
+        env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/login", timeout=90)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        out.close()
+
+
+def tree_rss(pid: int) -> int:
+    """Bytes of resident memory of a process and all its children (gunicorn master + workers)."""
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+        return parent.memory_info().rss + sum(c.memory_info().rss for c in parent.children(recursive=True))
+    except psutil.Error:
+        return 0

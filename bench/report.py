@@ -1,0 +1,323 @@
+"""bench/RESULTS.md from the JSON and text that the benchmarks left in bench/out/.
+
+    python -m bench.report
+
+Every figure comes from a measurement file; nothing here measures. The hand-written analysis
+(bench/diagnosis.md: why a bar is missed and what would fix it) is appended as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sqlite3
+import statistics
+import time
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from bench.env import OUT, ROOT, THREADS, WORKERS
+from bench.latency import summary
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+DIAGNOSIS = ROOT / "bench" / "diagnosis.md"
+DB_ORDER = ("sqlite-1m", "postgresql-1m", "sqlite-10m", "postgresql-10m")
+BAR_MEDIAN, BAR_P95 = 150.0, 300.0
+NO_DB = {"layout", "selectors"}  # callbacks that read (almost) nothing: no naive twin
+
+
+def _load(name: str) -> dict | None:
+    path = OUT / name
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _ms(value: float) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
+
+
+def _package(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> list[str]:
+    """Machine, date and versions."""
+    import psutil
+
+    cpu = "unknown"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    postgres = "unavailable"
+    try:
+        from sqlalchemy import create_engine, text
+
+        from bench.scale import POSTGRES
+
+        engine = create_engine(POSTGRES)
+        with engine.connect() as conn:
+            postgres = conn.execute(text("SHOW server_version")).scalar()
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - the report is written without a server too
+        postgres = f"unavailable ({exc.__class__.__name__})"
+    return [
+        f"- Machine: {os.cpu_count()} CPUs ({cpu}), {psutil.virtual_memory().total / 2**30:.1f} GiB RAM, "
+        f"{platform.system()} {platform.release()}",
+        f"- Report written: {time.strftime('%Y-%m-%d %H:%M:%S %Z')} (each section gives when it was measured)",
+        f"- Python {platform.python_version()}; dash {_package('dash')}, Flask {_package('flask')}, "
+        f"SQLAlchemy {_package('sqlalchemy')}, pandas {_package('pandas')}, plotly {_package('plotly')}, "
+        f"psycopg {_package('psycopg')}, gunicorn {_package('gunicorn')}, locust {_package('locust')}, "
+        f"playwright {_package('playwright')}",
+        f"- PostgreSQL server {postgres}; SQLite {sqlite3.sqlite_version}",
+    ]
+
+
+def scale_section() -> list[str]:
+    builds = _load("builds.json") or {}
+    plan = builds.get("_plan")
+    lines = ["## 1. Demo databases at scale", ""]
+    if not plan:
+        return [*lines, "Not built (run `python -m bench.scale`).", ""]
+    lines += [
+        f"`python -m etl demo --scale N` multiplies the activities: each unit of N adds "
+        f"{plan['budget_rows_per_scale']:,} `budget_fact` rows (counted from the generator at N = 1 and 2 and "
+        f"checked against the loaded databases). The indicator values do **not** scale: they are one set per "
+        f"commune and province per quarter, {plan['indicator_rows']:,} rows at any N. So \"1M\" and \"10M\" are "
+        f"almost all budget rows; the indicator side of every page stays at the demo's ~0.1M rows.",
+        "",
+        "| database | N | budget_fact | indicator_value | total | build (s) | rows/s | peak RSS of build (MB) "
+        "| size on disk (MB) | built |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    notes: list[str] = []
+    for key in DB_ORDER:
+        b = builds.get(key)
+        if not b:
+            lines.append(f"| {key} | – | not built | | | | | | | |")
+            continue
+        note = " (incl. writing the CSV files)" if b.get("files_generated") else ""
+        lines.append(f"| {key} | {b['scale']} | {b['budget_rows']:,} | {b['indicator_rows']:,} | {b['rows']:,} | "
+                     f"{b['build_s']:,.0f}{note} | {b['rows_per_s']:,} | {b['peak_rss_mb']:,.0f} | "
+                     f"{b['db_bytes'] / 1e6:,.0f} | {b['built_at']} |")
+        if b.get("note"):
+            notes.append(f"- {key}: {b['note']}.")
+    lines += ["", *notes] if notes else []
+    lines += [
+        "",
+        "Build = `python -m etl demo --scale N --out bench/out/demo-N` after `python -m db upgrade`; peak RSS is the "
+        "build process with its children, sampled every 0.1 s (the PostgreSQL server's own memory is not in it). "
+        "The peak stays flat from 1M to 10M rows: the generator and the loader stream file by file. A database whose "
+        "row count matches is reused by later runs; the figures are those of its build (bench/out/builds.json).",
+        "",
+    ]
+    return lines
+
+
+def etl_section() -> list[str]:
+    path = OUT / "etl.txt"
+    if not path.exists():
+        return ["## 2. ETL speed", "", "Not run in this report (`python -m bench.etl`; `make bench` runs it).", ""]
+    return ["## 2. ETL speed (`python -m bench.etl`)", "", "```", path.read_text().strip(), "```", ""]
+
+
+def _bar(median: float, p95: float) -> str:
+    return "yes" if median < BAR_MEDIAN and p95 < BAR_P95 else "**MISS**"
+
+
+def latency_section() -> list[str]:
+    lines = ["## 3. Callback latency", "",
+             "Each page callback posted over HTTP (Werkzeug server in the benchmark process, `requests` client, gzip "
+             "accepted) as signed-in users: budget unit (scorecards 07, 17, 12), MEF reviewer (07), directors of 07, "
+             "17 and 12 (own scorecard); periods 2025-09, 2024-12, 2023-06. **Cold** = `db.queries.cache.clear()` "
+             "right before the request (database and OS caches warm); **warm** = the same request again. Times in "
+             "ms. **Naive** = the same figures from the raw facts: `pd.read_sql` of `budget_fact` / "
+             "`indicator_value` (joined to `indicator`) and pandas `groupby`, at 2025-09; ratio = naive ÷ callback "
+             "median. Bar (at 10M): median < 150 ms and p95 < 300 ms.", ""]
+    found = False
+    for key in DB_ORDER:
+        data = _load(f"latency-{key}.json")
+        if not data:
+            continue
+        found = True
+        runs = data.get("runs", {})
+        scope = (f"users {', '.join(data['users'])}; periods {', '.join(data['periods'])}; per user, period and "
+                 f"callback {runs.get('cold')} cold + {runs.get('warm')} warm requests; naive runs "
+                 f"{runs.get('naive')}" if "users" in data else "all users and periods")
+        lines += [f"### {key} ({data['rows']:,} fact rows; measured {data['measured_at']}, naive check: "
+                  f"{data['naive_check']})", "", scope + ". " + data.get("conditions", ""), "",
+                  "| callback | cold median | cold p95 | warm median | warm p95 | n cold + warm | naive median "
+                  "| naive ÷ cold | naive ÷ warm | response (KiB, gzip) | bar cold | bar warm | HTTP |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
+        for name, entry in data["callbacks"].items():
+            cold, warm = summary(entry["cold"]), summary(entry["warm"])
+            naive = statistics.median(entry["naive"]) if entry.get("naive") else float("nan")
+            ratio_cold = naive / cold["median"] if entry.get("naive") else float("nan")
+            ratio_warm = naive / warm["median"] if entry.get("naive") else float("nan")
+            size = statistics.median(entry["bytes"]) / 1024 if entry.get("bytes") else float("nan")
+            status = ", ".join(f"{k}×{v}" for k, v in sorted(entry["status"].items()))
+            lines.append(
+                f"| {name} | {_ms(cold['median'])} | {_ms(cold['p95'])} | {_ms(warm['median'])} | {_ms(warm['p95'])} "
+                f"| {cold['n']} + {warm['n']} | {_ms(naive)} | "
+                f"{'–' if math.isnan(ratio_cold) else f'{ratio_cold:,.1f}×'} | "
+                f"{'–' if math.isnan(ratio_warm) else f'{ratio_warm:,.1f}×'} | {size:,.1f} | "
+                f"{_bar(cold['median'], cold['p95'])} | {_bar(warm['median'], warm['p95'])} | {status} |")
+        lines.append("")
+        if key.endswith("10m"):
+            lines += [f"Cold median by role at {key} (ms):", "",
+                      "| callback | budget_unit | mef_reviewer | provincial_director |", "|---|---:|---:|---:|"]
+            for name, entry in data["callbacks"].items():
+                roles = entry.get("by_role", {})
+                cells = [_ms(summary(roles[r]["cold"])["median"]) if r in roles else "–"
+                         for r in ("budget_unit", "mef_reviewer", "provincial_director")]
+                lines.append(f"| {name} | {' | '.join(cells)} |")
+            lines.append("")
+    if not found:
+        lines += ["Not measured (run `python -m bench.latency`).", ""]
+    return lines
+
+
+def firstload_section() -> list[str]:
+    data = _load("firstload.json")
+    lines = ["## 4. First load of the overview (Chromium)", ""]
+    if not data:
+        return [*lines, "Not measured (run `python -m bench.firstload`).", ""]
+    lines += [f"Measured {data.get('measured_at', '?')}. gunicorn ({WORKERS} workers × {THREADS} threads), budget "
+              "unit signed in beforehand through the login form (Playwright's request API, so the browser cache "
+              "starts empty). Time = from `page.goto('/')` until `#kpi-revised-value` holds text; bytes = sum of "
+              "CDP `Network.loadingFinished.encodedDataLength` (compressed, on the wire) until the network is idle. "
+              "Return visit = a new page in the same context (HTTP cache kept). Bar: < 2 s.", "",
+              "| database | visit | median (s) | p95 (s) | n | all runs (s) | transferred (KiB) | requests | bar |",
+              "|---|---|---:|---:|---:|---|---:|---:|---|"]
+    for key in DB_ORDER:
+        result = data.get(key)
+        if not result:
+            continue
+        for kind in ("first", "return"):
+            f = result[kind]
+            runs = ", ".join(f"{s:.2f}" for s in f["all_s"])
+            if not f["n"]:
+                lines.append(f"| {key} | {kind} | – | – | 0 | | | | **MISS** |")
+                continue
+            lines.append(f"| {key} | {kind} | {f['median_s']:.2f} | {f['p95_s']:.2f} | {f['n']} | {runs} | "
+                         f"{f['bytes'] / 1024:,.0f} | {f['requests']} | "
+                         f"{'yes' if f['p95_s'] < 2 else '**MISS**'} |")
+    lines.append("")
+    for key in DB_ORDER:
+        result = data.get(key)
+        if result and (result.get("failures") or result.get("server_tracebacks")):
+            lines.append(f"- {key}: failed visits: {result.get('failures') or 'none'}; tracebacks in the gunicorn log: "
+                         f"{result.get('server_tracebacks', 0)} (see section 6.5).")
+    lines.append("")
+    for key in DB_ORDER:
+        result = data.get(key)
+        if not result or not result["first"]["n"]:
+            continue
+        for kind in ("first", "return"):
+            lines += [f"Largest resources, {kind} visit ({key}):", "", "| resource | type | KiB |", "|---|---|---:|"]
+            lines += [f"| `{r['url']}` | {r['type']} | {r['bytes'] / 1024:,.1f} |" for r in result[kind]["largest"]]
+            lines.append("")
+        errors = result["first"]["errors"] + result["return"]["errors"]
+        lines += [f"Page errors: {errors or 'none'}. KPI shown: {result['first']['kpi']!r}.", ""]
+        break  # one database's resource list: the assets are the same on both
+    return lines
+
+
+def load_section() -> list[str]:
+    lines = ["## 5. Load test (Locust, gunicorn)", ""]
+    found = False
+    for key in DB_ORDER:
+        data = _load(f"load-{key}.json")
+        if not data:
+            continue
+        if not found:
+            lines += [
+                f"`gunicorn app:server --workers {data['workers']} --threads {data['threads']} --worker-class gthread`."
+                " Why: callbacks are CPU-bound Python (pandas, plotly figure building, JSON) and hold the GIL, so "
+                "parallelism comes from processes: one per core plus one, so that no core idles while a worker waits "
+                "on the database; 4 threads per worker overlap those waits (PostgreSQL round trips, SQLite reads) "
+                "and keep a slow callback from queueing fast ones behind it. More workers would cost ~150 MB each "
+                "(every worker holds the app and its own query cache) for no more CPU. Locust runs on the same "
+                "2 cores (one process), so it takes CPU from the server: figures are pessimistic.",
+                "",
+                f"{data['users']} users for {data['seconds']} s, spawned at {max(1, data['users'] // 10)}/s: 60 % "
+                "directors of 10 provinces (their scorecard ×4, the overview ×1), 20 % budget unit (provinces ×2, "
+                "programmes ×1, a scorecard ×1), 20 % MEF reviewers (overview). Each signs in through the form "
+                "first; a page view is the GET and the callbacks the browser fires on load (layout, selectors, main, "
+                "drill-down on scorecards) with `X-CSRFToken`; think time 3–10 s. A response saying the data is "
+                "unavailable or the page not permitted counts as a failure. Times in ms. Bar: p95 < 500 ms, no "
+                "failures.", ""]
+            found = True
+        aggregated = next((r for r in data["stats"] if r["name"] == "Aggregated"), None)
+        lines += [f"### {key} ({data['rows']:,} fact rows; measured {data['measured_at']})", "",
+                  f"gunicorn memory (master + {data['processes'] - 1} workers, summed RSS): idle "
+                  f"{data['rss_idle_mb']:,.0f} MB, peak {data['rss_peak_mb']:,.0f} MB, at the end "
+                  f"{data['rss_end_mb']:,.0f} MB.", ""]
+        if aggregated:
+            lines += [f"All requests: {aggregated['count']:,} ({aggregated['rps']:.1f}/s), {aggregated['failures']} "
+                      f"failures, median {_ms(aggregated['median'])}, p95 {_ms(aggregated['p95'])}, max "
+                      f"{_ms(aggregated['max'])}.", ""]
+        lines += ["| request | n | failures | median | p95 | p99 | max | bar |",
+                  "|---|---:|---:|---:|---:|---:|---:|---|"]
+        for row in data["stats"]:
+            if row["name"] == "Aggregated":
+                continue
+            ok = row["p95"] < 500 and row["failures"] == 0
+            lines.append(f"| {row['name']} | {row['count']:,} | {row['failures']} | {_ms(row['median'])} | "
+                         f"{_ms(row['p95'])} | {_ms(row['p99'])} | {_ms(row['max'])} | {'yes' if ok else '**MISS**'} |")
+        lines.append("")
+        for failure in data["failures"][:10]:
+            lines.append(f"- failure: {failure.get('Method')} {failure.get('Name')}: {failure.get('Error')} "
+                         f"×{failure.get('Occurrences')}")
+        lines.append("")
+    if not found:
+        lines += ["Not measured (run `python -m bench.load`).", ""]
+    return lines
+
+
+REPRODUCE = """## How to reproduce
+
+```sh
+make install-dev          # the venv with requirements-dev.txt (locust included)
+make bench                # = .venv/bin/python -m bench: every step below, then this file
+```
+
+Steps one by one (each writes bench/out/*.json; `python -m bench.report` rewrites this file from them):
+
+```sh
+.venv/bin/python -m bench.scale        # builds (or reuses) sqlite/postgresql × 1M/10M; PostgreSQL on
+                                       # 127.0.0.1:5432 as postgres (databases pib_bench_1m, pib_bench_10m)
+.venv/bin/python -m bench.etl --repeat 1
+.venv/bin/python -m bench.latency      # --dbs sqlite-10m … --cold 2 --warm 5 --naive 3
+.venv/bin/python -m bench.firstload    # Chromium at /usr/bin/chromium
+.venv/bin/python -m bench.load         # --users 50 --seconds 90
+.venv/bin/python -m bench.report
+```
+
+The first 10M builds take a while (see section 1); later runs reuse them. Everything the
+benchmarks write is under bench/out/ (git-ignored), with their own instance folder and secret
+key: instance/ is never touched.
+"""
+
+
+def main() -> int:
+    lines = ["# PIB Dashboard benchmarks", "", *machine(), ""]
+    lines += scale_section() + etl_section() + latency_section() + firstload_section() + load_section()
+    if DIAGNOSIS.exists():
+        lines += [DIAGNOSIS.read_text().strip(), ""]
+    lines.append(REPRODUCE)
+    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
