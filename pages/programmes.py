@@ -5,7 +5,6 @@ import dash
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
-from sqlalchemy import select
 
 from auth.policy import Forbidden
 from components.context import caller_db_url, caller_language, caller_scope
@@ -17,7 +16,6 @@ from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, status_label
 from db.engine import session_scope
-from db.models import Programme
 from db.queries import programmes as queries
 from db.queries.cache import cached
 from db.queries.lineage import budget_lineage
@@ -162,7 +160,7 @@ def show_sources(clicked, year, period):
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
             # The level comes from the structure, not from the browser.
-            level = session.scalar(select(Programme.level).where(Programme.code == code))
+            level = queries.node_level(session, code)
             if level not in LINEAGE_KEYS:
                 return no_update
             sources = budget_lineage(session, scope, year=int(year), period=period, **{LINEAGE_KEYS[level]: code})

@@ -53,6 +53,11 @@ def programme_tree(session: Session, scope: Scope, *, year: int, period: str | N
     return frame.sort_values("code").reset_index(drop=True)
 
 
+def node_level(session: Session, code: str) -> str | None:
+    """The level of a node of the programme structure (None for a code that is not in it)."""
+    return session.scalar(select(Programme.level).where(Programme.code == code))
+
+
 def linked_indicators(session: Session, scope: Scope, *, year: int, period: str | None,
                       unit: str = "00") -> pd.DataFrame:
     """Indicators with the programme they measure, their target, actual and status, and unit cost

@@ -79,3 +79,17 @@ def test_the_item_mart_follows_a_month_that_is_loaded_again(loaded):
                                   "WHERE period = '2025-06' GROUP BY item_code ORDER BY item_code")).all()
     assert [tuple(r) for r in mart] == [tuple(r) for r in facts] == [
         ("P1.1.1.1", 3_500_000, 2_400_000), ("P2.1.1.1", 9_000_000, 4_500_000)]
+
+
+def test_a_programme_figure_s_sources_are_counted_from_the_mart_and_match_the_facts(loaded):
+    from db.queries.lineage import budget_lineage
+
+    director = Scope(user_id=2, username="director07", role="provincial_director", province="07")
+    with session_scope(loaded) as session:
+        national = budget_lineage(session, BUDGET, year=2025, period="2025-06", programme="P1")
+        kampot = budget_lineage(session, director, year=2025, period="2025-06", programme="P1")
+        care = budget_lineage(session, BUDGET, year=2025, period="2025-06", programme="P1", subprogramme="P1.2")
+    # june.xlsx: rows 2-3 Kampot's P1, rows 4-5 Siem Reap's P1, row 6 central P2.
+    assert [(s.file_name, s.sheet, s.row_count, s.rows) for s in national] == [("june.xlsx", "data", 4, [2, 3, 4, 5])]
+    assert [(s.file_name, s.row_count, s.rows) for s in kampot] == [("june.xlsx", 2, [2, 3])]
+    assert care == []
