@@ -196,6 +196,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                            "and print it, or save it as PDF from the browser.",
                      "km": "ម៉ាស៊ីនមេនេះមិនអាចបង្កើត PDF បានទេ (ខ្វះបណ្ណាល័យ Pango)។ សូមបើកសន្លឹក A4 "
                            "ហើយបោះពុម្ព ឬរក្សាទុកជា PDF ពីកម្មវិធីរុករក។"},
+    "programmes.folded": {"en": "{n} activities are folded: click a cluster's name (▸) to show its activities.",
+                          "km": "សកម្មភាព {n} ត្រូវបានបត់ទុក៖ ចុចឈ្មោះចង្កោម (▸) ដើម្បីបង្ហាញសកម្មភាពរបស់វា។"},
     "programmes.sources_hint": {"en": "Click “sources” on a row to see the files and rows its figures come from.",
                                 "km": "ចុច «ប្រភព» លើជួរដេកណាមួយ ដើម្បីមើលឯកសារ និងជួរដេកដែលតួលេខរបស់វាមកពី។"},
     "scorecard.spark": {"en": "Achievement over the year", "km": "សមិទ្ធផលពេញមួយឆ្នាំ"},

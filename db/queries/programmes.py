@@ -15,7 +15,7 @@ from db.queries.indicators import indicator_values
 
 def programme_tree(session: Session, scope: Scope, *, year: int, period: str | None, lang: str,
                    entity: str | None = None) -> pd.DataFrame:
-    """Every node of the structure with its revised, paid and execution rate, in tree order.
+    """Every node of the structure with its parent, revised, paid and execution rate, in tree order.
 
     Sums are national (every entity) unless ``entity`` is given; a director may ask for his or
     her province or ``00``, and national totals.
@@ -48,6 +48,7 @@ def programme_tree(session: Session, scope: Scope, *, year: int, period: str | N
     frame = pd.concat(parts, ignore_index=True)[["code", "level", "revised", "paid"]]
     names = {c: name for c, _p, _l, name in nodes}
     frame["name"] = frame["code"].map(names)
+    frame["parent"] = frame["code"].map({c: p for c, p, _l, _n in nodes})
     frame["execution_rate"] = formulas.execution_rate(frame["paid"], frame["revised"])
     frame["depth"] = frame["level"].map({"programme": 0, "subprogramme": 1, "activity_cluster": 2, "activity": 3})
     return frame.sort_values("code").reset_index(drop=True)

@@ -261,3 +261,22 @@ def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_facto
     assert [c.value for c in sheet[1]][:4] == ["file", "sheet", "row", "column"]
     assert sorted((r[0], r[2], r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)) == [
         ("broken.xlsx", 2, "paid"), ("broken.xlsx", 3, "entity")]
+
+
+def test_a_large_structure_opens_a_cluster_when_its_name_is_clicked(page_factory, sqlite_app_db, tmp_path):
+    from etl.load import load_file
+    from tests.faults.conftest import load_scaled_reference, write_execution_month
+
+    load_scaled_reference(sqlite_app_db, tmp_path)
+    assert load_file(write_execution_month(tmp_path), url=sqlite_app_db).status == "loaded"
+    page = page_factory()
+    browser_login(page, PEOPLE["budget_unit"])
+    page.goto("/programmes?year=2024&period=2024-06")
+    page.wait_for_selector("#programmes-grid .ag-row.level-activity_cluster")
+    assert page.locator("#programmes-grid .ag-center-cols-container .ag-row.level-activity").count() == 0
+    assert page.inner_text("#programmes-tree-note").startswith("360 activities are folded")
+    page.click("#programmes-grid .ag-row[row-id='P2.1.2'] [col-id='label']")
+    page.wait_for_selector("#programmes-grid .ag-row.level-activity")
+    assert page.inner_text("#programmes-tree-note").startswith("320 activities are folded")
+    assert "▾ P2.1.2" in page.inner_text("#programmes-grid .ag-row[row-id='P2.1.2']")
+    page.screenshot(path=str(SCREENSHOTS / "budget_unit_programmes-large-1366.png"))
