@@ -103,19 +103,23 @@ def _tree_grid(lang: str) -> dag.AgGrid:
     )
 
 
-def tree_records(tree: pd.DataFrame, lang: str) -> list[dict]:
-    """The grid's rows: the numbers (for sorting and filters) and their text as the page shows it."""
+def tree_records(tree: pd.DataFrame) -> list[dict]:
+    """The grid's rows with their numbers (for sorting and filters); text is added to those shown."""
     return [{"code": r["code"], "label": f"{r['code']} {r['name']}", "level": r["level"], "depth": int(r["depth"]),
-             "parent": r["parent"],
-             "revised": r["revised"], "paid": r["paid"], "execution_rate": r["execution_rate"],
-             "revised_text": format_khr(r["revised"], lang), "paid_text": format_khr(r["paid"], lang),
-             "rate_text": format_percent(r["execution_rate"], lang)}
+             "parent": r["parent"], "revised": r["revised"], "paid": r["paid"],
+             "execution_rate": r["execution_rate"]}
             for r in tree.to_dict(orient="records")]
 
 
+def with_text(rows: list[dict], lang: str) -> list[dict]:
+    """Each row with its figures as the page writes them (the grid shows these, sorts the numbers)."""
+    return [{**r, "revised_text": format_khr(r["revised"], lang), "paid_text": format_khr(r["paid"], lang),
+             "rate_text": format_percent(r["execution_rate"], lang)} for r in rows]
+
+
 def tree_rows(session, scope, *, year: int, period: str, lang: str) -> list[dict]:
-    """The tree's grid rows, formatted once per data version (thousands of rows at scale)."""
-    return tree_records(queries.programme_tree(session, scope, year=year, period=period, lang=lang), lang)
+    """The tree's grid rows, built once per data version (thousands of rows at scale)."""
+    return tree_records(queries.programme_tree(session, scope, year=year, period=period, lang=lang))
 
 
 def shown_rows(rows: list[dict], opened: list[str]) -> tuple[list[dict], int]:
@@ -149,6 +153,7 @@ def show_programmes(year, period, opened):
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return [], [], unavailable(lang), ""
     rows, folded = shown_rows(rows, opened if isinstance(opened, list) else [])
+    rows = with_text(rows, lang)  # only the rows shown: 13 instead of 11,000 at 10M facts
     note = t("programmes.folded", lang, n=format_number(folded, lang)) if folded else ""
     name = "name_km" if lang == "km" else "name_en"
     ind_rows = [html.Tr([
