@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 from dash import html
 
 from i18n import t
-from indicators import STATUS_ICONS
+from indicators import STATUS_ICONS, trend
 
 
 def status_label(status: str, lang: str) -> str:
@@ -23,16 +21,6 @@ def status_badge(status: str, lang: str) -> html.Span:
          html.Span(t(f"status.{status}", lang))],
         className=f"badge badge-{status}",
     )
-
-
-def trend(current, previous) -> str:
-    """``up``, ``down`` or ``same`` (None when either value is missing)."""
-    if current is None or previous is None or any(isinstance(v, float) and math.isnan(v)
-                                                  for v in (current, previous)):
-        return ""
-    if abs(current - previous) < 1e-9:
-        return "same"
-    return "up" if current > previous else "down"
 
 
 def trend_arrow(current, previous, lang: str) -> html.Span:

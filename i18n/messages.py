@@ -190,6 +190,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sheet.period": {"en": "Fiscal year {year}, up to {period}", "km": "ឆ្នាំសារពើពន្ធ {year} ដល់ {period}"},
     "sheet.bad_period": {"en": "The period must be written YYYY-MM and fall in the year asked for.",
                          "km": "កំឡុងពេលត្រូវសរសេរជា YYYY-MM ហើយស្ថិតក្នុងឆ្នាំដែលបានស្នើ។"},
+    "sheet.bad_year": {"en": "No data is loaded for that year.", "km": "មិនមានទិន្នន័យបានបញ្ចូលសម្រាប់ឆ្នាំនោះទេ។"},
     "sheet.open": {"en": "A4 sheet (English and Khmer)", "km": "សន្លឹក A4 (អង់គ្លេស និងខ្មែរ)"},
     "sheet.pdf": {"en": "PDF", "km": "PDF"},
     "sheet.no_pdf": {"en": "This server cannot make PDFs (its Pango library is missing). Open the A4 sheet "

@@ -14,6 +14,7 @@ from indicators.achievement import (
     achievement,
     capped,
     status,
+    trend,
 )
 from indicators.aggregation import AGGREGATIONS, RATIO_SCALE, aggregate_values, roll_up
 from indicators.budget import commitment_rate, execution_gap, execution_rate, expected_execution, period_month
@@ -34,6 +35,7 @@ from indicators.quadrant import QUADRANTS, SPENDING_PACE, quadrant
 from indicators.scorecard import province_score, rank
 
 __all__ = [
+    "trend",
     "ACHIEVEMENT_CAP",
     "AGGREGATIONS",
     "DEFAULT_ON_TRACK",

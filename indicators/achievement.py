@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -94,3 +95,13 @@ def status(
         default="off_track",
     )
     return pd.Series(out, index=values.index, dtype="object", name="status")
+
+
+def trend(current: float | None, previous: float | None) -> str:
+    """``up``, ``down`` or ``same`` between two achievements; empty when either is missing."""
+    if current is None or previous is None or any(isinstance(v, float) and math.isnan(v)
+                                                  for v in (current, previous)):
+        return ""
+    if abs(current - previous) < 1e-9:
+        return "same"
+    return "up" if current > previous else "down"

@@ -40,7 +40,9 @@ def _sheet(code: str) -> dict | Response:
                 periods, preferred = overview_queries.selector_data(session, scope)
                 if not periods:
                     return _plain(404, "overview.empty")
-                year = year if year.isdigit() and int(year) in periods else str(max(periods))
+                if year and not (year.isdigit() and int(year) in periods):
+                    return _plain(400, "sheet.bad_year")  # a year asked for is never swapped silently
+                year = year or str(max(periods))
                 period = preferred.get(int(year)) or periods[int(year)][0]
             match = PERIOD.match(period)
             if not match or (year and year != match.group(1)):

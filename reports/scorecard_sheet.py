@@ -17,12 +17,11 @@ from sqlalchemy.orm import Session
 
 from auth.policy import Scope
 from components.format import format_khr, format_number, format_percent
-from components.status import trend
 from db.queries import indicators as indicator_queries
 from db.queries import overview as overview_queries
 from db.queries.units import unit_name
 from i18n import t
-from indicators import STATUS_ICONS, expected_execution, period_month
+from indicators import STATUS_ICONS, expected_execution, period_month, trend
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 ARROWS = {"up": "↑", "down": "↓", "same": "→", "": ""}

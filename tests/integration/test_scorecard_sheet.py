@@ -74,6 +74,12 @@ def test_a_wrong_period_or_province_is_a_clear_refusal(demo_client_as):
     assert wrong_year.status_code == 400
     assert wrong_year.get_data(as_text=True).startswith("The period must be written YYYY-MM")
     assert budget.get("/scorecard/07/pdf?period=June").status_code == 400
+    for year in ("1999", "twenty"):  # a year asked for is refused, not swapped for the latest
+        refused = budget.get(f"/scorecard/07/pdf?year={year}")
+        assert refused.status_code == 400
+        assert refused.get_data(as_text=True).startswith("No data is loaded for that year.")
+    assert budget.get("/scorecard/07/pdf?year=2024").headers["Content-Disposition"] == \
+        'attachment; filename="scorecard-07-2024-12.pdf"'
     assert budget.get("/scorecard/99/pdf").status_code == 404
 
 
