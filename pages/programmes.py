@@ -107,7 +107,7 @@ def tree_records(tree: pd.DataFrame) -> list[dict]:
     """The grid's rows with their numbers (for sorting and filters); text is added to those shown."""
     return [{"code": r["code"], "label": f"{r['code']} {r['name']}", "level": r["level"], "depth": int(r["depth"]),
              "parent": r["parent"], "revised": r["revised"], "paid": r["paid"],
-             "execution_rate": r["execution_rate"]}
+             "execution_rate": r["execution_rate"], "activities": int(r.get("activities", 0))}
             for r in tree.to_dict(orient="records")]
 
 
@@ -117,26 +117,40 @@ def with_text(rows: list[dict], lang: str) -> list[dict]:
              "rate_text": format_percent(r["execution_rate"], lang)} for r in rows]
 
 
-def tree_rows(session, scope, *, year: int, period: str, lang: str) -> list[dict]:
-    """The tree's grid rows, built once per data version (thousands of rows at scale)."""
-    return tree_records(queries.programme_tree(session, scope, year=year, period=period, lang=lang))
+def outline_rows(session, scope, *, year: int, period: str, lang: str) -> list[dict]:
+    """The grid's rows down to the clusters, each cluster with its number of activities."""
+    return tree_records(queries.programme_outline(session, scope, year=year, period=period, lang=lang))
 
 
-def shown_rows(rows: list[dict], opened: list[str]) -> tuple[list[dict], int]:
-    """The rows to send: all of them, or, for a structure of more than ``ACTIVITIES_AT_ONCE``
+def activity_rows(session, scope, *, year: int, period: str, lang: str,
+                  clusters: tuple[str, ...] | None) -> list[dict]:
+    """The grid's rows of the activities of ``clusters`` (of all clusters with None)."""
+    return tree_records(queries.programme_activities(session, scope, year=year, period=period, lang=lang,
+                                                     clusters=clusters))
+
+
+def tree_shown(session, scope, *, year: int, period: str, lang: str, opened: list[str]) -> tuple[list[dict], int]:
+    """The rows to send: the whole tree, or, for a structure of more than ``ACTIVITIES_AT_ONCE``
     activities, every level down to the clusters and the activities of the clusters opened.
-    Also how many activities are folded away."""
-    activities = sum(1 for r in rows if r["level"] == "activity")
-    if activities <= ACTIVITIES_AT_ONCE:
-        return rows, 0
-    opened_set = set(opened or [])
-    shown = []
-    for row in rows:
-        if row["level"] == "activity_cluster":
-            row = {**row, "label": ("▾ " if row["code"] in opened_set else "▸ ") + row["label"]}
-        if row["level"] != "activity" or row["parent"] in opened_set:
-            shown.append(row)
-    return shown, activities - sum(1 for r in shown if r["level"] == "activity")
+    Also how many activities are folded away.
+
+    Each cluster's activities are read and cached on their own, so that opening one cluster of a
+    large structure costs that cluster only.
+    """
+    outline = cached(session, scope, outline_rows, year=year, period=period, lang=lang)
+    clusters = [r for r in outline if r["level"] == "activity_cluster"]
+    total = sum(r["activities"] for r in clusters)
+    if total <= ACTIVITIES_AT_ONCE:
+        activities = cached(session, scope, activity_rows, year=year, period=period, lang=lang, clusters=None)
+        return sorted(outline + activities, key=lambda r: r["code"]), 0
+    # The browser sends the list: anything but the codes of this structure's clusters is ignored.
+    opened_set = {c for c in opened or [] if isinstance(c, str)} & {r["code"] for r in clusters}
+    activities = [row for code in sorted(opened_set)
+                  for row in cached(session, scope, activity_rows, year=year, period=period, lang=lang,
+                                    clusters=(code,))]
+    marked = [{**r, "label": ("▾ " if r["code"] in opened_set else "▸ ") + r["label"]}
+              if r["level"] == "activity_cluster" else r for r in outline]
+    return sorted(marked + activities, key=lambda r: r["code"]), total - len(activities)
 
 
 @callback(Output("programmes-grid", "rowData"), Output("programmes-indicators", "children"),
@@ -148,11 +162,11 @@ def show_programmes(year, period, opened):
         return [], [], t("overview.empty", lang), ""
     try:
         with session_scope(caller_db_url()) as session:
-            rows = cached(session, scope, tree_rows, year=int(year), period=period, lang=lang)
+            rows, folded = tree_shown(session, scope, year=int(year), period=period, lang=lang,
+                                      opened=opened if isinstance(opened, list) else [])
             linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return [], [], unavailable(lang), ""
-    rows, folded = shown_rows(rows, opened if isinstance(opened, list) else [])
     rows = with_text(rows, lang)  # only the rows shown: 13 instead of 11,000 at 10M facts
     note = t("programmes.folded", lang, n=format_number(folded, lang)) if folded else ""
     name = "name_km" if lang == "km" else "name_en"

@@ -51,6 +51,32 @@ def test_the_tree_sums_each_level_nationally(loaded):
     assert kampot.loc["P1.1.1.1", ["revised", "paid"]].tolist() == [1_500_000, 500_000]
 
 
+def test_the_outline_counts_each_cluster_s_activities_and_one_cluster_opens_alone(loaded):
+    with session_scope(loaded) as session:
+        outline = queries.programme_outline(session, BUDGET, year=2025, period="2025-06", lang="en")
+        family = queries.programme_activities(session, BUDGET, year=2025, period="2025-06", lang="en",
+                                              clusters=("P1.1.1",))
+    outline = outline.set_index("code")
+    assert "activity" not in set(outline["level"])
+    # P1.1.1 holds P1.1.1.1 (Kampot and Kep) and P1.1.1.2; P2.1.1 holds P2.1.1.1 (central).
+    assert outline.loc["P1.1.1", ["activities", "revised", "paid"]].tolist() == [2, 3_800_000, 2_030_000]
+    assert outline.loc["P2.1.1", "activities"] == 1 and outline.loc["P2", "paid"] == 4_500_000
+    assert family["code"].tolist() == ["P1.1.1.1", "P1.1.1.2"]
+    assert family["paid"].tolist() == [2_000_000, 30_000] and set(family["parent"]) == {"P1.1.1"}
+
+
+def test_the_quadrant_places_each_programme_of_a_province(loaded):
+    with session_scope(loaded) as session:
+        frame = queries.programme_quadrant(session, BUDGET, year=2025, period="2025-06", province="07",
+                                           lang="en").set_index("programme")
+    # Kampot in June: P1 paid 500,000 of 1,500,000 revised; FP_PW (under P1) reached 50 of 100.
+    assert frame.loc["P1", "execution_rate"] == pytest.approx(1 / 3)
+    assert frame.loc["P1", "achievement"] == pytest.approx(0.5)
+    assert frame.loc["P1", "label"] == "Social welfare"
+    # Half the year gone: 1/3 is below 90 % of the expected 50 %, and 50 % is below on-track.
+    assert frame.loc["P1", "quadrant"] == "not_spending_not_delivering"
+
+
 def test_programme_indicators_cost_the_linked_activity_per_unit(loaded):
     with session_scope(loaded) as session:
         national = queries.linked_indicators(session, BUDGET, year=2025, period="2025-06").set_index("indicator")

@@ -33,3 +33,7 @@ def test_a_structure_of_hundreds_of_activities_opens_cluster_by_cluster(client_a
     assert {r["code"]: r["paid"] for r in opened if r["level"] != "activity"} == \
         {r["code"]: r["paid"] for r in folded}
     assert sum(r["paid"] for r in family) == next(r for r in opened if r["code"] == "P1.1.1")["paid"]
+    # What the browser sends is not trusted: unknown codes and other values open nothing.
+    tampered, note = _grid(budget, ["P9.9.9", {"code": "P1.1.1"}, 7, "P1.1.1.1"])
+    assert [r["code"] for r in tampered] == [r["code"] for r in folded]
+    assert note.startswith("360 activities are folded")
