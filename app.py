@@ -78,6 +78,7 @@ def register_dash(server: Flask) -> dash.Dash:
     import diskcache
 
     import components.context  # noqa: F401 - registers the hook that gives callbacks the caller
+    from components.charts import plotly_scripts
     from components.errors import on_callback_error
     from components.shell import serve_shell
 
@@ -99,6 +100,8 @@ def register_dash(server: Flask) -> dash.Dash:
         background_callback_manager=manager,
         on_error=on_callback_error,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        assets_path_ignore=["vendor"],  # served, but only included when asked for (below)
+        external_scripts=plotly_scripts(),
     )
     dash_app.layout = serve_shell
     return dash_app

@@ -88,6 +88,21 @@ def test_director_sees_his_province_highlighted_and_no_other_values(demo_page_fa
     assert len(greyed) == 24 and not any("%" in text for text in greyed)
 
 
+def test_charts_are_drawn_by_the_cartesian_bundle_alone(demo_page_factory):
+    page = demo_page_factory()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    browser_login(page, PEOPLE["director07"])
+    page.goto("/scorecard/07")
+    page.wait_for_selector("#scorecard-budget .barlayer .point path")
+    page.wait_for_selector("#scorecard-quadrant .scatterlayer .point")
+    # The quadrant's two dotted lines and four corner labels are drawn from plain dicts.
+    assert page.locator("#scorecard-quadrant .shapelayer path").count() == 2
+    assert page.locator("#scorecard-quadrant .annotation").count() == 4
+    assert any(url.endswith("plotly-cartesian-4.1.1.min.js") for url in fetched)
+    assert not any("plotly.min.js" in url for url in fetched), "the full plotly.js was downloaded too"
+
+
 def test_director_opening_another_province_gets_not_permitted_and_it_is_audited(demo_page_factory, demo_db):
     page = demo_page_factory()
     browser_login(page, PEOPLE["director07"])

@@ -73,3 +73,25 @@ def test_a_configured_boundary_file_gives_a_choropleth_without_hidden_provinces(
     figure = province_map(values, "en", metric_label="Execution rate", value_format=str, hidden={"17"})
     assert figure.data[0].type == "choropleth"
     assert list(figure.data[0].locations) == ["07"] and "0.73" not in figure.to_json()
+    # The choropleth needs plotly.js's full bundle: the pages then leave it to dcc.Graph to fetch.
+    from components.charts import PLOTLY_CARTESIAN, plotly_scripts
+
+    assert plotly_scripts() == []
+    monkeypatch.delenv("PIB_BOUNDARY_GEOJSON")
+    assert plotly_scripts() == [f"/assets/{PLOTLY_CARTESIAN}"]
+
+
+def test_the_cartesian_bundle_is_the_plotly_js_that_plotly_py_was_built_with():
+    import re
+    from pathlib import Path
+
+    import plotly
+
+    from components.charts import PLOTLY_CARTESIAN
+
+    def version(path: Path) -> str:
+        return re.search(r"plotly\.js[^\n]* v(\d+\.\d+\.\d+)", path.read_text(encoding="utf-8")[:300]).group(1)
+
+    full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    ours = Path(__file__).resolve().parents[2] / "assets" / PLOTLY_CARTESIAN
+    assert version(ours) == version(full) and PLOTLY_CARTESIAN.endswith(f"-{version(full)}.min.js")
