@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -62,6 +63,9 @@ def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: P
     Runs from the current directory (the source tree being measured); stopped by its pid.
     """
     setup()
+    # Every server starts with an empty query cache, as after a load: the shared tier outlives
+    # processes, and answers left by an earlier benchmark would flatter this one.
+    shutil.rmtree(Path(os.environ["PIB_INSTANCE_DIR"]) / "query-cache", ignore_errors=True)
     port = free_port()
     env = {**os.environ, "PIB_DATABASE_URL": db_url}
     out = (log or OUT / "gunicorn.log").open("w", encoding="utf-8")

@@ -1,40 +1,99 @@
-"""A small cache for read models, keyed on the scope as well as the inputs (DESIGN section 11).
+"""A cache for read models, keyed on the scope as well as the inputs (DESIGN section 11).
 
-The key also holds the data version (the newest load batch), so that a load makes every cached
-answer stale at once, in every worker, without any message between processes.
+Two tiers: a small LRU in each process, and a disk cache that every process of the machine
+shares (gunicorn's workers, the loader's background jobs), so that an answer computed by one
+worker is not computed again by the others. The key holds the data version (the newest load
+batch), so that a load makes every cached answer stale at once, in every process, without any
+message between them. The shared tier is a help, never a need: when its directory cannot be
+used, answers are computed as if it were empty.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import settings
 from auth.policy import Scope
 from db.models import LoadBatch
 
+log = logging.getLogger(__name__)
 MAX_ENTRIES = 512
+SHARED_BYTES = 512 * 1024 * 1024
 _entries: OrderedDict[tuple, Any] = OrderedDict()
 _lock = threading.Lock()
+_shared: tuple[int, Any] | None = None  # (pid that opened it, diskcache.Cache)
 
 
-def data_version(session: Session) -> int:
-    return session.execute(select(func.coalesce(func.max(LoadBatch.id), 0))).scalar_one()
+def data_version(session: Session) -> tuple:
+    """The newest load batch: its id, when it was loaded and its file's checksum.
+
+    The time and checksum keep a database that was emptied and loaded again (ids restart) from
+    meeting the answers of its former content in the shared tier, which outlives the process.
+    """
+    newest = session.execute(select(LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum)
+                             .order_by(LoadBatch.id.desc()).limit(1)).first()
+    return (0, "", "") if newest is None else (newest[0], str(newest[1]), newest[2])
 
 
-def cached(session: Session, scope: Scope, fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """``fn(session, scope, **kwargs)``, remembered per (database, scope, function, inputs, data version)."""
-    key = (str(session.get_bind().url), scope, fn.__module__, fn.__qualname__,
-           tuple(sorted(kwargs.items())), data_version(session))
+def _shared_cache() -> Any | None:
+    """This process's handle on the shared tier (opened again after a fork), or None."""
+    global _shared
+    if _shared is not None and _shared[0] == os.getpid():
+        return _shared[1]
+    try:
+        import diskcache
+
+        cache = diskcache.Cache(str(settings.INSTANCE_DIR / "query-cache"), size_limit=SHARED_BYTES,
+                                timeout=1, eviction_policy="least-recently-used")
+    except Exception as error:  # noqa: BLE001 - e.g. a read-only instance folder
+        log.warning("query cache: the shared tier is off (%s)", error)
+        cache = None
+    _shared = (os.getpid(), cache)
+    return cache
+
+
+def _shared_get(digest: str) -> tuple[bool, Any]:
+    cache = _shared_cache()
+    if cache is None:
+        return False, None
+    try:
+        blob = cache.get(digest)
+        return (False, None) if blob is None else (True, pickle.loads(blob))  # noqa: S301 - our own entries
+    except Exception as error:  # noqa: BLE001 - a locked or damaged cache is a miss, not a failure
+        log.warning("query cache: read failed (%s)", error)
+        return False, None
+
+
+def _shared_set(digest: str, value: Any) -> None:
+    cache = _shared_cache()
+    if cache is None:
+        return
+    try:
+        cache.set(digest, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception as error:  # noqa: BLE001 - as above: the answer is still given
+        log.warning("query cache: write failed (%s)", error)
+
+
+def _remember(key: tuple, compute: Callable[[], Any]) -> Any:
     with _lock:
         if key in _entries:
             _entries.move_to_end(key)
             return _entries[key]
-    value = fn(session, scope, **kwargs)
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    found, value = _shared_get(digest)
+    if not found:
+        value = compute()
+        _shared_set(digest, value)
     with _lock:
         _entries[key] = value
         while len(_entries) > MAX_ENTRIES:
@@ -42,6 +101,39 @@ def cached(session: Session, scope: Scope, fn: Callable[..., Any], **kwargs: Any
     return value
 
 
+def scope_key(scope: Scope) -> tuple[str, str | None]:
+    """What of a scope decides the answers: its role and province, not who the user is. Two
+    directors of one province share their answers, which lets a load warm them for both."""
+    return scope.role, scope.province
+
+
+def cached(session: Session, scope: Scope, fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """``fn(session, scope, **kwargs)``, remembered per (database, scope, function, inputs, data version).
+
+    Callers must not change the value they get: it is shared.
+    """
+    key = (str(session.get_bind().url), scope_key(scope), fn.__module__, fn.__qualname__,
+           tuple(sorted(kwargs.items())), data_version(session))
+    return _remember(key, lambda: fn(session, scope, **kwargs))
+
+
+def cached_reference(session: Session, fn: Callable[[Session], Any]) -> Any:
+    """``fn(session)`` for reference data every signed-in user may read (the indicator catalogue),
+    remembered per database and data version: a load of a new catalogue is a new version too.
+
+    Callers must not change the value they get: it is shared.
+    """
+    key = (str(session.get_bind().url), None, fn.__module__, fn.__qualname__, (), data_version(session))
+    return _remember(key, lambda: fn(session))
+
+
 def clear() -> None:
+    """Forget every cached answer, in this process and in the shared tier."""
     with _lock:
         _entries.clear()
+    cache = _shared_cache()
+    if cache is not None:
+        try:
+            cache.clear()
+        except Exception as error:  # noqa: BLE001
+            log.warning("query cache: clear failed (%s)", error)

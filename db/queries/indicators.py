@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import indicators as formulas
 from auth.policy import NATIONAL, Scope
 from db.models import Indicator, IndicatorMart, IndicatorValue
+from db.queries.cache import cached_reference
 from db.queries.common import latest_period_join, restrict_entities
 
 VALUE_COLUMNS = ["unit", "indicator", "period", "baseline", "target", "actual"]
@@ -22,7 +23,12 @@ CATALOGUE_COLUMNS = ["indicator", "name_en", "name_km", "unit_label", "programme
 
 
 def catalogue(session: Session) -> pd.DataFrame:
-    """The indicator catalogue, one row per indicator (thresholds as fractions)."""
+    """The indicator catalogue, one row per indicator (thresholds as fractions); read once per
+    data version and shared, so callers must not change it."""
+    return cached_reference(session, _read_catalogue)
+
+
+def _read_catalogue(session: Session) -> pd.DataFrame:
     rows = session.execute(
         select(Indicator.code.label("indicator"), Indicator.name_en, Indicator.name_km,
                Indicator.unit.label("unit_label"), Indicator.programme_code.label("programme"),

@@ -1,0 +1,14 @@
+"""A read model for the cache tests that counts how often it is computed in this process."""
+
+from sqlalchemy import func, select
+
+from db.models import BudgetFact
+
+CALLS: list[int] = []
+
+
+def paid_in_june(session, scope) -> int:
+    """Paid in June 2025, all entities (as any read model, it is computed from the database)."""
+    scope.require_data()
+    CALLS.append(1)
+    return int(session.scalar(select(func.sum(BudgetFact.paid)).where(BudgetFact.period == "2025-06")))

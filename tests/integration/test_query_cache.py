@@ -1,0 +1,76 @@
+"""The query cache: an answer computed by one process is served to another from the shared tier;
+a load makes every answer stale; a cache directory that cannot be used only costs speed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from auth.policy import Scope
+from db.engine import session_scope
+from db.queries import cache
+from etl.load import load_file
+from tests.etl.builders import exec_row, execution_xlsx, load_reference
+
+ROOT = Path(__file__).resolve().parents[2]
+BUDGET = Scope(user_id=1, username="budget", role="budget_unit", province=None)
+# Run in another process, as another gunicorn worker would: its answer and whether it computed it.
+OTHER_WORKER = """
+import sys
+from auth.policy import Scope
+from db.engine import session_scope
+from db.queries.cache import cached
+from tests.integration import cache_probe
+with session_scope(sys.argv[1]) as session:
+    answer = cached(session, Scope(user_id=2, username="another", role="budget_unit"), cache_probe.paid_in_june)
+print(answer, cache_probe.CALLS)
+"""
+
+
+def _other_worker(url: str, instance: Path) -> str:
+    done = subprocess.run([sys.executable, "-c", OTHER_WORKER, url], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PIB_INSTANCE_DIR": str(instance)}, check=True)
+    return done.stdout.strip()
+
+
+def test_an_answer_is_computed_once_per_machine_and_a_load_makes_it_stale(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    instance = tmp_path / "instance"
+    monkeypatch.setattr("settings.INSTANCE_DIR", instance)
+    monkeypatch.setattr(cache, "_shared", None)
+    load_reference(db_url, tmp_path)
+    june = execution_xlsx([exec_row(entity="07", period="2025-06", activity="P1.1.1.1", revised=10, paid=4)])
+    assert load_file(june, name="june.xlsx", url=db_url).status == "loaded"
+    cache.clear()
+    cache_probe.CALLS.clear()
+    # Another worker computes the answer; this one then gets it without computing it.
+    assert _other_worker(db_url, instance) == "4 [1]"
+    with session_scope(db_url) as session:
+        assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4
+    assert cache_probe.CALLS == []
+    # A load of the same month with another figure: every process computes the new answer.
+    again = execution_xlsx([exec_row(entity="07", period="2025-06", activity="P1.1.1.1", revised=10, paid=9)])
+    assert load_file(again, name="june-again.xlsx", url=db_url).status == "loaded"
+    with session_scope(db_url) as session:
+        assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 9
+    assert cache_probe.CALLS == [1]
+    assert _other_worker(db_url, instance) == "9 []"
+
+
+def test_a_cache_directory_that_cannot_be_used_only_costs_speed(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the instance folder should be")
+    monkeypatch.setattr("settings.INSTANCE_DIR", blocked)
+    monkeypatch.setattr(cache, "_shared", None)
+    load_reference(db_url, tmp_path)
+    june = execution_xlsx([exec_row(entity="07", period="2025-06", activity="P1.1.1.1", revised=10, paid=4)])
+    assert load_file(june, name="june.xlsx", url=db_url).status == "loaded"
+    cache.clear()
+    cache_probe.CALLS.clear()
+    with session_scope(db_url) as session:
+        assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4
+        assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4  # the process's own tier
+    assert cache_probe.CALLS == [1]
