@@ -56,7 +56,8 @@ def budget_vs_execution_bar(frame: pd.DataFrame, lang: str) -> dict:
                      "marker": {"symbol": "line-ns-open", "size": 22, "color": ORANGE, "line": {"width": 3}},
                      "hovertext": [format_khr_exact(v, lang) for v in frame["expected"]], "hoverinfo": "text"})
     layout = {**base_layout(lang, height=90 + 70 * max(len(frame), 1)), "barmode": "group",
-              "legend": {"orientation": "h", "y": -0.15}, "xaxis": {"title": {"text": t("chart.amount_khr", lang)}},
+              "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},  # above: clear of the axis title
+              "xaxis": {"title": {"text": t("chart.amount_khr", lang)}, "automargin": True},
               "yaxis": {"autorange": "reversed", "automargin": True}}
     return {"data": data, "layout": layout}
 
@@ -101,7 +102,8 @@ def quadrant_scatter(frame: pd.DataFrame, lang: str, *, expected: float) -> dict
                                      ("spending_not_delivering", 1.0, 0.05),
                                      ("not_spending_not_delivering", 0.0, 0.05))]
     layout = {**base_layout(lang, height=360), "shapes": shapes, "annotations": annotations, "showlegend": False,
-              "xaxis": {"title": {"text": t("metric.execution_rate", lang)}, "tickformat": ".0%", "range": [0, 1.05]},
+              "xaxis": {"title": {"text": t("metric.execution_rate", lang)}, "tickformat": ".0%", "range": [0, 1.05],
+                        "automargin": True},
               "yaxis": {"title": {"text": t("chart.mean_achievement", lang)}, "tickformat": ".0%",
-                        "range": [0, 1.55]}}
+                        "range": [0, 1.55], "automargin": True}}
     return {"data": [point], "layout": layout}
