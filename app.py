@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 import dash
-from flask import Flask
+from flask import Flask, request
 
 import settings
 from extensions import StaticCompressionCache, static_cache_key
@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_api(server)
     register_reports(server)
     register_error_pages(server)
+    register_vendor_caching(server)
     register_bundles_now(server)
     warm_process_caches()
     _DASH_APP = dash_app
@@ -64,6 +65,21 @@ def configure(server: Flask, test_config: dict[str, Any] | None) -> None:
     )
     if test_config:
         server.config.update(test_config)
+
+
+def register_vendor_caching(server: Flask) -> None:
+    """Vendored scripts (assets/vendor/) carry their version in their name, so browsers may keep
+    them for a year: without this a return visit downloaded plotly.js's 490 KB again, because
+    Flask-Compress's ETag (suffixed ``:br``) never matches on revalidation."""
+
+    @server.after_request
+    def _cache_vendor_files(response):
+        if request.path.startswith("/assets/vendor/") and response.status_code == 200:
+            response.cache_control.public = True
+            response.cache_control.max_age = 365 * 24 * 3600
+            response.cache_control.immutable = True
+            response.cache_control.no_cache = None
+        return response
 
 
 def register_extensions(server: Flask) -> None:
