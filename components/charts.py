@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 import settings
@@ -13,15 +15,15 @@ FONT_KM = "Noto Sans Khmer, Segoe UI, Arial, sans-serif"
 # plotly.js's cartesian bundle draws every chart of the pages (bars, scatter, the heat-map tiles)
 # and is a third of the full bundle on the wire. Its version must be the one plotly.py was built
 # with (a test compares them).
-PLOTLY_CARTESIAN = "vendor/plotly-cartesian-4.1.1.min.js"
+PLOTLY_CARTESIAN = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-cartesian-4.1.1.min.js"
 BLUE, ORANGE, GREY = "#0b4f8a", "#e69f00", "#9aa5b1"
 STATUS_COLOURS = {"on_track": "#1a7f37", "watch": "#b08800", "off_track": "#cf222e", "no_data": "#8c959f"}
 
 
-def plotly_scripts() -> list[str]:
-    """The plotly.js bundle the pages load: the cartesian one, or none with a boundary file, whose
-    choropleth needs the full bundle; dcc.Graph then fetches that one itself when a chart is drawn."""
-    return [] if settings.boundary_geojson() else [f"/assets/{PLOTLY_CARTESIAN}"]
+def cartesian_plotly_will_do() -> bool:
+    """Whether the cartesian bundle draws every chart: not with a boundary file, whose choropleth
+    needs plotly.js's full bundle."""
+    return settings.boundary_geojson() is None
 
 
 def base_layout(lang: str, *, height: int = 320) -> dict:
