@@ -1,7 +1,7 @@
 """A cache for read models, keyed on the scope as well as the inputs (DESIGN section 11).
 
 Two tiers: a small LRU in each process, and a disk cache that every process of the machine
-shares (gunicorn's workers, the loader's background jobs), so that an answer computed by one
+shares (gunicorn's workers), so that an answer computed by one
 worker is not computed again by the others. The key holds the data version (the newest load
 batch), so that a load makes every cached answer stale at once, in every process, without any
 message between them. The shared tier is a help, never a need: when its directory cannot be
@@ -102,8 +102,9 @@ def _remember(key: tuple, compute: Callable[[], Any]) -> Any:
 
 
 def scope_key(scope: Scope) -> tuple[str, str | None]:
-    """What of a scope decides the answers: its role and province, not who the user is. Two
-    directors of one province share their answers, which lets a load warm them for both."""
+    """What of a scope decides the answers: its role and province, not who the user is, so two
+    directors of one province share their answers. A hit skips ``fn``'s own ``require_*`` checks,
+    which is sound because those checks, too, depend on the role, the province and the inputs only."""
     return scope.role, scope.province
 
 
