@@ -33,10 +33,10 @@ def _other_worker(url: str, instance: Path) -> str:
     return done.stdout.strip()
 
 
-def test_an_answer_is_computed_once_per_machine_and_a_load_makes_it_stale(db_url, tmp_path, monkeypatch):
+def _june_loaded_with_the_cache_in(instance: Path, db_url: str, tmp_path: Path, monkeypatch) -> None:
+    """June 2025 loaded (paid 4), every cache empty, the shared tier opened afresh in ``instance``."""
     from tests.integration import cache_probe
 
-    instance = tmp_path / "instance"
     monkeypatch.setattr("settings.INSTANCE_DIR", instance)
     monkeypatch.setattr(cache, "_shared", None)
     load_reference(db_url, tmp_path)
@@ -44,6 +44,13 @@ def test_an_answer_is_computed_once_per_machine_and_a_load_makes_it_stale(db_url
     assert load_file(june, name="june.xlsx", url=db_url).status == "loaded"
     cache.clear()
     cache_probe.CALLS.clear()
+
+
+def test_an_answer_is_computed_once_per_machine_and_a_load_makes_it_stale(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    instance = tmp_path / "instance"
+    _june_loaded_with_the_cache_in(instance, db_url, tmp_path, monkeypatch)
     # Another worker computes the answer; this one then gets it without computing it.
     assert _other_worker(db_url, instance) == "4 [1]"
     with session_scope(db_url) as session:
@@ -63,13 +70,7 @@ def test_a_cache_directory_that_cannot_be_used_only_costs_speed(db_url, tmp_path
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the instance folder should be")
-    monkeypatch.setattr("settings.INSTANCE_DIR", blocked)
-    monkeypatch.setattr(cache, "_shared", None)
-    load_reference(db_url, tmp_path)
-    june = execution_xlsx([exec_row(entity="07", period="2025-06", activity="P1.1.1.1", revised=10, paid=4)])
-    assert load_file(june, name="june.xlsx", url=db_url).status == "loaded"
-    cache.clear()
-    cache_probe.CALLS.clear()
+    _june_loaded_with_the_cache_in(blocked, db_url, tmp_path, monkeypatch)
     with session_scope(db_url) as session:
         assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4
         assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4  # the process's own tier
