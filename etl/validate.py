@@ -7,11 +7,12 @@ validated in seconds; only cells that the fast path cannot read go through the s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from db.models import PROGRAMME_LEVELS
 from etl import clean, contract
@@ -136,6 +137,8 @@ def _is_blank_cell(value: object) -> bool:
 
 
 _blank_cells = np.frompyfunc(_is_blank_cell, 1, 1)
+# What pandas' infer_dtype says of a column holding numbers (or nothing) and no text, no yes/no.
+_NUMBERS_ONLY = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
 def _blank_mask(series: pd.Series) -> pd.Series:
@@ -144,9 +147,12 @@ def _blank_mask(series: pd.Series) -> pd.Series:
     A column of few distinct values (codes, years) is decided once per distinct value; one of
     mostly distinct values (amounts) cell by cell, which is then cheaper than hashing them all.
     """
+    values = series.to_numpy(dtype=object)
+    if infer_dtype(values, skipna=True) in _NUMBERS_ONLY:  # no text at all: only None and NaN are blank
+        return pd.Series(pd.isna(values), index=series.index)
     sample = series.iloc[:1000].tolist()
     if len(set(sample)) > len(sample) // 2:
-        return pd.Series(_blank_cells(series.to_numpy(dtype=object)).astype(bool), index=series.index)
+        return pd.Series(_blank_cells(values).astype(bool), index=series.index)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     spaces = np.fromiter((isinstance(u, str) and not u.strip() for u in uniques), dtype=bool,
                          count=len(uniques))
@@ -195,8 +201,9 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
     """
     blank = series.isna()
     fast = pd.to_numeric(series.where(~blank), errors="coerce")
-    # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
-    fast = fast.where(~series.map(type).eq(bool))
+    if infer_dtype(series.to_numpy(dtype=object), skipna=True) not in _NUMBERS_ONLY:
+        # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
+        fast = fast.where(~series.map(type).eq(bool))
     slow = fast.isna() & ~blank
     if slow.any():
         for index in series.index[slow]:
@@ -234,23 +241,26 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
 
 
 def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
-               problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The rows below the header as a frame of contract columns (plus ``source_row``).
+               problems: Problems, start: int = 0, stop: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows ``start`` to ``stop`` below the header as a frame of contract columns (plus ``source_row``).
 
-    Blank rows are dropped; a totals row (``Total``, ``សរុប``) is returned apart, not as data.
-    Error cells are reported and blanked.
+    Returns the data rows and, apart, the totals rows (``Total``, ``សរុប``). Blank rows are
+    dropped. Error cells are reported and blanked. What lies below a totals row is decided by
+    :class:`TotalsRow`, which sees every part of the sheet.
     """
     positions = header.positions
-    body = sheet.rows[header.header_row:]
+    first = header.header_row + start
+    body = sheet.rows[first:] if stop is None else sheet.rows[first:header.header_row + stop]
     width = max(positions.values()) + 1
     if body and min(map(len, body)) < width:  # ragged rows (CSV): pad them
         body = [list(r) + [None] * (width - len(r)) for r in body]
-    # One list per needed column: cheaper than a frame of every cell of the sheet.
-    frame = pd.DataFrame({name: pd.Series([r[pos] for r in body], dtype="object")
-                          for name, pos in positions.items()}, index=pd.RangeIndex(len(body)))
-    frame["source_row"] = np.arange(header.header_row + 1, header.header_row + 1 + len(frame))
+    # Rows turned into columns by zip (in C); every row is at least ``width`` long here.
+    columns_of = list(zip(*body, strict=False)) if body else [()] * width
+    frame = pd.DataFrame({name: pd.Series(columns_of[pos], dtype="object") for name, pos in positions.items()},
+                         index=pd.RangeIndex(len(body)))
+    frame["source_row"] = np.arange(first + 1, first + 1 + len(frame))
     if frame.empty:
-        return frame, None
+        return frame, frame
     data_cols = [c for c in frame.columns if c != "source_row"]
     masks = {c: _blank_mask(frame[c]) for c in data_cols}
     if any(mask.any() for mask in masks.values()):
@@ -259,11 +269,11 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
         # reported as errors, not as empty cells.
         for (excel_row, col_index), error in sorted(sheet.errors.items()):
             name = next((n for n, p in positions.items() if p == col_index), None)
-            if name is None or not header.header_row < excel_row <= header.header_row + len(frame):
+            if name is None or not first < excel_row <= first + len(frame):
                 continue
             problems.add(excel_row, name, error, "a value, not an error", f"{name}: the cell holds the "
                          f"error {error} (a broken formula)", "error-cell")
-            masks[name].iat[excel_row - header.header_row - 1] = True  # the frame's position
+            masks[name].iat[excel_row - first - 1] = True  # the frame's position
     for name, mask in masks.items():
         if mask.any():  # blank cells become None, so that the cleaners need only isna()
             frame[name] = frame[name].where(~mask, None)
@@ -274,18 +284,62 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     for name in first_cols:
         is_total |= _values_where(
             frame[name], lambda v: isinstance(v, str) and v.strip().lower() in contract.TOTAL_WORDS)
-    totals = frame[is_total]
-    data = frame[~is_total]
-    if not totals.empty:
-        first_total = int(totals["source_row"].min())
-        after = data[data["source_row"] > first_total]
+    return frame[~is_total], frame[is_total]
+
+
+@dataclass
+class TotalsRow:
+    """The sheet's first totals row, and the data rows found below it (not loaded, but counted)."""
+
+    rows: pd.DataFrame | None = None  # the totals rows of the part where the first one was seen
+    row: int | None = None
+    below: int = 0
+    first_below: int = 0
+
+    def cut(self, data: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+        """The data rows of one part of the sheet that lie above the first totals row."""
+        if self.row is None and not totals.empty:
+            self.rows, self.row = totals, int(totals["source_row"].min())
+        if self.row is None:
+            return data
+        after = data[data["source_row"] > self.row]
         if not after.empty:
-            # Notes below a totals row are common; they are not loaded, but the user is told.
-            problems.add(int(after["source_row"].min()), "", "", "no data below the totals row",
-                         f"{len(after)} row(s) below the totals row (row {first_total}) were not loaded",
+            self.first_below = self.first_below or int(after["source_row"].min())
+            self.below += len(after)
+        return data[data["source_row"] < self.row]
+
+    def warn(self, problems: Problems) -> None:
+        # Notes below a totals row are common; they are not loaded, but the user is told.
+        if self.below:
+            problems.add(self.first_below, "", "", "no data below the totals row",
+                         f"{self.below} row(s) below the totals row (row {self.row}) were not loaded",
                          "rows-after-total", WARNING)
-            data = data[data["source_row"] < first_total]
-    return data.reset_index(drop=True), totals
+
+
+def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
+               problems: Problems, totals: TotalsRow, part_rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The sheet's data rows in parts of at most ``part_rows`` rows (all at once when None).
+
+    Rows below the first totals row are left out and counted in ``totals``; call
+    ``totals.warn`` after the last part.
+    """
+    height = max(len(sheet.rows) - header.header_row, 0)
+    step = part_rows or max(height, 1)
+    for start in range(0, max(height, 1), step):
+        data, found = data_frame(sheet, header, columns, problems, start, start + step)
+        data = totals.cut(data, found)
+        if not data.empty:
+            yield data.reset_index(drop=True)
+
+
+def whole_data(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
+               problems: Problems) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """All data rows of a sheet in one frame, and its totals rows (None when it has none)."""
+    totals = TotalsRow()
+    parts = list(data_parts(sheet, header, columns, problems, totals))
+    totals.warn(problems)
+    frame = parts[0] if parts else pd.DataFrame(columns=[*header.positions, "source_row"])
+    return frame, totals.rows
 
 
 def check_totals(totals: pd.DataFrame | None, data: pd.DataFrame, columns: list[str],
@@ -364,7 +418,7 @@ def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
 
 def _start(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
            collector: Collector) -> tuple[Problems, pd.DataFrame, pd.DataFrame | None, pd.DataFrame] | None:
-    """What every data sheet goes through first: its columns, its rows, its year and period.
+    """What a whole data sheet goes through first: its columns, its rows, its year and period.
 
     Returns None (with the problems recorded) when the sheet cannot be read any further.
     """
@@ -372,25 +426,75 @@ def _start(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.C
     if not check_columns(header, columns, problems):
         problems.close()
         return None
-    frame, totals = data_frame(sheet, header, columns, problems)
+    frame, totals = whole_data(sheet, header, columns, problems)
     if frame.empty:
-        problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
-                     "but no data rows", "empty-sheet")
-        problems.close()
+        _no_data_rows(header, problems)
         return None
+    return problems, frame, totals, _year_and_period(frame, problems)
+
+
+def _no_data_rows(header: contract.HeaderMatch, problems: Problems) -> None:
+    problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
+                 "but no data rows", "empty-sheet")
+    problems.close()
+
+
+def _year_and_period(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
     rows = frame["source_row"]
     out = pd.DataFrame({"source_row": rows})
     out["fiscal_year"] = clean_unique(frame["fiscal_year"], clean.year, "fiscal_year", problems, rows)
     out["period"] = clean_unique(frame["period"], clean.period, "period", problems, rows)
-    return problems, frame, totals, out
+    return out
+
+
+EXECUTION_KEY = ["fiscal_year", "period", "entity_code", "item_code", "economic_code", "funding_source"]
+EXECUTION_PART_ROWS = 50_000
 
 
 def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
                        collector: Collector) -> Parsed | None:
-    started = _start(sheet, header, contract.EXECUTION, collector)
-    if started is None:
+    """An execution sheet's clean rows in one frame (see :func:`execution_parts`)."""
+    parts = list(execution_parts(sheet, header, ref, collector))
+    if not parts:
         return None
-    problems, frame, totals, out = started
+    return Parsed("execution", sheet.name, parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True))
+
+
+def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, collector: Collector,
+                    part_rows: int = EXECUTION_PART_ROWS) -> Iterator[pd.DataFrame]:
+    """An execution sheet's clean rows, part by part, so that a loader can write one part while
+    the next is checked.
+
+    Each part has had every check of its own rows when it is yielded; the checks across rows
+    (one row per natural key, the totals row) run after the last part. The sheet is therefore
+    valid only once the generator is exhausted with no error in ``collector``: a loader that
+    wrote parts on the way must then roll them back.
+    """
+    problems = Problems(collector, sheet.name)
+    if not check_columns(header, contract.EXECUTION, problems):
+        problems.close()
+        return
+    totals = TotalsRow()
+    done: list[pd.DataFrame] = []
+    for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows):
+        out = _execution_rows(frame, header, ref, problems)
+        done.append(out)
+        yield out
+    totals.warn(problems)
+    if not done:
+        _no_data_rows(header, problems)
+        return
+    whole = done[0] if len(done) == 1 else pd.concat(done, ignore_index=True)
+    check_duplicates(whole, EXECUTION_KEY, problems, "year, period, entity, activity, economic code and "
+                     "funding source")
+    check_totals(totals.rows, whole, ["approved", "revised", "committed", "paid"], header.scales, problems)
+    problems.close()
+
+
+def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Reference,
+                    problems: Problems) -> pd.DataFrame:
+    """The clean rows of one part of an execution sheet, with every check of a row on its own."""
+    out = _year_and_period(frame, problems)
     rows = frame["source_row"]
     out["entity_code"] = clean_unique(
         frame["entity"], lambda v: ref.entity_names.resolve(v, levels=("national", "province")),
@@ -419,18 +523,13 @@ def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Referenc
         problems.add(int(row), "economic_code", value, "a code of the economic classification",
                      f"economic_code {value!r} is not in the economic classification", "unknown-code")
     out["item_code"] = out["activity"].where(out["activity"].notna(), out["activity_cluster"])
-    check_duplicates(out, ["fiscal_year", "period", "entity_code", "item_code", "economic_code",
-                           "funding_source"], problems, "year, period, entity, activity, economic code "
-                     "and funding source")
-    check_totals(totals, out, ["approved", "revised", "committed", "paid"], header.scales, problems)
     over = out["paid"] > out["revised"]
     for row, paid, revised in zip(out.loc[over, "source_row"], out.loc[over, "paid"],
                                   out.loc[over, "revised"], strict=True):
         problems.add(int(row), "paid", f"{paid:,.0f}", f"at most the revised {revised:,.0f}",
                      f"paid ({paid:,.0f}) is above the revised allocation ({revised:,.0f})",
                      "paid-above-revised", WARNING)
-    problems.close()
-    return Parsed("execution", sheet.name, out)
+    return out
 
 
 def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> None:
@@ -516,7 +615,7 @@ def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector
                              "no header row found in the first rows", "missing-column")
             problems.close()
             continue
-        frame, _totals = data_frame(sheet, header, columns, problems)
+        frame, _totals = whole_data(sheet, header, columns, problems)
         text_frame = pd.DataFrame({"source_row": frame["source_row"]})
         for col in columns:
             text_frame[col.name] = frame[col.name].map(clean.text) if col.name in frame else ""
