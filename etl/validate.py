@@ -448,6 +448,8 @@ def _year_and_period(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
 
 
 EXECUTION_KEY = ["fiscal_year", "period", "entity_code", "item_code", "economic_code", "funding_source"]
+# Rows checked (and, when loading, written) at a time: small enough that the database starts
+# writing early, large enough that per-part costs (one COPY, one query per new scope) stay small.
 EXECUTION_PART_ROWS = 50_000
 
 
@@ -461,7 +463,7 @@ def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Referenc
 
 
 def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, collector: Collector,
-                    part_rows: int = EXECUTION_PART_ROWS) -> Iterator[pd.DataFrame]:
+                    part_rows: int | None = None) -> Iterator[pd.DataFrame]:
     """An execution sheet's clean rows, part by part, so that a loader can write one part while
     the next is checked.
 
@@ -476,7 +478,7 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
         return
     totals = TotalsRow()
     done: list[pd.DataFrame] = []
-    for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows):
+    for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS):
         out = _execution_rows(frame, header, ref, problems)
         done.append(out)
         yield out

@@ -48,7 +48,11 @@ def test_upgrade_twice_in_a_row_succeeds(empty_database_url):
 @pytest.fixture
 def structure(db_url):
     """A minimal programme structure, economic code and batch to hang facts on."""
-    engine = get_engine(db_url)
+    return structure_rows(get_engine(db_url))
+
+
+def structure_rows(engine):
+    """Insert that structure through ``engine``; returns the engine."""
     with engine.begin() as conn:
         conn.execute(insert(Programme), [
             dict(code="P1", parent_code=None, level="programme", name_en="P", name_km="ក"),
@@ -114,3 +118,30 @@ def test_database_rejects_unknown_funding_source_and_director_without_province(s
         conn.execute(insert(User), [dict(username="d", full_name="d", password_hash="x",
                                          role="provincial_director", province_code=None,
                                          language="en", active=True)])
+
+
+def test_migration_0003_keeps_the_facts_and_leaves_their_code_checks_to_the_loader(empty_database_url):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from db.migrate import alembic_config, seed_admin_units, upgrade
+
+    engine = get_engine(empty_database_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002")
+        seed_admin_units(conn)
+    with engine.connect() as conn:
+        assert len(inspect(conn).get_foreign_keys("budget_fact")) == 8
+    structure_rows(engine)
+    with engine.begin() as conn:
+        conn.execute(insert(BudgetFact), [_fact(), _fact(period="2025-07", paid=41)])
+    upgrade(empty_database_url)
+    with engine.connect() as conn:
+        assert inspect(conn).get_foreign_keys("budget_fact") == []
+        assert conn.execute(text("SELECT period, paid FROM budget_fact ORDER BY period")).all() == \
+            [("2025-06", 40), ("2025-07", 41)]
+    # The natural key and the amount checks are still the database's own.
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(BudgetFact), [_fact(paid=-1, period="2025-08")])
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(insert(BudgetFact), [_fact(source_row=9)])

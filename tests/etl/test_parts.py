@@ -1,0 +1,150 @@
+"""Execution files checked and written in parts: the same outcome as checking the file whole.
+
+A large file is checked in parts, and each part is written while the next one is checked. These
+tests make the parts two rows long, so that every file below spans several of them.
+"""
+
+import gc
+
+import pytest
+from sqlalchemy import text
+
+from db.engine import get_engine
+from etl.load import csv_text, load_file
+from tests.conftest import table_counts
+from tests.etl.builders import exec_row, execution_xlsx
+
+HISTORY_TABLES = {"load_batch", "audit_log"}
+
+
+@pytest.fixture
+def parts_of_two(monkeypatch):
+    monkeypatch.setattr("etl.validate.EXECUTION_PART_ROWS", 2)
+
+
+def _facts(url: str) -> list[tuple]:
+    with get_engine(url).connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT entity_code, item_code, economic_code, funding_source, paid, source_row FROM budget_fact "
+            "ORDER BY entity_code, source_row"))]
+
+
+def _mart_paid(url: str) -> dict[str, int]:
+    with get_engine(url).connect() as conn:
+        return {e: int(p) for e, p in conn.execute(text(
+            "SELECT entity_code, SUM(paid) FROM budget_mart GROUP BY entity_code"))}
+
+
+def _unchanged(before: dict, after: dict) -> bool:
+    return {t: n for t, n in after.items() if t not in HISTORY_TABLES} == \
+           {t: n for t, n in before.items() if t not in HISTORY_TABLES}
+
+
+def test_a_file_of_several_parts_loads_every_row_and_its_sums(ref_db, parts_of_two):
+    rows = [exec_row(entity="07", account="6211", paid=100), exec_row(entity="07", account="6061", paid=200),
+            exec_row(entity="07", activity="P1.1.1.2", paid=300), exec_row(entity="17", paid=400),
+            exec_row(entity="17", source="DP", paid=500)]
+    report = load_file(execution_xlsx(rows), name="five.xlsx", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    assert report.rows == 5
+    # 100 + 200 + 300 riels paid in Kampot, 400 + 500 in Siem Reap.
+    assert _mart_paid(ref_db) == {"07": 600, "17": 900}
+    assert [r[5] for r in _facts(ref_db)] == [2, 3, 4, 5, 6]
+
+
+def test_a_file_of_several_parts_replaces_the_earlier_rows_of_its_scope_only_once(ref_db, parts_of_two):
+    first = load_file(execution_xlsx([exec_row(entity="07", paid=50), exec_row(entity="17", paid=70)]),
+                      name="v1.xlsx", url=ref_db)
+    # Kampot's June again, in three parts: the second and third must not delete the first's rows.
+    rows = [exec_row(entity="07", account="6211", paid=1), exec_row(entity="07", account="6061", paid=2),
+            exec_row(entity="07", activity="P1.1.1.2", paid=3), exec_row(entity="07", source="DP", paid=4),
+            exec_row(entity="07", activity="P2.1.1.1", paid=5)]
+    second = load_file(execution_xlsx(rows), name="v2.xlsx", url=ref_db)
+    assert second.status == "loaded", [p.render() for p in second.problems]
+    assert second.superseded == []  # Siem Reap's row of v1 is still current
+    assert _mart_paid(ref_db) == {"07": 1 + 2 + 3 + 4 + 5, "17": 70}
+    facts = _facts(ref_db)
+    assert [r[4] for r in facts if r[0] == "07"] == [1, 2, 3, 4, 5]
+    assert len(facts) == 6
+    # A file for Siem Reap alone empties v1, which is then superseded by it.
+    third = load_file(execution_xlsx([exec_row(entity="17", paid=9)]), name="v3.xlsx", url=ref_db)
+    assert third.superseded == [first.batch_id]
+
+
+def test_a_key_repeated_in_a_later_part_rejects_the_file_and_writes_nothing(ref_db, parts_of_two):
+    before = table_counts(ref_db)
+    rows = [exec_row(account="6211"), exec_row(account="6061"), exec_row(activity="P1.1.1.2"),
+            exec_row(account="6211", paid=7)]  # row 5 repeats row 2, two parts later
+    report = load_file(execution_xlsx(rows), name="repeat.xlsx", url=ref_db)
+    assert report.status == "rejected"
+    assert [(p.row, p.type) for p in report.errors] == [(5, "duplicate-row")]
+    assert "the same year, period, entity, activity, economic code and funding source as row 2" in \
+        report.errors[0].message
+    assert _unchanged(before, table_counts(ref_db))
+
+
+def test_errors_in_several_parts_are_all_reported_and_nothing_is_written(ref_db, parts_of_two):
+    before = table_counts(ref_db)
+    rows = [exec_row(account="6211"), exec_row(account="6061", paid=-5), exec_row(activity="P1.1.1.2"),
+            exec_row(entity="17"), exec_row(entity="Atlantis")]
+    report = load_file(execution_xlsx(rows), name="two-errors.xlsx", url=ref_db)
+    assert report.status == "rejected"
+    assert {(p.row, p.column) for p in report.errors} == {(3, "paid"), (6, "entity")}
+    assert _unchanged(before, table_counts(ref_db))
+
+
+def test_a_totals_row_in_an_early_part_ends_the_data_of_every_later_part(ref_db, parts_of_two):
+    rows = [exec_row(account="6211", paid=100), exec_row(account="6061", paid=200),
+            ["Total", None, None, None, None, None, None, None, None, 2_000_000, 2_000_000, 1_200_000, 300],
+            exec_row(entity="17", paid=999), ["Prepared by the provincial department"],
+            exec_row(entity="18", paid=999)]
+    report = load_file(execution_xlsx(rows), name="totals.xlsx", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    assert report.rows == 2
+    assert [(p.row, p.type, p.message) for p in report.warnings] == [
+        (5, "rows-after-total", "3 row(s) below the totals row (row 4) were not loaded")]
+    assert _mart_paid(ref_db) == {"07": 300}
+
+
+def test_a_totals_row_that_disagrees_with_rows_of_several_parts_rejects_the_file(ref_db, parts_of_two):
+    before = table_counts(ref_db)
+    rows = [exec_row(account="6211", paid=100), exec_row(account="6061", paid=200),
+            exec_row(activity="P1.1.1.2", paid=300),
+            ["Total", None, None, None, None, None, None, None, None, 3_000_000, 3_000_000, 1_800_000, 500]]
+    report = load_file(execution_xlsx(rows), name="bad-total.xlsx", url=ref_db)
+    assert report.status == "rejected"
+    assert [(p.row, p.column, p.type) for p in report.errors] == [(5, "paid", "total-mismatch")]
+    assert "the totals row says 500 but the rows add up to 600" in report.errors[0].message
+    assert _unchanged(before, table_counts(ref_db))
+
+
+def test_a_sheet_name_with_a_comma_and_quotes_is_stored_as_written(ref_db):
+    # On PostgreSQL the rows travel as CSV: the sheet's name must not be taken for two fields.
+    name = 'June, "final"'
+    report = load_file(execution_xlsx([exec_row()], sheet=name), name="quoted.xlsx", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    with get_engine(ref_db).connect() as conn:
+        assert conn.execute(text("SELECT DISTINCT source_sheet FROM budget_fact")).scalars().all() == [name]
+
+
+def test_csv_for_copy_quotes_what_must_be_quoted_and_leaves_missing_values_empty():
+    import pandas as pd
+
+    frame = pd.DataFrame({"code": ["P1", 'a "b"', "x,y", ""], "activity": [None, "A1", None, "A2"],
+                          "paid": [1, 20, 300, 4_000]})
+    assert csv_text(frame, ["code", "activity", "paid"]) == \
+        'P1,,1\n"a ""b""",A1,20\n"x,y",,300\n"",A2,4000\n'
+
+
+def test_the_cycle_collector_runs_again_after_a_load_that_succeeds_or_fails(ref_db, monkeypatch):
+    assert gc.isenabled()
+    load_file(execution_xlsx([exec_row()]), name="ok.xlsx", url=ref_db)
+    assert gc.isenabled()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("the machine was switched off")
+
+    monkeypatch.setattr("etl.load.refresh_budget_mart", broken)
+    with pytest.raises(RuntimeError):
+        load_file(execution_xlsx([exec_row(paid=9)]), name="broken.xlsx", url=ref_db)
+    assert gc.isenabled()
