@@ -41,8 +41,9 @@ from db.models import (
     Programme,
 )
 from etl import validate
+from etl.contract import HeaderMatch
 from etl.problems import Collector, Problem
-from etl.read import UnreadableFile, read_file
+from etl.read import Sheet, UnreadableFile, read_file
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
@@ -260,16 +261,15 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
     progress(0.05, "reading")
     collector = Collector(name)
     report.problems = collector.items  # the same list: filled while the file is checked
-    detected = parsed = None
     try:
         detected = detect(data, name, collector)
-        # An execution file is checked and written part by part (see _load_execution).
-        if detected is not None and not (detected[0] == "execution" and not dry_run):
-            parsed = _validate(detected, ref, collector)
+        # An execution file is loaded part by part, each part written as the next is checked.
+        in_parts = detected is not None and detected[0] == "execution" and not dry_run
+        parsed = _validate(detected, ref, collector) if detected is not None and not in_parts else None
     except Exception as exc:  # a file we failed to foresee must still end in a message
         _unforeseen(collector, name, exc)
-        detected = None
-    if detected is not None and parsed is None and detected[0] == "execution" and not dry_run:
+        detected, parsed, in_parts = None, None, False
+    if in_parts:
         return _load_execution(engine, report, detected[1][0], ref, collector, loaded_by, progress)
     report.kind = parsed.kind if parsed else None
     progress(0.5, "validated")
@@ -312,8 +312,8 @@ class _Rejected(Exception):
     """The file turned out wrong after parts of it were written: roll the transaction back."""
 
 
-def _load_execution(engine, report: LoadReport, found: tuple, ref: validate.Reference, collector: Collector,
-                    loaded_by: str, progress: Progress) -> LoadReport:
+def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], ref: validate.Reference,
+                    collector: Collector, loaded_by: str, progress: Progress) -> LoadReport:
     """Check an execution sheet part by part, writing each part while the next one is checked.
 
     Everything happens in one transaction: a file found wrong at any point (in a part's rows,
