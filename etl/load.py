@@ -29,7 +29,17 @@ from sqlalchemy.exc import DBAPIError
 
 from db import audit
 from db.engine import get_engine
-from db.marts import refresh_budget_item_mart, refresh_budget_mart, refresh_indicator_mart
+from db.marts import (
+    ITEM_KEY,
+    ITEM_PLACE,
+    ITEM_SUMS,
+    budget_mart_rows,
+    item_sums,
+    refresh_indicator_mart,
+    replace_budget_mart,
+    scope_item_sums,
+    update_budget_item_mart,
+)
 from db.models import (
     AdminUnit,
     BudgetFact,
@@ -336,16 +346,19 @@ def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch]
                         writer.send(part)
                     checked = max(checked, int(part["source_row"].iat[-1]) - header.header_row)
                     progress(0.05 + 0.85 * min(1.0, checked / height), "writing")
-            if collector.errors or not writer.facts:
-                raise _Rejected
+                if collector.errors or not writer.facts:
+                    raise _Rejected
+                # The marts' sums of the file, while the writer finishes its last parts.
+                facts = writer.all_facts()
+                mart_rows = budget_mart_rows(facts, ref.economic)
+                items = item_sums(facts)
             if writer.error is not None:
                 raise writer.error  # the file is valid: the database failed (or another load collided)
-            facts = writer.all_facts()
             report.rows = len(facts)
             progress(0.92, "refreshing marts")
             report.superseded = _mark_superseded(conn, BudgetFact.__table__, writer.touched, batch_id)
-            refresh_budget_mart(conn, writer.scopes, facts=facts)
-            refresh_budget_item_mart(conn, {(year, period) for year, period, _entity in writer.scopes})
+            replace_budget_mart(conn, writer.scopes, mart_rows)
+            update_budget_item_mart(conn, items, writer.replaced_items())
             key, year, period = scope_key(validate.Parsed("execution", sheet.name, facts))
             _close_batch(conn, report, batch_id, loaded_by, key, year, period)
     except _Rejected:
@@ -374,6 +387,7 @@ class _PartWriter:
         self.facts: list[pd.DataFrame] = []  # every part's rows as stored, for the marts
         self.scopes: set[tuple[int, str, str]] = set()  # (year, period, entity) of the file
         self.touched: set[int] = set()  # earlier batches that lost rows to this one
+        self.replaced: list[pd.DataFrame] = []  # item sums of the earlier rows deleted
         self.error: BaseException | None = None  # what stopped the writer, if anything did
         self._replaced: set[tuple[int, str, str]] = set()  # scopes whose earlier rows are deleted
         self._queue: queue.Queue[tuple | None] = queue.Queue(maxsize=2)
@@ -402,6 +416,11 @@ class _PartWriter:
         """Write nothing more: the file is going to be rejected."""
         self._writing = False
 
+    def replaced_items(self) -> pd.DataFrame:
+        """The item sums (:func:`db.marts.item_sums`) of the earlier rows this file replaced."""
+        return (pd.concat(self.replaced, ignore_index=True) if self.replaced
+                else pd.DataFrame(columns=ITEM_KEY + ITEM_PLACE + ITEM_SUMS))
+
     def all_facts(self) -> pd.DataFrame:
         """Every row sent, as stored."""
         return self.facts[0] if len(self.facts) == 1 else pd.concat(self.facts, ignore_index=True)
@@ -417,13 +436,15 @@ class _PartWriter:
     def _write(self, scopes: set[tuple[int, str, str]], payload: str | list[tuple]) -> None:
         for scope in sorted(scopes - self._replaced):
             # Rows of this scope from earlier files go before this file's first row of it.
-            self.touched |= _delete_scope(self.conn, *scope)
+            touched = _delete_scope(self.conn, *scope, self.replaced)
+            self.touched |= touched
             self._replaced.add(scope)
         write_rows(self.conn, BudgetFact.__table__, EXECUTION_COLUMNS, payload)
 
 
-def _delete_scope(conn: Connection, year: int, period: str, entity: str) -> set[int]:
-    """Delete the facts of one (year, period, entity); return the batches they came from.
+def _delete_scope(conn: Connection, year: int, period: str, entity: str, sums: list[pd.DataFrame]) -> set[int]:
+    """Delete the facts of one (year, period, entity); return the batches they came from, and
+    append their item sums to ``sums`` (the item mart is then corrected by difference).
 
     Plain equalities on the natural key's first columns: its index finds the rows (a row-value
     IN list made PostgreSQL scan the table).
@@ -432,6 +453,7 @@ def _delete_scope(conn: Connection, year: int, period: str, entity: str) -> set[
     where = (fact.c.fiscal_year == year, fact.c.period == period, fact.c.entity_code == entity)
     touched = set(conn.execute(select(fact.c.batch_id).distinct().where(*where)).scalars())
     if touched:
+        sums.append(scope_item_sums(conn, year, period, entity))
         conn.execute(delete(fact).where(*where))
     return touched
 

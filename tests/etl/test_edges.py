@@ -286,3 +286,29 @@ def test_calamine_reads_an_error_cell_as_an_empty_string():
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(execution_xlsx([GOOD], errors={"M2": "#REF!"})))
     assert book.get_sheet_by_name("data").to_python(skip_empty_area=False)[1][12] == ""
+
+
+def test_the_item_mart_kept_by_difference_is_the_item_mart_summed_again(ref_db):
+    from db.marts import refresh_budget_item_mart
+
+    loads = [
+        [exec_row(paid=100), exec_row(account="6061", paid=7), exec_row(entity="17", paid=30),
+         exec_row(activity="P2.1.1.1", entity="17", paid=5)],
+        # Kampot's June again: P1.1.1.1 on 6061 is gone, P3.1.1.2 is new.
+        [exec_row(paid=200), exec_row(activity="P3.1.1.2", paid=11)],
+        # Siem Reap's June again without P2.1.1.1, which leaves the national mart; and May.
+        [exec_row(entity="17", paid=40), exec_row(entity="17", period="2025-05", paid=1)],
+    ]
+    for number, rows in enumerate(loads):
+        report = load_file(execution_xlsx(rows), name=f"load-{number}.xlsx", url=ref_db)
+        assert report.status == "loaded", [p.render() for p in report.problems]
+    query = text("SELECT * FROM budget_item_mart ORDER BY fiscal_year, period, item_code")
+    with get_engine(ref_db).connect() as conn:
+        by_difference = [tuple(r) for r in conn.execute(query)]
+    with get_engine(ref_db).begin() as conn:
+        refresh_budget_item_mart(conn, [(2025, "2025-05"), (2025, "2025-06")])
+        summed_again = [tuple(r) for r in conn.execute(query)]
+    assert by_difference == summed_again
+    # Hand-worked, June: P1.1.1.1 = Kampot 200 + Siem Reap 40; P3.1.1.2 = 11; P2.1.1.1 gone.
+    june = {r[2]: (r[7], r[8]) for r in by_difference if r[1] == "2025-06"}
+    assert june == {"P1.1.1.1": (240, 2), "P3.1.1.2": (11, 1)}

@@ -102,7 +102,7 @@ def test_a_load_that_fails_mid_way_leaves_the_database_as_it_was(ref_db, monkeyp
     def broken(*_args, **_kwargs):
         raise RuntimeError("the machine was switched off")
 
-    monkeypatch.setattr("etl.load.refresh_budget_mart", broken)
+    monkeypatch.setattr("etl.load.replace_budget_mart", broken)
     with pytest.raises(RuntimeError):
         load_file(execution_xlsx([exec_row(paid=200), exec_row(entity="17")]), name="second.xlsx", url=ref_db)
     assert table_counts(ref_db) == before

@@ -144,7 +144,7 @@ def test_the_cycle_collector_runs_again_after_a_load_that_succeeds_or_fails(ref_
     def broken(*_args, **_kwargs):
         raise RuntimeError("the machine was switched off")
 
-    monkeypatch.setattr("etl.load.refresh_budget_mart", broken)
+    monkeypatch.setattr("etl.load.replace_budget_mart", broken)
     with pytest.raises(RuntimeError):
         load_file(execution_xlsx([exec_row(paid=9)]), name="broken.xlsx", url=ref_db)
     assert gc.isenabled()
