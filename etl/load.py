@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
 BATCH_ROWS = 20_000
 SQLITE_LOAD_CACHE_KB = 128 * 1024  # page cache during a load (SQLite), in KiB
+WRITER_SWITCH_INTERVAL = 0.0005  # seconds, while a load's writer thread runs (see _PartWriter)
 SQLITE_MAX_PARAMETERS = 8_500  # per INSERT; SQLite allows 32,766 (since 3.32), 500 fact rows are plenty
 
 EXECUTION_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
@@ -395,12 +397,14 @@ class _PartWriter:
         self._writing = True
 
     def __enter__(self) -> _PartWriter:
+        _short_switch_interval(+1)
         self._thread.start()
         return self
 
     def __exit__(self, *_exc) -> None:
         self._queue.put(None)
         self._thread.join()
+        _short_switch_interval(-1)
 
     def send(self, part: pd.DataFrame) -> None:
         """Queue one checked part for writing."""
@@ -440,6 +444,26 @@ class _PartWriter:
             self.touched |= touched
             self._replaced.add(scope)
         write_rows(self.conn, BudgetFact.__table__, EXECUTION_COLUMNS, payload)
+
+
+_writers = {"running": 0, "interval": 0.005}
+_writers_lock = threading.Lock()
+
+
+def _short_switch_interval(change: int) -> None:
+    """Shorten the GIL's switch interval while any load's writer runs; restore it after the last.
+
+    The writer needs the GIL only for moments (to hand the database its next rows), but waits
+    for it up to the switch interval each time (5 ms by default) while the main thread checks
+    rows: meanwhile the database, which works beside us, would have nothing to do.
+    """
+    with _writers_lock:
+        if change > 0 and _writers["running"] == 0:
+            _writers["interval"] = sys.getswitchinterval()
+            sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
+        _writers["running"] += change
+        if _writers["running"] == 0:
+            sys.setswitchinterval(_writers["interval"])
 
 
 def _delete_scope(conn: Connection, year: int, period: str, entity: str, sums: list[pd.DataFrame]) -> set[int]:

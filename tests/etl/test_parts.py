@@ -5,6 +5,8 @@ tests make the parts two rows long, so that every file below spans several of th
 """
 
 import gc
+import sys
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -136,15 +138,22 @@ def test_csv_for_copy_quotes_what_must_be_quoted_and_leaves_missing_values_empty
         'P1,,1\n"a ""b""",A1,20\n"x,y",,300\n"",A2,4000\n'
 
 
-def test_the_cycle_collector_runs_again_after_a_load_that_succeeds_or_fails(ref_db, monkeypatch):
+def test_the_collector_and_the_switch_interval_are_restored_after_a_load_that_succeeds_or_fails(
+        ref_db, monkeypatch):
+    interval = sys.getswitchinterval()
     assert gc.isenabled()
     load_file(execution_xlsx([exec_row()]), name="ok.xlsx", url=ref_db)
     assert gc.isenabled()
+    assert sys.getswitchinterval() == interval
+    assert not [t for t in threading.enumerate() if t.name == "pib-load-writer"]
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("the machine was switched off")
 
-    monkeypatch.setattr("etl.load.replace_budget_mart", broken)
+    # Inside the writer's block: the load's transaction and its writer thread both end in the failure.
+    monkeypatch.setattr("etl.load.budget_mart_rows", broken)
     with pytest.raises(RuntimeError):
         load_file(execution_xlsx([exec_row(paid=9)]), name="broken.xlsx", url=ref_db)
     assert gc.isenabled()
+    assert sys.getswitchinterval() == interval
+    assert not [t for t in threading.enumerate() if t.name == "pib-load-writer"]
