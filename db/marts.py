@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, delete, func, insert, or_, select, text, tuple_
 from sqlalchemy.orm import aliased
 
 from db.models import (
@@ -161,6 +161,11 @@ def update_budget_item_mart(conn: Connection, added: pd.DataFrame, removed: pd.D
     mart = BudgetItemMart.__table__
     periods = sorted({(int(y), p) for frame in (added, removed)
                       for y, p in zip(frame["fiscal_year"], frame["period"], strict=True)})
+    if periods and conn.dialect.name == "postgresql":
+        # Two loads of one period would each read the mart, add their own difference and write
+        # it back, the later undoing the earlier: the later waits here until the earlier has
+        # committed, then reads its result. Readers are not blocked. (SQLite has one writer.)
+        conn.execute(text(f"LOCK TABLE {mart.name} IN SHARE ROW EXCLUSIVE MODE"))
     for year, period in periods:
         current = pd.DataFrame([tuple(r) for r in conn.execute(
             select(*(mart.c[c] for c in ITEM_KEY + ITEM_PLACE + ITEM_SUMS))
@@ -169,8 +174,9 @@ def update_budget_item_mart(conn: Connection, added: pd.DataFrame, removed: pd.D
         gone = gone.assign(**{c: -gone[c] for c in ITEM_SUMS})
         new = added[(added["fiscal_year"] == year) & (added["period"] == period)]
         parts = [f for f in (current, gone, new) if not f.empty]
+        # An item's place in the structure is the newest file's (last), should it have moved.
         combined = (pd.concat(parts, ignore_index=True).groupby(ITEM_KEY, sort=True)
-                    .agg(**{c: (c, "min") for c in ITEM_PLACE}, **{c: (c, "sum") for c in ITEM_SUMS})
+                    .agg(**{c: (c, "last") for c in ITEM_PLACE}, **{c: (c, "sum") for c in ITEM_SUMS})
                     .reset_index())
         combined = combined[combined["row_count"] > 0]
         conn.execute(delete(mart).where(mart.c.fiscal_year == year, mart.c.period == period))

@@ -86,7 +86,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         bar.done()
         if report.status == "rejected":
             rejected += 1
-            for problem in report.problems[:20]:
+            for problem in sorted(report.problems, key=lambda p: p.severity != "error")[:20]:
                 print(problem.render(), file=sys.stderr)
         print(report.summary())
     print(f"demo: {len(files)} files in {time.monotonic() - started:.1f} s, {rejected} rejected")

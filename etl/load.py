@@ -338,8 +338,9 @@ def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch]
     checked = 0
     try:
         with engine.begin() as conn, bulk_writing(conn):
-            batch_id = _open_batch(conn, report, loaded_by)
-            with _PartWriter(conn, batch_id, sheet.name) as writer:
+            # The batch row opens the write (and, on SQLite, takes the write lock) only when a first
+            # part is ready to be written: a file wrong from its first part never takes it.
+            with _PartWriter(conn, sheet.name, lambda: _open_batch(conn, report, loaded_by)) as writer:
                 for part in _guarded(validate.execution_parts(sheet, header, ref, collector), collector,
                                      report.file):
                     if collector.errors:
@@ -356,6 +357,7 @@ def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch]
                 items = item_sums(facts)
             if writer.error is not None:
                 raise writer.error  # the file is valid: the database failed (or another load collided)
+            batch_id = writer.batch_id
             report.rows = len(facts)
             progress(0.92, "refreshing marts")
             report.superseded = _mark_superseded(conn, BudgetFact.__table__, writer.touched, batch_id)
@@ -364,6 +366,8 @@ def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch]
             key, year, period = scope_key(validate.Parsed("execution", sheet.name, facts))
             _close_batch(conn, report, batch_id, loaded_by, key, year, period)
     except _Rejected:
+        if writer.error is not None:  # not what rejected the file, but worth a line in the log
+            log.warning("while %s was being rejected, its writer had stopped on %r", report.file, writer.error)
         _record_rejection(engine, report, loaded_by)
         return report
     report.status, report.batch_id = "loaded", batch_id
@@ -384,8 +388,9 @@ class _PartWriter:
     the file, whose transaction is rolled back whole.
     """
 
-    def __init__(self, conn: Connection, batch_id: int, sheet: str) -> None:
-        self.conn, self.batch_id, self.sheet = conn, batch_id, sheet
+    def __init__(self, conn: Connection, sheet: str, open_batch: Callable[[], int]) -> None:
+        self.conn, self.sheet, self._open_batch = conn, sheet, open_batch
+        self.batch_id: int | None = None  # opened by the first part sent
         self.facts: list[pd.DataFrame] = []  # every part's rows as stored, for the marts
         self.scopes: set[tuple[int, str, str]] = set()  # (year, period, entity) of the file
         self.touched: set[int] = set()  # earlier batches that lost rows to this one
@@ -397,17 +402,21 @@ class _PartWriter:
         self._writing = True
 
     def __enter__(self) -> _PartWriter:
-        _short_switch_interval(+1)
         self._thread.start()
+        _short_switch_interval(+1)
         return self
 
     def __exit__(self, *_exc) -> None:
-        self._queue.put(None)
-        self._thread.join()
-        _short_switch_interval(-1)
+        try:
+            self._queue.put(None)
+            self._thread.join()
+        finally:
+            _short_switch_interval(-1)
 
     def send(self, part: pd.DataFrame) -> None:
         """Queue one checked part for writing."""
+        if self.batch_id is None:  # the writer thread is idle until the first part: the connection is ours
+            self.batch_id = self._open_batch()
         facts = fact_rows(part, self.batch_id, self.sheet)
         self.facts.append(facts)
         scopes = set(facts[["fiscal_year", "period", "entity_code"]].drop_duplicates()

@@ -76,7 +76,7 @@ def test_a_file_of_several_parts_replaces_the_earlier_rows_of_its_scope_only_onc
 def test_a_key_repeated_in_a_later_part_rejects_the_file_and_writes_nothing(ref_db, parts_of_two):
     before = table_counts(ref_db)
     rows = [exec_row(account="6211"), exec_row(account="6061"), exec_row(activity="P1.1.1.2"),
-            exec_row(account="6211", paid=7)]  # row 5 repeats row 2, two parts later
+            exec_row(account="6211", paid=7)]  # row 5 repeats row 2, in the next part
     report = load_file(execution_xlsx(rows), name="repeat.xlsx", url=ref_db)
     assert report.status == "rejected"
     assert [(p.row, p.type) for p in report.errors] == [(5, "duplicate-row")]
@@ -157,3 +157,28 @@ def test_the_collector_and_the_switch_interval_are_restored_after_a_load_that_su
     assert gc.isenabled()
     assert sys.getswitchinterval() == interval
     assert not [t for t in threading.enumerate() if t.name == "pib-load-writer"]
+
+
+def test_a_database_failure_in_the_writer_fails_a_valid_file_and_writes_nothing(ref_db, parts_of_two, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import etl.load
+
+    written = []
+    real = etl.load.write_rows
+
+    def failing_second_time(*args):
+        if written:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        written.append(args)
+        real(*args)
+
+    monkeypatch.setattr("etl.load.write_rows", failing_second_time)
+    before = table_counts(ref_db)
+    rows = [exec_row(account="6211"), exec_row(account="6061"), exec_row(activity="P1.1.1.2"),
+            exec_row(entity="17"), exec_row(entity="18")]
+    report = load_file(execution_xlsx(rows), name="cut.xlsx", url=ref_db)
+    assert report.status == "failed"
+    assert [p.type for p in report.problems] == ["database-unavailable"]
+    assert len(written) == 1  # the first part was written, then rolled back with the rest
+    assert table_counts(ref_db) == before
