@@ -396,7 +396,7 @@ class _PartWriter:
         self.touched: set[int] = set()  # earlier batches that lost rows to this one
         self.replaced: list[pd.DataFrame] = []  # item sums of the earlier rows deleted
         self.error: BaseException | None = None  # what stopped the writer, if anything did
-        self._replaced: set[tuple[int, str, str]] = set()  # scopes whose earlier rows are deleted
+        self._cleared: set[tuple[int, str, str]] = set()  # scopes whose earlier rows are deleted
         self._queue: queue.Queue[tuple | None] = queue.Queue(maxsize=2)
         self._thread = threading.Thread(target=self._run, name="pib-load-writer", daemon=True)
         self._writing = True
@@ -447,11 +447,11 @@ class _PartWriter:
                     self.error = exc
 
     def _write(self, scopes: set[tuple[int, str, str]], payload: str | list[tuple]) -> None:
-        for scope in sorted(scopes - self._replaced):
+        for scope in sorted(scopes - self._cleared):
             # Rows of this scope from earlier files go before this file's first row of it.
             touched = _delete_scope(self.conn, *scope, self.replaced)
             self.touched |= touched
-            self._replaced.add(scope)
+            self._cleared.add(scope)
         write_rows(self.conn, BudgetFact.__table__, EXECUTION_COLUMNS, payload)
 
 
