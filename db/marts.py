@@ -35,19 +35,14 @@ MART_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subpr
                 "funding_source", "approved", "revised", "committed", "paid", "row_count"]
 
 
-def refresh_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]],
-                        facts: pd.DataFrame | None = None) -> None:
-    """Rebuild the budget mart rows of the given (fiscal year, period, entity) keys.
+def refresh_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]]) -> None:
+    """Rebuild the budget mart rows of the given (fiscal year, period, entity) keys from the facts, in SQL.
 
-    ``facts``, when given, must be every fact row of those keys (the loader's frame, whose rows
-    have just replaced all earlier rows of the keys): the mart is then summed from it in memory,
-    which is several times faster than reading back what was just written. Without it the
-    facts are summed in SQL.
+    The loader does not read back what it has just written: it sums the file's rows in memory
+    (:func:`budget_mart_rows`, :func:`replace_budget_mart`). This rebuild is the reference they
+    are tested against, and the repair for a mart changed by hand.
     """
     keys = sorted(set(keys))
-    if facts is not None:
-        _budget_mart_from_frame(conn, keys, facts)
-        return
     mart = BudgetMart.__table__
     fact = BudgetFact.__table__
     econ = aliased(EconomicCode.__table__)
@@ -94,11 +89,6 @@ def refresh_budget_item_mart(conn: Connection, year_periods: Iterable[tuple[int,
         conn.execute(insert(mart).from_select(
             ["fiscal_year", "period", "item_code", "programme_code", "subprogramme_code", "cluster_code",
              "revised", "paid", "row_count"], summary))
-
-
-def _budget_mart_from_frame(conn: Connection, keys: list[tuple[int, str, str]], facts: pd.DataFrame) -> None:
-    parents = dict(conn.execute(select(EconomicCode.code, EconomicCode.parent_code)).all())
-    replace_budget_mart(conn, keys, budget_mart_rows(facts, parents))
 
 
 def budget_mart_rows(facts: pd.DataFrame, parents: dict[str, str | None]) -> list[dict]:
