@@ -112,6 +112,29 @@ def register_extensions(server: Flask) -> None:
     login_manager.init_app(server)
     csrf.init_app(server)
     compress.init_app(server)
+    server.config.setdefault("PIB_PROXY_HOPS", settings.proxy_hops())
+    server.wsgi_app = TrustedProxies(server.wsgi_app, server.config)
+
+
+class TrustedProxies:
+    """Werkzeug's ProxyFix for ``PIB_PROXY_HOPS`` proxies, and no X-Forwarded-* believed without.
+
+    Behind the configured proxies, the client's address (sign-in throttle, audit) and the
+    scheme (Secure cookies, HSTS) come from their headers; with none configured, a client
+    cannot choose its address by sending the header itself. The setting is read per request so
+    that tests can switch it on the one app of the process.
+    """
+
+    def __init__(self, wsgi_app, config) -> None:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        self.direct, self.config = wsgi_app, config
+        self.behind = {hops: ProxyFix(wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+                       for hops in range(1, 5)}
+
+    def __call__(self, environ, start_response):
+        hops = int(self.config.get("PIB_PROXY_HOPS") or 0)
+        return self.behind.get(hops, self.direct)(environ, start_response)
 
 
 def register_dash(server: Flask) -> dash.Dash:

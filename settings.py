@@ -49,6 +49,16 @@ def port() -> int:
     return int(os.environ.get("PIB_PORT", "8050"))
 
 
+def proxy_hops() -> int:
+    """``PIB_PROXY_HOPS``: how many reverse proxies stand in front of the app (default 0).
+
+    Only then are ``X-Forwarded-For`` and ``X-Forwarded-Proto`` believed: a client could
+    otherwise choose its own address for the sign-in throttle, or claim HTTPS.
+    """
+    value = os.environ.get("PIB_PROXY_HOPS", "0").strip()
+    return min(int(value), 4) if value.isascii() and value.isdigit() and len(value) < 3 else 0
+
+
 def boundary_geojson() -> Path | None:
     """``PIB_BOUNDARY_GEOJSON``: a GeoJSON of province boundaries (features carry the two-digit
     province code in ``properties.code``); when set and readable, maps are true choropleths."""

@@ -1,7 +1,6 @@
-// The language links keep the page the user is on: add ?next=<this page> when clicked.
-document.addEventListener("click", function (event) {
-  var link = event.target.closest && event.target.closest("a.lang-link");
-  if (!link) { return; }
-  var next = window.location.pathname + window.location.search;
-  link.href = link.getAttribute("href").split("?")[0] + "?next=" + encodeURIComponent(next);
-});
+// The language switch keeps the page the user is on: "next" is this page when the form is sent.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  var next = form.querySelector && form.querySelector("input.next-field");
+  if (next) { next.value = window.location.pathname + window.location.search; }
+}, true);

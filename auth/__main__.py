@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     revoke.add_argument("name")
     for verb in ("disable", "enable"):
         sub.add_parser(verb, help=f"{verb} a user").add_argument("name")
+    role = sub.add_parser("set-role", help="change a user's role; the user's sessions end")
+    role.add_argument("name")
+    role.add_argument("--role", required=True, choices=ROLES)
+    role.add_argument("--province", help="two-digit province code, for provincial_director")
     password = sub.add_parser("set-password", help="replace a password (read from stdin)")
     password.add_argument("name")
     sub.add_parser("list", help="list users")
@@ -65,6 +69,11 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command in ("disable", "enable"):
                 users.set_active(session, args.name, args.command == "enable", by="system")
                 print(f"{args.name} {args.command}d")
+            elif args.command == "set-role":
+                user = users.set_role(session, args.name, args.role, province=args.province,
+                                      by="system")
+                where = f" {user.province_code}" if user.province_code else ""
+                print(f"{user.username} is now {user.role}{where}")
             elif args.command == "set-password":
                 users.set_password(session, args.name, _read_password(), by="system")
                 print(f"password of {args.name} changed")
@@ -73,9 +82,12 @@ def main(argv: list[str] | None = None) -> int:
 
                 from db.models import User
 
+                print("user\trole\tprovince\tstate\tcreated\tcreated by")
                 for user in session.scalars(select(User).order_by(User.username)):
                     state = "active" if user.active else "disabled"
-                    print(f"{user.username}\t{user.role}\t{user.province_code or '-'}\t{state}")
+                    created = user.created_at.strftime("%Y-%m-%d %H:%M")
+                    print(f"{user.username}\t{user.role}\t{user.province_code or '-'}\t{state}"
+                          f"\t{created}\t{user.created_by}")
     except users.UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

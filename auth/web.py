@@ -9,7 +9,8 @@ later, in the query layer, with the ``Scope`` that :func:`current_scope` builds.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+import threading
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
@@ -37,7 +38,9 @@ from i18n import LANGUAGES, normalise_language, t
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
-IDENTITY = "pib_identity"  # the signed-in user as of sign-in, kept in the signed session cookie
+# The session cookie is signed, not encrypted: it holds the user's id and the version of the
+# user's sessions it was issued under, nothing a reader could learn from (no name, no role).
+SESSION_VERSION = "sv"
 CSRF_COOKIE = "_csrf_token"  # the cookie Dash's renderer reads and echoes as X-CSRFToken
 
 
@@ -52,6 +55,7 @@ class SignedInUser:
     province_code: str | None
     language: str
     active: bool
+    session_version: int = 1
 
     @property
     def is_authenticated(self) -> bool:
@@ -71,7 +75,21 @@ class SignedInUser:
     @classmethod
     def of(cls, user) -> SignedInUser:
         return cls(user.id, user.username, user.full_name, user.role, user.province_code,
-                   user.language, user.active)
+                   user.language, user.active, user.session_version or 1)
+
+
+# Users as last read from the database, per (id, session version), in this process only: when
+# the database goes away, a signed-in user is still known, so pages can say "temporarily
+# unavailable" instead of sending everyone to a sign-in form that cannot work either.
+_last_seen: dict[tuple[int, int], SignedInUser] = {}
+_last_seen_lock = threading.Lock()
+
+
+def _remember(user: SignedInUser) -> None:
+    with _last_seen_lock:
+        if len(_last_seen) > 10_000:
+            _last_seen.clear()
+        _last_seen[(user.id, user.session_version)] = user
 
 
 def db_url() -> str:
@@ -87,20 +105,27 @@ def client_address() -> str:
 def _load_user(user_id: str) -> SignedInUser | None:
     from db.models import User
 
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 12:
+        return None
+    version = session.get(SESSION_VERSION)
+    if not isinstance(version, int):
+        return None
     try:
         with session_scope(db_url()) as db:
-            user = db.get(User, int(user_id)) if user_id.isdigit() else None
-            # A disabled user is signed out at once: returning None ends the session.
-            return SignedInUser.of(user) if user is not None and user.active else None
+            user = db.get(User, int(user_id))
+            # A disabled user, or a cookie of an ended session (logout, new password, role
+            # change), is signed out at once: returning None ends the session.
+            if user is None or not user.active or (user.session_version or 1) != version:
+                return None
+            signed_in = SignedInUser.of(user)
     except DBAPIError:
-        # The database is away. The signed session cookie still says who this is, so pages can
-        # say "temporarily unavailable" rather than send everyone to a sign-in form that cannot
-        # work either; no figure can be read until the database answers again.
-        known = session.get(IDENTITY)
-        if isinstance(known, dict) and str(known.get("id")) == user_id:
-            log.warning("database unavailable: user %s kept from the session", user_id)
-            return SignedInUser(**known)
+        known = _last_seen.get((int(user_id), version))
+        if known is not None:
+            log.warning("database unavailable: user %s kept from this process's memory", user_id)
+            return known
         raise
+    _remember(signed_in)
+    return signed_in
 
 
 @login_manager.request_loader
@@ -172,10 +197,16 @@ def login():
             session.clear()
             login_user(user)
             session["lang"] = user.language
-            session[IDENTITY] = asdict(user)
+            session[SESSION_VERSION] = user.session_version
+            _remember(user)
             return redirect(next_url)
         # 200 with the message on the form, as browsers expect for a refused form post.
-        message = t(f"login.{result.outcome}", lang) if result is not None else t("error.unavailable", lang)
+        if result is None:
+            message = t("error.unavailable", lang)
+        elif result.outcome == "throttled":
+            message = t("login.throttled", lang, seconds=result.wait_seconds)
+        else:
+            message = t(f"login.{result.outcome}", lang)
     notice = t("login.signed_out", lang) if request.args.get("signed_out") else None
     return render_template(
         "login.html", lang=lang, t=t, languages=LANGUAGES, message=message, notice=notice,
@@ -183,10 +214,16 @@ def login():
     )
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+@bp.route("/logout", methods=["POST"])
 def logout():
+    """Sign out: every session of this user ends, a copied cookie included (POST, with CSRF)."""
     if current_user.is_authenticated:
+        from db.models import User
+
         with session_scope(db_url()) as db:
+            user = db.get(User, current_user.id)
+            if user is not None:
+                users.end_sessions(user)
             audit.record(db, "logout", username=current_user.username, user_id=current_user.id,
                          address=client_address())
     lang = current_language()
@@ -196,17 +233,36 @@ def logout():
     return redirect(url_for("auth.login", signed_out=1))
 
 
-@bp.route("/lang/<code>")
+@bp.get("/logout")
+def confirm_logout():
+    """A GET only asks (an old bookmark, a link): signing out is a POST with the form token."""
+    lang = current_language()
+    return render_template("signout.html", lang=lang, t=t)
+
+
+@bp.get("/lang/<code>")
+def language_switch_by_get(code: str):
+    """A language change is a POST; a GET changes nothing (answered here, not by a page)."""
+    return jsonify(error="use POST with the form token to change the language"), 405
+
+
+@bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str):
-    """Switch the language and go back; kept per user once signed in."""
+    """Switch the language and go back (POST, with CSRF); kept per user once signed in."""
     lang = normalise_language(code)
     session["lang"] = lang
     if current_user.is_authenticated:
         with session_scope(db_url()) as db:
             users.set_language(db, current_user.id, lang)
-        if isinstance(session.get(IDENTITY), dict):
-            session[IDENTITY] = {**session[IDENTITY], "language": lang}
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(_safe_next(request.form.get("next") or _referrer_path()))
+
+
+def _referrer_path() -> str | None:
+    """The path (and query) of the page that sent this request, when it is one of ours."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "") if referrer.path else None
 
 
 class _HttpsAwareSessionInterface(SecureCookieSessionInterface):

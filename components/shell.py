@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 from flask import has_request_context
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from auth.policy import NAV_ORDER, PROVINCIAL_DIRECTOR, Scope
 from auth.web import current_language
@@ -38,10 +39,20 @@ def _language_links(lang: str) -> html.Div:
         if code == lang:
             items.append(html.Strong(label, className="lang-current"))
         else:
-            # assets/pib.js adds ?next=<current page> on click, so the switch keeps the page.
-            items.append(html.A(label, href=f"/lang/{code}", className="lang-link", lang=code,
-                                id=f"lang-{code}"))
+            # assets/pib.js fills "next" with the current page on submit, so the switch keeps
+            # the page; the server falls back on the Referer.
+            items.append(_post_form(f"/lang/{code}", html.Button(
+                label, type="submit", className="lang-link", lang=code, id=f"lang-{code}"),
+                dcc.Input(type="hidden", name="next", value="", className="next-field")))
     return html.Div(items, className="lang-switch")
+
+
+def _post_form(action: str, button, *fields) -> html.Form:
+    """A one-button form that POSTs with the CSRF token: a change is never made by a GET."""
+    return html.Form(
+        [dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()), *fields, button],
+        action=action, method="post", className="inline-form",
+    )
 
 
 def _province_name(code: str | None, lang: str) -> str:
@@ -85,8 +96,8 @@ def serve_shell() -> html.Div:
                 [
                     html.Div(who, className="who"),
                     _language_links(lang),
-                    html.A(t("nav.sign_out", lang), href="/logout", className="sign-out",
-                           id="sign-out"),
+                    _post_form("/logout", html.Button(t("nav.sign_out", lang), type="submit",
+                                                      className="sign-out", id="sign-out")),
                 ],
                 className="header-tools",
             ),

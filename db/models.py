@@ -333,6 +333,12 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Who made the account ("system" for the command line and the demo): an administrator who
+    # creates a data role can read figures through it, so the power is kept visible.
+    created_by: Mapped[str] = mapped_column(String(80), default="system", server_default="system")
+    # Every session cookie carries the version it was issued under; logout, a new password, a
+    # disable or a role change bumps it, so that copied cookies die with it.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ApiToken(Base):
@@ -346,6 +352,24 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per (account, address), counted atomically, with the time of the next try.
+
+    One row per pair instead of counting audit rows: a count read and then written lets thirty
+    simultaneous guesses through a limit of five. Delays grow with the failures of the pair, so
+    a guesser is slowed down while the account's owner, elsewhere, signs in as usual.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class AuditLog(Base):

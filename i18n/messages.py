@@ -21,8 +21,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "ឈ្មោះអ្នកប្រើ ឬពាក្យសម្ងាត់មិនត្រឹមត្រូវ។",
     },
     "login.throttled": {
-        "en": "Too many failed sign-ins. Please wait a minute and try again.",
-        "km": "ការចូលមិនជោគជ័យច្រើនដងពេក។ សូមរង់ចាំមួយនាទី រួចព្យាយាមម្តងទៀត។",
+        "en": "Too many failed sign-ins. Please wait {seconds} seconds and try again.",
+        "km": "ការចូលមិនជោគជ័យច្រើនដងពេក។ សូមរង់ចាំ {seconds} វិនាទី រួចព្យាយាមម្តងទៀត។",
     },
     "login.inactive": {
         "en": "This account is disabled. Ask your administrator.",
@@ -84,6 +84,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.province": {"en": "Province", "km": "រាជធានី-ខេត្ត"},
     "users.active": {"en": "Active", "km": "សកម្ម"},
     "users.created": {"en": "Created", "km": "បង្កើតនៅ"},
+    "users.created_by": {"en": "Created by", "km": "បង្កើតដោយ"},
+    "users.own_password": {"en": "Your own password", "km": "ពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នក"},
+    "users.own_password_why": {
+        "en": "Creating an account that reads figures, or changing any account's role, needs your own "
+              "password again. Every such change is recorded with your name.",
+        "km": "ការបង្កើតគណនីដែលអានតួលេខ ឬការប្ដូរតួនាទីរបស់គណនីណាមួយ ត្រូវការពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នកម្ដងទៀត។ "
+              "រាល់ការផ្លាស់ប្ដូរបែបនេះត្រូវបានកត់ត្រាជាមួយឈ្មោះរបស់អ្នក។",
+    },
+    "users.change_role": {"en": "Change the selected user's role", "km": "ប្ដូរតួនាទីរបស់អ្នកប្រើដែលបានជ្រើស"},
     "users.language": {"en": "Language", "km": "ភាសា"},
     "users.disable": {"en": "Disable", "km": "បិទ"},
     "users.enable": {"en": "Enable", "km": "បើក"},

@@ -11,7 +11,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth import users as user_service
 from auth.policy import ROLES, Forbidden
-from auth.web import audit_refusal, current_language, current_scope, db_url
+from auth.web import audit_refusal, client_address, current_language, current_scope, db_url
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.grid import LOCALE_TEXT_KM
 from components.page import guarded, page_frame
@@ -33,6 +33,7 @@ def _columns(lang: str) -> list[dict]:
         {"field": "province", "headerName": t("users.province", lang)},
         {"field": "active_label", "headerName": t("users.active", lang)},
         {"field": "created", "headerName": t("users.created", lang)},
+        {"field": "created_by", "headerName": t("users.created_by", lang)},
     ]
 
 
@@ -85,7 +86,25 @@ def layout(**_query: str) -> html.Div:
                     ], placeholder=t("users.province", lang), className=field),
                     dcc.Input(id="users-new-password", type="password",
                               placeholder=t("login.password", lang), className=field),
+                    dcc.Input(id="users-own-password", type="password", autoComplete="current-password",
+                              placeholder=t("users.own_password", lang), className=field),
                     html.Button(t("users.create", lang), id="users-create", className="button"),
+                ],
+                className="form-grid",
+            ),
+            html.P(t("users.own_password_why", lang), className="muted"),
+            html.H2(t("users.change_role", lang)),
+            html.Div(
+                [
+                    dcc.Dropdown(id="users-set-role", options=[
+                        {"label": t(f"role.{r}", lang), "value": r} for r in ROLES
+                    ], placeholder=t("users.role", lang), className=field),
+                    dcc.Dropdown(id="users-set-province", options=[
+                        {"label": f"{c} {unit_name(c, lang)}", "value": c} for c in PROVINCE_CODES
+                    ], placeholder=t("users.province", lang), className=field),
+                    dcc.Input(id="users-role-password", type="password", autoComplete="current-password",
+                              placeholder=t("users.own_password", lang), className=field),
+                    html.Button(t("users.change_role", lang), id="users-role-change", className="button"),
                 ],
                 className="form-grid",
             ),
@@ -118,29 +137,68 @@ def show_users(_refresh):
     Output("users-message", "children"),
     Output("users-refresh", "data"),
     Output("users-new-password", "value"),
+    Output("users-own-password", "value"),
     Input("users-create", "n_clicks"),
     State("users-new-name", "value"),
     State("users-new-full", "value"),
     State("users-new-role", "value"),
     State("users-new-province", "value"),
     State("users-new-password", "value"),
+    State("users-own-password", "value"),
     State("users-refresh", "data"),
     prevent_initial_call=True,
 )
-def create_user(_clicks, name, full_name, role, province, password, refresh):
+def create_user(_clicks, name, full_name, role, province, password, own_password, refresh):
     lang = current_language()
     try:
         scope = _require_admin()
         with session_scope(db_url()) as session:
+            if user_service.is_data_role(role or ""):
+                user_service.reauthenticate(session, scope.username, own_password or "",
+                                            client_address())
             user_service.create_user(session, name or "", password or "", role or "",
                                      province=province or None, full_name=full_name or "",
                                      by=scope.username)
     except Forbidden:
-        return t("forbidden.body", lang), no_update, no_update
+        return t("forbidden.body", lang), no_update, no_update, ""
     except user_service.UserError as problem:
-        return str(problem), no_update, no_update
-    # The password field is emptied once used, so it is not left on screen.
-    return t("users.created_ok", lang, name=name), (refresh or 0) + 1, ""
+        return str(problem), no_update, no_update, ""
+    # The password fields are emptied once used, so they are not left on screen.
+    return t("users.created_ok", lang, name=name), (refresh or 0) + 1, "", ""
+
+
+@callback(
+    Output("users-message", "children", allow_duplicate=True),
+    Output("users-refresh", "data", allow_duplicate=True),
+    Output("users-role-password", "value"),
+    Input("users-role-change", "n_clicks"),
+    State("users-grid", "selectedRows"),
+    State("users-set-role", "value"),
+    State("users-set-province", "value"),
+    State("users-role-password", "value"),
+    State("users-refresh", "data"),
+    prevent_initial_call=True,
+)
+def change_role(_clicks, selected, role, province, own_password, refresh):
+    lang = current_language()
+    try:
+        scope = _require_admin()
+    except Forbidden:
+        return t("forbidden.body", lang), no_update, ""
+    if not selected or not isinstance(selected, list) or not isinstance(selected[0], dict):
+        return t("users.select_first", lang), no_update, ""
+    name = str(selected[0].get("username", ""))
+    try:
+        with session_scope(db_url()) as session:
+            # Any role change of an account is grave: it may grant figures, or take them away
+            # from a colleague; both need the administrator's own password.
+            user_service.reauthenticate(session, scope.username, own_password or "", client_address())
+            user_service.set_role(session, name, role or "", province=province or None,
+                                  by=scope.username)
+    except user_service.UserError as problem:
+        return str(problem), no_update, ""
+    return (t("users.changed_ok", lang, name=name, state=t(f"role.{role}", lang)),
+            (refresh or 0) + 1, "")
 
 
 @callback(

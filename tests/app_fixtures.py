@@ -116,7 +116,14 @@ class AuthActions:
         )
 
     def logout(self):
-        return self.client.get("/logout")
+        return post_with_csrf(self.client, "/logout")
+
+
+def post_with_csrf(client: FlaskClient, path: str, data: dict | None = None, **kwargs):
+    """A form POST as the app's own forms send it, with the CSRF token from the cookie."""
+    cookie = client.get_cookie("_csrf_token")
+    return client.post(path, data={**(data or {}), "csrf_token": cookie.value if cookie else ""},
+                       **kwargs)
 
 
 @pytest.fixture
@@ -216,6 +223,16 @@ def browser_login(page, person: Person) -> None:
     page.fill("#password", person.password)
     page.click("#login-submit")
     page.wait_for_selector("#shell .app-header")
+
+
+def browser_switch_language(page, lang: str, path: str) -> None:
+    """Open ``path`` and switch the language with the header's button, as a person would."""
+    page.goto(path)
+    page.wait_for_selector("#shell .app-header")
+    if page.locator(f"#shell.lang-{lang}").count() == 0:
+        page.click(f"#lang-{lang}")
+    page.wait_for_selector(f"#shell.lang-{lang}")
+    page.wait_for_function("p => location.pathname === p", arg=path.split("?")[0])
 
 
 def callback_payload(dependency: dict, values: dict[str, object] | None = None) -> dict:

@@ -17,6 +17,6 @@ def list_users(session: Session, scope: Scope) -> list[dict]:
     return [
         dict(username=u.username, full_name=u.full_name, role=u.role, province=u.province_code or "",
              language=u.language, active=u.active,
-             created=u.created_at.strftime("%Y-%m-%d %H:%M"))
+             created=u.created_at.strftime("%Y-%m-%d %H:%M"), created_by=u.created_by)
         for u in rows
     ]

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import get_engine
-from tests.app_fixtures import PEOPLE, browser_login
+from tests.app_fixtures import PEOPLE, browser_login, browser_switch_language
 from tests.browser.test_sign_in_browser import SCREENSHOTS
 
 # page path → an element that only shows once the page's data has arrived
@@ -29,8 +29,7 @@ CASES = [(role, path) for role, paths in PAGES.items() for path in paths]
 
 
 def _switch(page, lang):
-    page.goto(f"/lang/{lang}?next=/methodology")
-    page.wait_for_selector(f"#shell.lang-{lang}")
+    browser_switch_language(page, lang, "/methodology")
 
 
 @pytest.mark.parametrize("lang", ["en", "km"])
@@ -237,7 +236,7 @@ def test_programme_indicators_download_as_csv(demo_page_factory, tmp_path):
     download.value.save_as(path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert path.name == "indicators-2025-06.csv"
-    assert lines[0].startswith("Programmes,Indicator,Target,Actual,Achievement,Status")
+    assert lines[0].startswith('"Programmes","Indicator","Target","Actual","Achievement","Status"')
     assert len(lines) == 11  # the header and the ten indicators of the catalogue
 
 

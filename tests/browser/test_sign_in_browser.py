@@ -80,7 +80,7 @@ def test_khmer_navigation_is_shown_and_shaped(page_factory):
 def test_login_page_in_khmer(page_factory):
     page = page_factory(width=390, height=800)
     page.goto("/login")
-    page.click("a[lang=km]")
+    page.click(".lang-switch button[lang=km]")
     page.wait_for_selector("body.lang-km")
     assert page.locator("h2").inner_text() == "ចូលប្រើប្រាស់"
     SCREENSHOTS.mkdir(exist_ok=True)

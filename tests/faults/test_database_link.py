@@ -8,7 +8,15 @@ from sqlalchemy import text
 
 from db.engine import get_engine
 from etl.load import load_file
-from tests.app_fixtures import PEOPLE, AuthActions, _add_people, callback_payload, dash_post, find_dependency
+from tests.app_fixtures import (
+    PEOPLE,
+    AuthActions,
+    _add_people,
+    callback_payload,
+    dash_post,
+    find_dependency,
+    post_with_csrf,
+)
 from tests.browser.test_sign_in_browser import SCREENSHOTS
 from tests.faults.conftest import load_scaled_reference, write_execution_month
 from tests.faults.proxy import TcpProxy
@@ -60,7 +68,7 @@ def _overview(client) -> str:
 def test_a_cut_link_gives_a_translated_message_and_the_app_recovers_by_itself(proxied_app, proxy, postgres_url):
     budget = _signed_in(proxied_app, "budget_unit")
     director = _signed_in(proxied_app, "director07")
-    director.get("/lang/km?next=/")
+    post_with_csrf(director, "/lang/km", {"next": "/"})
     before = _overview(budget)
     assert "Revised budget 2024" in before and UNAVAILABLE_EN not in before
 
@@ -113,12 +121,12 @@ def test_a_load_cut_in_the_middle_of_its_data_writes_nothing(proxied_app, proxy,
 
 def test_in_the_browser_the_outage_is_a_message_in_khmer_and_a_reload_brings_the_figures_back(
         proxied_app, proxy, browser, live_server):
-    from tests.app_fixtures import PageFactory, browser_login
+    from tests.app_fixtures import PageFactory, browser_login, browser_switch_language
 
     pages = PageFactory(browser, live_server)
     page = pages()
     browser_login(page, PEOPLE["budget_unit"])
-    page.goto("/lang/km?next=/provinces")
+    browser_switch_language(page, "km", "/provinces")
     page.wait_for_selector("#provinces-map .heatmaplayer")
 
     proxy.cut()

@@ -5,10 +5,10 @@ import json
 from sqlalchemy import select
 
 from auth.passwords import check_password
-from auth.users import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
+from auth.users import FREE_FAILURES
 from db.engine import session_scope
 from db.models import AuditLog, User
-from tests.app_fixtures import PEOPLE, AuthActions
+from tests.app_fixtures import PEOPLE, AuthActions, post_with_csrf
 
 
 def audit_actions(url: str) -> list[tuple[str, str]]:
@@ -40,7 +40,7 @@ def test_unknown_user_gets_the_same_message(auth):
 
 def test_sixth_quick_failure_is_refused_without_checking_the_password(auth, app_db):
     person = PEOPLE["director07"]
-    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(FREE_FAILURES):
         assert b"not correct" in auth.login(person.username, "wrong-password").data
     # The right password now: refused all the same, so it was never checked.
     response = auth.login(person.username, person.password)
@@ -53,12 +53,13 @@ def test_sixth_quick_failure_is_refused_without_checking_the_password(auth, app_
     assert auth.login(other.username, other.password, address="10.0.0.9").status_code == 302
 
 
-def test_failures_from_one_address_are_limited_across_accounts(auth):
-    for i in range(MAX_FAILURES_PER_ADDRESS):
-        auth.login(f"guess{i}", "wrong-password", address="192.0.2.7")
+def test_guesses_behind_a_shared_office_address_do_not_lock_out_colleagues(auth):
+    # Forty wrong passwords for other accounts from the office's one address, and a colleague
+    # behind the same address still signs in: nobody can lock a whole office out.
+    for i in range(40):
+        auth.login(f"guess{i % 4}", "wrong-password", address="192.0.2.7")
     person = PEOPLE["mef_reviewer"]
-    assert b"Too many failed" in auth.login(person.username, person.password, address="192.0.2.7").data
-    assert auth.login(person.username, person.password, address="192.0.2.8").status_code == 302
+    assert auth.login(person.username, person.password, address="192.0.2.7").status_code == 302
 
 
 def test_password_is_stored_as_a_salted_slow_hash(app_db):
@@ -133,7 +134,7 @@ def test_user_is_reloaded_from_the_database_on_every_request(client_as, app_db):
 
 def test_logout_ends_the_session_and_is_audited(client_as, app_db):
     client = client_as("director17")
-    response = client.get("/logout")
+    response = post_with_csrf(client, "/logout")
     assert response.status_code == 302
     assert client.get("/").status_code == 302
     assert ("logout", "director17") in audit_actions(app_db)
@@ -148,7 +149,7 @@ def test_user_changes_are_audited(app_db):
 
 def test_language_choice_is_kept_per_user(app, client_as, app_db):
     client = client_as("director07")
-    response = client.get("/lang/km?next=/methodology")
+    response = post_with_csrf(client, "/lang/km", {"next": "/methodology"})
     assert response.headers["Location"] == "/methodology"
     with session_scope(app_db) as session:
         assert session.scalar(select(User.language).where(User.username == "director07")) == "km"
