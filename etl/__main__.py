@@ -98,13 +98,16 @@ def cmd_history(_args: argparse.Namespace) -> int:
 
     from db.engine import session_scope
     from db.models import LoadBatch
+    from etl.clean import clean_file_name
 
     with session_scope() as session:
         batches = session.scalars(select(LoadBatch).order_by(LoadBatch.id)).all()
         print("id\twhen\twho\tfile\tchecksum\tkind\tscope\trows\tstatus")
         for b in batches:
             status = b.status + (f" (by {b.superseded_by})" if b.superseded_by else "")
-            print(f"{b.id}\t{b.loaded_at:%Y-%m-%d %H:%M:%S}\t{b.loaded_by}\t{b.file_name}\t{b.checksum[:12]}\t"
+            # Names stored before they were cleaned on loading may still hold terminal escapes.
+            name = clean_file_name(b.file_name)
+            print(f"{b.id}\t{b.loaded_at:%Y-%m-%d %H:%M:%S}\t{b.loaded_by}\t{name}\t{b.checksum[:12]}\t"
                   f"{b.kind}\t{b.scope_key}\t{b.row_count}\t{status}")
     return 0
 

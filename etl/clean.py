@@ -46,6 +46,24 @@ def text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+# Zero-width space, non-joiner and joiner are format characters that Khmer writing uses (the
+# space marks where words end); every other one in a name only hides or reorders what is shown.
+_NAME_KEPT = frozenset("\u200b\u200c\u200d")
+_NAME_DROPPED = frozenset(("Cc", "Cf", "Cs", "Zl", "Zp"))
+
+
+def clean_file_name(name: str) -> str:
+    """A file's name as it is stored and shown: without control or invisible format characters.
+
+    Names come from the uploader's machine and reach a terminal (``etl history``), an .xlsx and
+    CSV downloads: an ESC there is a terminal escape and made openpyxl refuse the whole history,
+    a carriage return starts a new line, U+202E shows ``gpj.exe`` as ``exe.jpg``, and a lone
+    surrogate (a file system name that is not UTF-8) cannot be stored in PostgreSQL.
+    """
+    kept = "".join(c for c in name if c in _NAME_KEPT or unicodedata.category(c) not in _NAME_DROPPED)
+    return kept.strip() or "upload"
+
+
 def number(value: object) -> float:
     """A number from a numeric cell or text written with separators or Khmer digits."""
     if isinstance(value, bool):

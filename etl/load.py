@@ -51,7 +51,7 @@ from db.models import (
     LoadBatch,
     Programme,
 )
-from etl import validate
+from etl import clean, validate
 from etl.contract import HeaderMatch
 from etl.problems import Collector, Problem
 from etl.read import Sheet, UnreadableFile, read_file
@@ -213,7 +213,7 @@ def load_file(
             return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
                               progress=progress or _noop)
     except DBAPIError as exc:
-        shown = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
+        shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload"))
         log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
         report = LoadReport(shown, "failed")
         report.problems.append(Problem(shown, "", 0, "", "", "a database that answers",
@@ -243,7 +243,7 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
                dry_run: bool, progress: Progress) -> LoadReport:
     if isinstance(source, (str, Path)):
         path = Path(source)
-        name = name or path.name
+        name = clean.clean_file_name(name or path.name)
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -252,7 +252,7 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
                                            f"cannot open the file: {exc.strerror or exc}", "unreadable-file"))
             return report
     else:
-        data, name = source, name or "upload"
+        data, name = source, clean.clean_file_name(name or "upload")
     checksum = hashlib.sha256(data).hexdigest()
     report = LoadReport(name, "rejected", checksum=checksum)
     engine = get_engine(url)

@@ -1,5 +1,6 @@
 """Exports that cannot run anything, and numbers formatted for reading in both languages."""
 
+import csv
 import io
 
 import openpyxl
@@ -26,10 +27,58 @@ def test_csv_neutralises_formula_starts_and_keeps_numbers():
     frame = pd.DataFrame({"name": [FORMULA, "-2+3", "@SUM(A1)", "Kampot"], "paid": [1, -5, 3, 4]})
     text = to_csv_bytes(frame).decode("utf-8-sig").splitlines()
     assert text[1].startswith("\"'=HYPERLINK(")
-    assert text[2] == "'-2+3,-5"
-    assert text[3] == "'@SUM(A1),3"
-    assert text[4] == "Kampot,4"
+    assert text[2] == '"\'-2+3","-5"'  # a negative number stays a number: no apostrophe
+    assert text[3] == '"\'@SUM(A1)","3"'
+    assert text[4] == '"Kampot","4"'
     assert to_csv_bytes(frame)[:3] == b"\xef\xbb\xbf"  # BOM: Excel opens Khmer correctly
+
+
+DANGEROUS = ("=", "+", "-", "@", "\t")
+AFTER_BREAKS = ["report\r=cmd|' /C calc'!A0", "a\n+1", "b\r\n-1", "c\n@SUM(A1)", "d\r\n\tx",
+                "e\r\r=1", "f\u2028=1", "paragraph one\r\n\r\nparagraph two"]
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    """The records of a CSV download, checked to be safe line by line and quoted field by field."""
+    text = data.decode("utf-8-sig")
+    # Whatever a reader takes for a line break, no line may start the way a formula does.
+    for line in text.splitlines():
+        assert not line.startswith(DANGEROUS), repr(line)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    requoted = io.StringIO(newline="")
+    csv.writer(requoted, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
+    assert requoted.getvalue() == text  # every field was quoted, nothing else was written
+    return rows
+
+
+def test_csv_neutralises_every_line_of_a_text_and_quotes_every_field():
+    frame = pd.DataFrame({"value": AFTER_BREAKS, "paid": range(-4, 4), "rate": [0.5, -1.25, *[None] * 6]})
+    rows = csv_rows(to_csv_bytes(frame))
+    assert rows[0] == ["value", "paid", "rate"]
+    values = [r[0] for r in rows[1:]]
+    assert values == ["report\r'=cmd|' /C calc'!A0", "a\n'+1", "b\r\n'-1", "c\n'@SUM(A1)", "d\r\n'\tx",
+                      "e\r\r'=1", "f\u2028'=1", "paragraph one\r\n\r\nparagraph two"]
+    assert [r[1] for r in rows[1:]] == ["-4", "-3", "-2", "-1", "0", "1", "2", "3"]  # numbers stay numbers
+    assert [r[2] for r in rows[1:3]] == ["0.5", "-1.25"] and rows[3][2] == ""
+
+
+def test_csv_neutralises_headers_and_text_mixed_with_numbers():
+    frame = pd.DataFrame({"=HYPERLINK(1)": ["x"], "note\r@x": ["y"], "mixed": [None]})
+    frame["mixed"] = pd.Series([-7], dtype=object)
+    rows = csv_rows(to_csv_bytes(frame))
+    assert rows == [["'=HYPERLINK(1)", "note\r'@x", "mixed"], ["x", "y", "-7"]]
+
+
+def test_excel_export_survives_control_characters_that_xml_cannot_hold():
+    frame = pd.DataFrame({"file\x1b": ["\x1b[31mred.xlsx", "nul\x00byte", "tab\tand\nnewline", FORMULA],
+                          "rows": [1, 2, 3, 4]})
+    data = to_excel_bytes(frame, "history", title="Load \x07history")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert sheet["A1"].value == "Load \ufffdhistory"
+    assert sheet["A3"].value == "file\ufffd"
+    assert [sheet.cell(row=r, column=1).value for r in range(4, 8)] == [
+        "\ufffd[31mred.xlsx", "nul\ufffdbyte", "tab\tand\nnewline", FORMULA]
+    assert sheet["A7"].data_type == "s" and sheet["B4"].value == 1
 
 
 def test_riels_for_reading_in_english_and_khmer():
