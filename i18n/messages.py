@@ -84,6 +84,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.province": {"en": "Province", "km": "រាជធានី-ខេត្ត"},
     "users.active": {"en": "Active", "km": "សកម្ម"},
     "users.created": {"en": "Created", "km": "បង្កើតនៅ"},
+    "national.withheld": {
+        "en": "National figures of {period} are not shown yet: not every province has reported this "
+              "period, and comparing it with another period would reveal one province's figures. The "
+              "latest period every province has reported is {latest}.",
+        "km": "តួលេខថ្នាក់ជាតិនៃ {period} មិនទាន់បង្ហាញនៅឡើយទេ៖ មិនទាន់គ្រប់រាជធានី-ខេត្តទាំងអស់បានរាយការណ៍"
+              "សម្រាប់រយៈពេលនេះទេ ហើយការប្រៀបធៀបជាមួយរយៈពេលផ្សេងទៀតនឹងបង្ហាញតួលេខរបស់ខេត្តមួយ។ "
+              "រយៈពេលចុងក្រោយដែលគ្រប់រាជធានី-ខេត្តបានរាយការណ៍គឺ {latest}។",
+    },
+    "national.withheld_none": {
+        "en": "National figures of {year} are not shown yet: no period of the year has been reported by "
+              "every province.",
+        "km": "តួលេខថ្នាក់ជាតិនៃ {year} មិនទាន់បង្ហាញនៅឡើយទេ៖ មិនទាន់មានរយៈពេលណាមួយនៃឆ្នាំនេះ "
+              "ដែលគ្រប់រាជធានី-ខេត្តទាំងអស់បានរាយការណ៍។",
+    },
+    "scorecard.national_mean_withheld": {
+        "en": "national mean shown once every province has reported this period",
+        "km": "មធ្យមភាគថ្នាក់ជាតិនឹងបង្ហាញ នៅពេលគ្រប់រាជធានី-ខេត្តបានរាយការណ៍សម្រាប់រយៈពេលនេះ",
+    },
     "users.created_by": {"en": "Created by", "km": "បង្កើតដោយ"},
     "users.own_password": {"en": "Your own password", "km": "ពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នក"},
     "users.own_password_why": {

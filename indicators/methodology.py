@@ -163,4 +163,23 @@ ENTRIES: tuple[Entry, ...] = (
         f"និងនៅពេលភាពពេញលេញនៃទិន្នន័យរបស់ខេត្តទាបជាង {LOW_KM}។",
         f"requested > revised and off track; requested ÷ unit cost < target; completeness < {LOW}",
     ),
+    Entry(
+        "national_for_directors", "National figures shown to provincial directors",
+        "តួលេខថ្នាក់ជាតិដែលបង្ហាញដល់ប្រធានមន្ទីរខេត្ត",
+        "A national total is the sum over central MoSVY and every province. If one province has "
+        "reported August but not September, the August total minus the September total would be "
+        "that province's budget. So a provincial director sees national figures (totals, "
+        "national indicator values and the national mean score) only for periods that every "
+        "entity with data in the year has reported; without a chosen period, the newest such "
+        "period. For any other period the page says why the national figure is not shown yet. "
+        "The director's own province is shown for every period. The budget unit and MEF see "
+        "every period.",
+        "តួលេខសរុបថ្នាក់ជាតិ គឺជាផលបូកនៃក្រសួងថ្នាក់កណ្តាល និងគ្រប់រាជធានី-ខេត្ត។ ប្រសិនបើខេត្តមួយបានរាយការណ៍ខែសីហា "
+        "តែមិនទាន់រាយការណ៍ខែកញ្ញា ផលសរុបខែសីហាដកផលសរុបខែកញ្ញា នឹងស្មើនឹងថវិការបស់ខេត្តនោះ។ "
+        "ដូច្នេះ ប្រធានមន្ទីរខេត្តឃើញតួលេខថ្នាក់ជាតិ (ផលសរុប តម្លៃសូចនាករថ្នាក់ជាតិ និងពិន្ទុមធ្យមថ្នាក់ជាតិ) "
+        "តែសម្រាប់រយៈពេលដែលគ្រប់អង្គភាពដែលមានទិន្នន័យក្នុងឆ្នាំនោះបានរាយការណ៍ប៉ុណ្ណោះ។ "
+        "សម្រាប់រយៈពេលផ្សេងទៀត ទំព័រនឹងពន្យល់មូលហេតុ។ ខេត្តផ្ទាល់របស់ប្រធានមន្ទីរ បង្ហាញគ្រប់រយៈពេល។ "
+        "អង្គភាពថវិកា និងក្រសួងសេដ្ឋកិច្ចនិងហិរញ្ញវត្ថុ ឃើញគ្រប់រយៈពេល។",
+        "national(P) shown to a director ⇔ every entity of the year has reported P",
+    ),
 )

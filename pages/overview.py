@@ -13,11 +13,13 @@ from components.charts import budget_vs_execution_bar, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label, register_selector_callback, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_percent, format_points, format_usd
+from components.national import withheld_message
 from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
 from db.queries.cache import cached
+from db.queries.common import NationalWithheld
 from i18n import t
 
 dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard")
@@ -73,6 +75,8 @@ def show_overview(year, period, metric, _asked):
             kpis = cached(session, scope, queries.overview, year=int(year), period=period)
             programmes = cached(session, scope, queries.programmes, year=int(year), period=period, lang=lang)
             table = cached(session, scope, queries.province_table, year=int(year), period=period)
+    except NationalWithheld as withheld:
+        return *empty, withheld_message(withheld, lang)
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return *empty, unavailable(lang)
     cards = [

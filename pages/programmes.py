@@ -13,11 +13,13 @@ from components.filters import register_selector_callback, year_period_selectors
 from components.format import format_khr, format_number, format_percent
 from components.grid import LOCALE_TEXT_KM
 from components.lineage import sources_list
+from components.national import withheld_message
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, status_label
 from db.engine import session_scope
 from db.queries import programmes as queries
 from db.queries.cache import cached
+from db.queries.common import NationalWithheld
 from db.queries.lineage import budget_lineage
 from i18n import t
 
@@ -165,6 +167,8 @@ def show_programmes(year, period, opened):
             rows, folded = tree_shown(session, scope, year=int(year), period=period, lang=lang,
                                       opened=opened if isinstance(opened, list) else [])
             linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
+    except NationalWithheld as withheld:
+        return [], [], withheld_message(withheld, lang), ""
     except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
         return [], [], unavailable(lang), ""
     rows = with_text(rows, lang)  # only the rows shown: 13 instead of 11,000 at 10M facts

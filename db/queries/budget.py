@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from auth.policy import Scope
 from db.models import BudgetMart
-from db.queries.common import latest_period_join, restrict_entities
+from db.queries.common import latest_period_join, national_period, restrict_entities
 
 AMOUNTS = ("approved", "revised", "committed", "paid")
 # API grouping names → mart columns. ``economic_code`` is the chapter: accounts are in the facts.
@@ -38,7 +38,8 @@ def budget(
     Without ``period``, each entity's latest period in ``year``. Without ``entity``, all
     entities are summed (a national total, which every data role may read); grouped by entity,
     a director gets only ``00`` and his or her own province. Asking for an entity outside the
-    scope raises ``Forbidden``.
+    scope raises ``Forbidden``. A director's national totals are those of a period every entity
+    has reported (``NationalWithheld`` otherwise; without ``period``, the newest such period).
     """
     scope.require_data()
     if entity is not None:
@@ -46,6 +47,8 @@ def budget(
     unknown = [g for g in group_by if g not in GROUPINGS]
     if unknown:
         raise ValueError(f"unknown grouping {unknown[0]!r}")
+    if entity is None and "entity" not in group_by:
+        period = national_period(session, scope, "budget", year=year, period=period)
     table = BudgetMart.__table__
     keys = [table.c[GROUPINGS[g]].label(g) for g in group_by]
     query = select(*keys, *[func.sum(table.c[a]).label(a) for a in AMOUNTS]).where(

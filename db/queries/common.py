@@ -1,10 +1,14 @@
-"""Pieces every read model shares: the latest period per entity, and the scope filter in SQL."""
+"""Pieces every read model shares: the latest period per entity, the scope filter in SQL, and
+the periods at which a director may read national figures."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, select
+from sqlalchemy.orm import Session
 
-from auth.policy import NATIONAL, Scope
+from auth.policy import NATIONAL, Forbidden, Scope
+from db.models import BudgetMart, IndicatorMart
+from db.queries.cache import cached_reference
 
 
 def visible_entities(scope: Scope) -> list[str] | None:
@@ -35,3 +39,86 @@ def latest_period_join(query: Select, table, year: int, entity_column: str = "en
         .subquery("latest")
     )
     return query.join(latest, and_(entity == latest.c.entity, table.c.period == latest.c.period))
+
+
+class NationalWithheld(Forbidden):
+    """A national figure that a director may not see yet: a difference could isolate a province.
+
+    National totals are sums over every entity. If one province has reported August but not
+    September, the August total minus the September total is that province's budget. So a scope
+    limited to one province reads national figures only for periods that every entity of the
+    year has reported ("complete" periods); ``latest_complete`` names the newest such period.
+    """
+
+    def __init__(self, year: int, period: str | None, latest_complete: str | None) -> None:
+        super().__init__(f"national figures of {period or year}")
+        self.year, self.period, self.latest_complete = year, period, latest_complete
+
+
+def complete_periods(session: Session, kind: str) -> dict[int, tuple[tuple[str, ...], frozenset[str]]]:
+    """Per year, the periods every entity of that year has reported, oldest first, and the set
+    of every period with any data.
+
+    ``kind`` is ``budget`` (an entity reported a period when it has budget rows for it) or
+    ``indicators`` (every (province, indicator) pair of the year has a row for the period, so
+    that no indicator's national roll-up changes by one province's presence).
+    """
+    reader = _complete_budget_periods if kind == "budget" else _complete_indicator_periods
+    return cached_reference(session, reader)
+
+
+def national_period(session: Session, scope: Scope, kind: str, *, year: int,
+                    period: str | None) -> str | None:
+    """The period at which national figures may be computed for ``scope``.
+
+    Unrestricted scopes get ``period`` back (None keeps "each entity's latest"). A scope limited
+    to one province gets ``period`` if it is complete, the newest complete period when no period
+    is named, and ``NationalWithheld`` otherwise.
+    """
+    if scope.provinces is None:
+        return period
+    complete, reported = complete_periods(session, kind).get(year, ((), frozenset()))
+    if period is not None and period not in reported:
+        return period  # nobody has reported it: the answer is empty, and isolates nobody
+    if period is None and complete:
+        return complete[-1]
+    if period is not None and period in complete:
+        return period
+    raise NationalWithheld(year, period, complete[-1] if complete else None)
+
+
+def _complete_budget_periods(session: Session) -> dict[int, tuple[tuple[str, ...], frozenset[str]]]:
+    table = BudgetMart.__table__
+    entities = dict(session.execute(
+        select(table.c.fiscal_year, func.count(distinct(table.c.entity_code))).group_by(table.c.fiscal_year)
+    ).all())
+    counts = session.execute(
+        select(table.c.fiscal_year, table.c.period, func.count(distinct(table.c.entity_code)))
+        .group_by(table.c.fiscal_year, table.c.period).order_by(table.c.fiscal_year, table.c.period)
+    ).all()
+    return _complete(counts, entities)
+
+
+def _complete_indicator_periods(session: Session) -> dict[int, tuple[tuple[str, ...], frozenset[str]]]:
+    table = IndicatorMart.__table__
+    provinces = table.c.entity_code != NATIONAL
+    pairs = (select(table.c.fiscal_year, table.c.entity_code, table.c.indicator_code).distinct()
+             .where(provinces).subquery())
+    expected = dict(session.execute(
+        select(pairs.c.fiscal_year, func.count()).group_by(pairs.c.fiscal_year)).all())
+    # One mart row per (period, entity, indicator): counting rows counts pairs.
+    counts = session.execute(
+        select(table.c.fiscal_year, table.c.period, func.count()).where(provinces)
+        .group_by(table.c.fiscal_year, table.c.period).order_by(table.c.fiscal_year, table.c.period)
+    ).all()
+    return _complete(counts, expected)
+
+
+def _complete(counts, expected: dict[int, int]) -> dict[int, tuple[tuple[str, ...], frozenset[str]]]:
+    complete: dict[int, list[str]] = {}
+    reported: dict[int, set[str]] = {}
+    for year, period, count in counts:
+        reported.setdefault(int(year), set()).add(period)
+        if count == expected.get(year):
+            complete.setdefault(int(year), []).append(period)
+    return {year: (tuple(complete.get(year, ())), frozenset(periods)) for year, periods in reported.items()}

@@ -15,7 +15,7 @@ import indicators as formulas
 from auth.policy import NATIONAL, Scope
 from db.models import Indicator, IndicatorMart, IndicatorValue
 from db.queries.cache import cached_reference
-from db.queries.common import latest_period_join, restrict_entities
+from db.queries.common import NationalWithheld, latest_period_join, national_period, restrict_entities
 
 VALUE_COLUMNS = ["unit", "indicator", "period", "baseline", "target", "actual"]
 CATALOGUE_COLUMNS = ["indicator", "name_en", "name_km", "unit_label", "programme", "direction",
@@ -93,12 +93,19 @@ def indicator_values(
 
     Province level (with ``00`` for the national roll-up) unless ``unit`` names a district or
     commune. A director sees only his or her province (and ``00``); naming another unit
-    raises ``Forbidden``.
+    raises ``Forbidden``. A director's national roll-up is that of a period every province has
+    reported (``NationalWithheld`` otherwise; without ``period``, the newest such period).
     """
     scope.require_data()
     if unit is not None:
         scope.require_entity(unit) if len(unit) == 2 else scope.require_province(unit)
-    if unit is None or len(unit) == 2:
+    if scope.provinces is not None and unit in (None, NATIONAL):
+        at = national_period(session, scope, "indicators", year=year, period=period)
+        values = _province_values(session, scope, year, at, [NATIONAL], indicator)
+        if unit is None:
+            own = _province_values(session, scope, year, period, sorted(scope.provinces), indicator)
+            values = pd.concat([values, own], ignore_index=True) if not values.empty else own
+    elif unit is None or len(unit) == 2:
         values = _province_values(session, scope, year, period, [unit] if unit else None, indicator)
     else:
         values = _local_values(session, year, period, unit, indicator)
@@ -132,6 +139,15 @@ def scorecard(
     rows = every[every["unit"] == province].copy()
     score = scores.get(province)
     ranked = int(ranks.notna().sum())
+    national_mean = None if scores.dropna().empty else float(scores.mean())
+    try:
+        # The mean of 25 scores less the mean of 24 is one province's score: a director reads
+        # the national mean only of a period every province has reported.
+        if scope.provinces is not None and (period is None or national_period(
+                session, scope, "indicators", year=year, period=period) != period):
+            national_mean = None
+    except NationalWithheld:
+        national_mean = None
     return {
         "province": province,
         "year": year,
@@ -139,7 +155,7 @@ def scorecard(
         "score": None if score is None or pd.isna(score) else float(score),
         "rank": None if pd.isna(ranks.get(province)) else int(ranks[province]),
         "ranked": ranked,
-        "national_mean_score": None if scores.dropna().empty else float(scores.mean()),
+        "national_mean_score": national_mean,
         "rows": rows.reset_index(drop=True),
     }
 

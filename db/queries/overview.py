@@ -10,6 +10,7 @@ import indicators as formulas
 from auth.policy import NATIONAL, Scope
 from db.models import AdminUnit, BudgetMart, IndicatorActivity, Programme
 from db.queries.budget import budget
+from db.queries.common import complete_periods
 from db.queries.indicators import all_province_values, catalogue, indicator_values, with_status
 
 
@@ -37,7 +38,9 @@ def years_and_periods(session: Session, scope: Scope) -> dict[int, list[str]]:
 
 def selector_data(session: Session, scope: Scope) -> tuple[dict[int, list[str]], dict[int, str]]:
     """Periods by year for the selectors, and each year's default: the newest period that at
-    least half of the 26 entities have reported (one early file must not empty the overview)."""
+    least half of the 26 entities have reported (one early file must not empty the overview);
+    for a director, the newest period every entity has reported, whose national figures he or
+    she may read."""
     scope.require_data()
     table = BudgetMart.__table__
     counts = session.execute(select(table.c.fiscal_year, table.c.period, func.count(distinct(table.c.entity_code)))
@@ -49,6 +52,10 @@ def selector_data(session: Session, scope: Scope) -> tuple[dict[int, list[str]],
         periods.setdefault(int(year), []).append(period)
         if entities >= 13 and int(year) not in preferred:
             preferred[int(year)] = period
+    if scope.provinces is not None:
+        for year, (complete, _reported) in complete_periods(session, "budget").items():
+            if complete:
+                preferred[year] = complete[-1]
     return periods, preferred
 
 

@@ -9,18 +9,22 @@ from sqlalchemy.orm import Session
 import indicators as formulas
 from auth.policy import Scope
 from db.models import BudgetFact, BudgetItemMart, IndicatorActivity, Programme
-from db.queries.common import latest_period_join
+from db.queries.common import latest_period_join, national_period
 from db.queries.indicators import indicator_values
 
 LEVEL_DEPTH = {"programme": 0, "subprogramme": 1, "activity_cluster": 2, "activity": 3}
 
 
-def _item_sums(scope: Scope, *, year: int, period: str | None, entity: str | None, by: tuple[str, ...]):
+def _item_sums(session: Session, scope: Scope, *, year: int, period: str | None, entity: str | None,
+               by: tuple[str, ...]):
     """The query of revised and paid summed per ``by`` columns, national unless ``entity`` is
-    given, and the table it reads (for the caller to add conditions on)."""
+    given, and the table it reads (for the caller to add conditions on). A director's national
+    sums are those of a period every entity has reported."""
     scope.require_data()
     if entity is not None:
         scope.require_entity(entity)
+    else:
+        period = national_period(session, scope, "budget", year=year, period=period)
     # National sums of one period come from the item mart; an entity's, or each entity's latest
     # period, from the facts.
     fact = BudgetItemMart.__table__ if entity is None and period else BudgetFact.__table__
@@ -53,7 +57,7 @@ def programme_outline(session: Session, scope: Scope, *, year: int, period: str 
     Summed by the database: at ten million facts the structure has 11,000 activities, and a
     page that shows the clusters should not carry them through pandas.
     """
-    query, fact = _item_sums(scope, year=year, period=period, entity=entity,
+    query, fact = _item_sums(session, scope, year=year, period=period, entity=entity,
                              by=("programme_code", "subprogramme_code", "cluster_code"))
     is_activity = case((fact.c.item_code != fact.c.cluster_code, fact.c.item_code))
     query = query.add_columns(func.count(func.distinct(is_activity)).label("activities"))
@@ -73,7 +77,7 @@ def programme_activities(session: Session, scope: Scope, *, year: int, period: s
 
     An item given at cluster level is the cluster's own row, not an activity.
     """
-    query, fact = _item_sums(scope, year=year, period=period, entity=entity, by=("item_code",))
+    query, fact = _item_sums(session, scope, year=year, period=period, entity=entity, by=("item_code",))
     query = query.where(fact.c.item_code != fact.c.cluster_code)
     if clusters is not None:
         query = query.where(fact.c.cluster_code.in_(clusters))
@@ -110,6 +114,9 @@ def linked_indicators(session: Session, scope: Scope, *, year: int, period: str 
     values = indicator_values(session, scope, year=year, period=period, unit=unit)
     if values.empty:
         return values
+    if unit == "00":
+        # The national paid, like the national values, only at a period every entity reported.
+        period = national_period(session, scope, "budget", year=year, period=period)
     links = pd.DataFrame(session.execute(select(IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
                                          ).all(), columns=["indicator", "activity"])
     # National and with a period: the item mart; else the facts of the linked items only.

@@ -387,7 +387,7 @@ def test_methodology_covers_every_formula_in_both_languages():
     keys = [e.key for e in ENTRIES]
     assert len(keys) == len(set(keys))
     assert {"execution_rate", "commitment_rate", "expected_execution", "achievement", "status", "aggregation",
-            "unit_cost", "quadrant", "score", "completeness", "flags"} <= set(keys)
+            "unit_cost", "quadrant", "score", "completeness", "flags", "national_for_directors"} <= set(keys)
     for entry in ENTRIES:
         assert entry.title_en and entry.body_en and entry.formula
         for text in (entry.title_km, entry.body_km):
