@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_error_pages(server)
     register_static_files(server, dash_app.config.routes_pathname_prefix)
     register_bundles_now(server)
+    register_security_headers(server, dash_app)
     warm_process_caches()
     _DASH_APP = dash_app
     return server
@@ -202,6 +203,13 @@ def register_bundles_now(server: Flask) -> None:
     # page. Run that first request here, once per process, before any visitor's.
     with server.test_request_context("/_favicon.ico"):
         server.preprocess_request()
+
+
+def register_security_headers(server: Flask, dash_app: dash.Dash) -> None:
+    # After register_bundles_now: the policy hashes the inline scripts Dash has set up by then.
+    from security_headers import install
+
+    install(server, dash_app)
 
 
 def register_error_pages(server: Flask) -> None:

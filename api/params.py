@@ -6,7 +6,10 @@ import re
 from collections.abc import Mapping
 
 YEAR_MIN, YEAR_MAX = 2015, 2035
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$", re.IGNORECASE)
+# [0-9], not \d or str.isdigit(): those also accept other scripts' digits and superscripts
+# ("²⁰²⁵"), which int() then refuses or reads as a number nobody typed.
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?$", re.IGNORECASE)
+_SHOWN = 40  # characters of a refused value repeated in the message
 
 
 class ParamError(ValueError):
@@ -17,14 +20,29 @@ class ParamError(ValueError):
         self.name = name
 
 
+def shown(raw: str) -> str:
+    """``raw`` quoted for a message, cut short: a 5,000-character value is not echoed back."""
+    return repr(raw if len(raw) <= _SHOWN else raw[:_SHOWN] + "…")
+
+
+def ascii_digits(raw: str, lengths: tuple[int, ...]) -> bool:
+    """Whether ``raw`` is ASCII digits only, of one of ``lengths``.
+
+    The length is checked first, so int() never meets a huge number (Python refuses more than
+    4,300 digits with a ValueError).
+    """
+    return len(raw) in lengths and raw.isascii() and raw.isdigit()
+
+
 def year(args: Mapping[str, str], name: str = "year", *, required: bool = True) -> int | None:
+    """A fiscal year from ``YEAR_MIN`` to ``YEAR_MAX``, written in four ASCII digits."""
     raw = (args.get(name) or "").strip()
     if not raw:
         if required:
             raise ParamError(name, "is required (a year such as 2025)")
         return None
-    if not raw.isdigit() or not YEAR_MIN <= int(raw) <= YEAR_MAX:
-        raise ParamError(name, f"expected a year from {YEAR_MIN} to {YEAR_MAX}, got {raw!r}")
+    if not ascii_digits(raw, (4,)) or not YEAR_MIN <= int(raw) <= YEAR_MAX:
+        raise ParamError(name, f"expected a year from {YEAR_MIN} to {YEAR_MAX}, got {shown(raw)}")
     return int(raw)
 
 
@@ -42,14 +60,15 @@ def normalise_period(raw: str) -> str | None:
 
 
 def period(args: Mapping[str, str], fiscal_year: int | None, name: str = "period") -> str | None:
+    """A period as the month it ends in (``YYYY-MM``), within ``fiscal_year`` when one is given."""
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
     normalised = normalise_period(raw)
     if normalised is None:
-        raise ParamError(name, f"expected YYYY-MM, YYYY-Qn or YYYY, got {raw!r}")
+        raise ParamError(name, f"expected YYYY-MM, YYYY-Qn or YYYY, got {shown(raw)}")
     if fiscal_year is not None and int(normalised[:4]) != fiscal_year:
-        raise ParamError(name, f"{raw!r} is outside fiscal year {fiscal_year}")
+        raise ParamError(name, f"{shown(raw)} is outside fiscal year {fiscal_year}")
     return normalised
 
 
@@ -58,11 +77,11 @@ def code(args: Mapping[str, str], name: str, *, lengths: tuple[int, ...]) -> str
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) not in lengths:
+    if not ascii_digits(raw, lengths):
         sizes = " or ".join(str(n) for n in lengths)
-        raise ParamError(name, f"expected a code of {sizes} digits, got {raw!r}")
+        raise ParamError(name, f"expected a code of {sizes} digits, got {shown(raw)}")
     if int(raw[:2]) > 25:
-        raise ParamError(name, f"no province or entity has code {raw!r}")
+        raise ParamError(name, f"no province or entity has code {shown(raw)}")
     return raw
 
 
@@ -74,13 +93,14 @@ def choices(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> lis
     picked: list[str] = []
     for part in (p.strip() for p in raw.split(",")):
         if part not in allowed:
-            raise ParamError(name, f"{part!r} is not one of {', '.join(allowed)}")
+            raise ParamError(name, f"{shown(part)} is not one of {', '.join(allowed)}")
         if part not in picked:
             picked.append(part)
     return picked
 
 
 def text(args: Mapping[str, str], name: str, max_length: int = 32) -> str | None:
+    """Free text (a programme or indicator code) of at most ``max_length`` characters."""
     raw = (args.get(name) or "").strip()
     if not raw:
         return None

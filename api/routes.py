@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from api import params
 from auth.policy import Forbidden
@@ -19,14 +21,27 @@ from db.engine import session_scope
 from db.queries import budget as budget_queries
 from db.queries import indicators as indicator_queries
 from db.queries import lineage as lineage_queries
+from db.queries.common import NationalWithheld
+from extensions import csrf
+from i18n import t
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
 
 @bp.errorhandler(Forbidden)
 def _forbidden(refusal: Forbidden):
     audit_refusal(refusal.what)
     return jsonify(error="forbidden", detail=f"not permitted: {refusal.what}"), 403
+
+
+@bp.errorhandler(NationalWithheld)
+def _national_withheld(withheld: NationalWithheld):
+    # Not a refusal worth auditing: the figure will be shown once every entity has reported.
+    detail = (t("national.withheld", "en", period=withheld.period or withheld.year,
+                latest=withheld.latest_complete) if withheld.latest_complete
+              else t("national.withheld_none", "en", year=withheld.year))
+    return jsonify(error="withheld", detail=detail, latest_complete_period=withheld.latest_complete), 403
 
 
 @bp.errorhandler(params.ParamError)
@@ -107,7 +122,7 @@ def lineage():
                 session, scope, year=year, period=period, unit=unit, indicator=indicator
             )
         else:
-            raise params.ParamError("kind", f"expected budget or indicator, got {kind!r}")
+            raise params.ParamError("kind", f"expected budget or indicator, got {params.shown(kind)}")
     return jsonify(sources=[asdict(s) for s in sources])
 
 
@@ -151,3 +166,27 @@ def openapi():
     from api.openapi import SPEC
 
     return jsonify(SPEC)
+
+
+@csrf.exempt  # like the API it stands for: there is nothing here a forged form could change
+def not_an_api_route(rest: str = ""):
+    """Any other address under ``/api/``: 404 (405 for a known route asked with another
+    method) in JSON, where Dash's catch-all would answer 200 with the page shell."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _ = adapter.match(request.path, method="GET")
+    except (NotFound, MethodNotAllowed):
+        endpoint = None
+    if endpoint is not None and endpoint.startswith(f"{bp.name}.") and request.method != "GET":
+        answer = jsonify(error="method not allowed", detail=f"{request.path} answers GET only")
+        return answer, 405, {"Allow": "GET, HEAD, OPTIONS"}
+    return jsonify(error="not found", detail=f"no API route at {request.path}; see /api/v1/openapi.json"), 404
+
+
+@bp.record_once
+def _answer_unknown_addresses(state: BlueprintSetupState) -> None:
+    # On the application, not the blueprint: the blueprint's prefix is /api/v1, and /api/x must
+    # be caught too. Werkzeug prefers the longer static prefix, so this wins over Dash's
+    # catch-all, and the routes above win over this for their own methods.
+    for rule in ("/api", "/api/", "/api/<path:rest>"):
+        state.app.add_url_rule(rule, "api_not_found", not_an_api_route, methods=ANY_METHOD)

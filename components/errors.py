@@ -9,6 +9,7 @@ import logging
 
 import dash
 from dash import html
+from dash.exceptions import DependencyException
 from flask import Flask, Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
@@ -57,7 +58,20 @@ def _page(key: str) -> str:
 
 
 def install(server: Flask) -> None:
-    """A database error outside a callback answers 503 (JSON for machines, a page for people)."""
+    """A database error outside a callback answers 503 (JSON for machines, a page for people);
+    a bundle that does not exist answers 404 and a malformed callback request 400, not 500."""
+    from components import callback_guard
+
+    callback_guard.install(server, dash.get_app())
+
+    @server.errorhandler(DependencyException)
+    def _no_such_bundle(error: DependencyException):
+        # Dash raises this for an unknown library or file under /_dash-component-suites/; its
+        # message lists every registered file, which a stranger need not read.
+        if "/_dash-component-suites/" not in request.path:
+            raise error
+        log.info("no bundle at %s", request.path)
+        return jsonify(error="not found", detail=f"no bundle at {request.path}"), 404
 
     @server.errorhandler(DBAPIError)
     def _database_unavailable(error: DBAPIError):

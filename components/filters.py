@@ -41,7 +41,9 @@ def selector_options(periods_by_year: dict[int, list[str]], preferred: dict[int,
     year = chosen_year
     if year is None:
         wanted = str(asked.get("year") or "")
-        year = int(wanted) if wanted.isdigit() and int(wanted) in periods_by_year else years[0]
+        # ASCII digits only: isdigit() also passes "²⁰²⁵", which int() refuses.
+        known = len(wanted) == 4 and wanted.isascii() and wanted.isdigit() and int(wanted) in periods_by_year
+        year = int(wanted) if known else years[0]
     periods = periods_by_year.get(int(year), [])
     default = preferred.get(int(year)) or (periods[0] if periods else None)
     period = asked.get("period") if asked.get("period") in periods else default

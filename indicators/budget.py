@@ -10,7 +10,7 @@ import pandas as pd
 
 from indicators._numeric import Values, divide, is_scalar, to_float
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2})|-Q([1-4]))?$")
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?$")  # ASCII digits: \d takes any script's
 
 
 def execution_rate(paid: Values, revised: Values) -> Values:

@@ -46,7 +46,7 @@ def spark(values: list[float]) -> str:
 
 
 def _valid_code(code: str) -> bool:
-    return len(code) == 2 and code.isdigit() and "01" <= code <= "25"
+    return len(code) == 2 and code.isascii() and code.isdigit() and "01" <= code <= "25"
 
 
 def layout(code: str = "", year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
@@ -131,7 +131,9 @@ def show_scorecard(year, period, code):
     rank = "–" if card["rank"] is None else f"{card['rank']} / {card['ranked']}"
     kpis = [
         kpi_card(t("metric.score", lang), format_percent(card["score"], lang), card_id="scorecard-score",
-                 sub=t("scorecard.national_mean", lang, mean=format_percent(card["national_mean_score"], lang))),
+                 sub=t("scorecard.national_mean", lang, mean=format_percent(card["national_mean_score"], lang))
+                 if card["national_mean_score"] is not None or scope.provinces is None
+                 else t("scorecard.national_mean_withheld", lang)),
         kpi_card(t("metric.rank", lang), rank, card_id="scorecard-rank"),
     ]
     rows = card["rows"]

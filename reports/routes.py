@@ -18,8 +18,10 @@ from db.queries import overview as overview_queries
 from i18n import t
 from reports.scorecard_sheet import render_sheet_html, scorecard_sheet, sheet_pdf
 
-bp = Blueprint("reports", __name__, template_folder="templates")
-PERIOD = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+bp = Blueprint("reports", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/reports/static")
+PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # [0-9]: \d also takes other scripts' digits
+YEAR = re.compile(r"^[0-9]{4}$")
 
 
 def _plain(status: int, key: str) -> Response:
@@ -29,7 +31,7 @@ def _plain(status: int, key: str) -> Response:
 
 
 def _sheet(code: str) -> dict | Response:
-    if not (len(code) == 2 and code.isdigit() and "01" <= code <= "25"):
+    if not (len(code) == 2 and code.isascii() and code.isdigit() and "01" <= code <= "25"):
         abort(404)
     scope = current_scope()
     try:
@@ -40,11 +42,11 @@ def _sheet(code: str) -> dict | Response:
                 periods, preferred = overview_queries.selector_data(session, scope)
                 if not periods:
                     return _plain(404, "overview.empty")
-                if year and not (year.isdigit() and int(year) in periods):
+                if year and not (YEAR.fullmatch(year) and int(year) in periods):
                     return _plain(400, "sheet.bad_year")  # a year asked for is never swapped silently
                 year = year or str(max(periods))
                 period = preferred.get(int(year)) or periods[int(year)][0]
-            match = PERIOD.match(period)
+            match = PERIOD.fullmatch(period)
             if not match or (year and year != match.group(1)):
                 return _plain(400, "sheet.bad_period")
             return scorecard_sheet(session, scope, code=code, year=int(match.group(1)), period=period)

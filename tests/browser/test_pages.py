@@ -1,7 +1,10 @@
 """Every page each role may use, in Chromium on the demo data, in English and Khmer, at 1366 px
 and on a 390 px phone; screenshots go to tests/browser/screenshots/ for a person to look at."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import text
 
 from db.engine import get_engine
@@ -166,10 +169,12 @@ def test_the_address_follows_the_selectors_so_a_copied_link_shows_the_same_view(
     browser_login(page, PEOPLE["budget_unit"])
     page.goto("/")
     page.wait_for_selector("#kpi-revised-value")
-    page.wait_for_function("window.location.search.includes('period=2025-09')")
+    # expect, not wait_for_function: under the Content-Security-Policy the page refuses the
+    # eval() Playwright polls a function with.
+    expect(page).to_have_url(re.compile(r"[?&]period=2025-09"))
     page.click("#overview-period")
     page.get_by_role("option", name="2025-06").click()
-    page.wait_for_function("window.location.search.includes('period=2025-06')")
+    expect(page).to_have_url(re.compile(r"[?&]period=2025-06"))
     assert "year=2025" in page.url
     page.goto(page.url)  # the copied link, opened again
     page.wait_for_selector("#kpi-revised-value")
@@ -263,7 +268,7 @@ def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_facto
     report_text = page.locator("#data-report").inner_text()
     assert "broken.xlsx" in report_text and "paid" in report_text and "entity" in report_text
     # The history shows both attempts; the database holds only the good file's figure.
-    page.wait_for_function("document.querySelectorAll('#data-history .ag-row').length >= 25")
+    expect(page.locator("#data-history .ag-row").nth(24)).to_be_attached(timeout=20_000)
     history = page.locator("#data-history").inner_text()
     assert "october.xlsx" in history and "broken.xlsx" in history
     with get_engine(demo_db).connect() as conn:
