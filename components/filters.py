@@ -51,7 +51,7 @@ def selector_options(periods_by_year: dict[int, list[str]], preferred: dict[int,
             [{"label": period_label(p, lang), "value": p} for p in periods], period)
 
 
-def register_selector_callback(prefix: str) -> None:
+def register_selector_callback(prefix: str, *, national: bool = True) -> None:
     """Register the callback that fills a page's year and period selectors (one per page).
 
     The periods come from the query layer with the caller's scope; the URL's values win when
@@ -70,7 +70,7 @@ def register_selector_callback(prefix: str) -> None:
     def fill_selectors(asked, year):
         scope, lang = caller_scope(), caller_language()
         with session_scope(caller_db_url()) as session:
-            periods = cached(session, scope, selector_data)
+            periods = cached(session, scope, selector_data, national=national)
         chosen = year if dash.ctx.triggered_id == f"{prefix}-year" else None
         return selector_options(*periods, asked if isinstance(asked, dict) else None, chosen, lang)
 

@@ -16,9 +16,11 @@ from pathlib import Path
 
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 YEAR_MIN, YEAR_MAX = 2015, 2035
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_SPACED = re.compile(r"^[+-]?\d{1,3}( \d{3})+(\.\d+)?$")
-_PERIOD = re.compile(r"^(\d{4})(?:[-/](\d{1,2})|[-\s]?Q([1-4]))?$", re.IGNORECASE)
+# [0-9], not \d: \d also matches superscripts and other scripts' digits, which int() refuses
+# (a traceback) or reads silently; Khmer digits are translated to Latin before these run.
+_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
+_SPACED = re.compile(r"^[+-]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?$")
+_PERIOD = re.compile(r"^([0-9]{4})(?:[-/]([0-9]{1,2})|[-\s]?Q([1-4]))?$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 
 
@@ -126,7 +128,7 @@ def code(value: object) -> str:
 def admin_code(value: object) -> str:
     """An administrative code; leading zeros lost in a numeric cell are put back (7 → 07)."""
     raw = text(value).translate(KHMER_DIGITS)
-    if raw.isdigit() and len(raw) in (1, 3, 5):
+    if (raw.isascii() and raw.isdigit()) and len(raw) in (1, 3, 5):
         raw = "0" + raw
     return raw
 
@@ -165,7 +167,7 @@ class EntityNames:
     def resolve(self, value: object, *, levels: tuple[str, ...]) -> str:
         """The unit code for ``value``, which must be of one of ``levels``."""
         raw = admin_code(value)
-        if raw.isdigit():
+        if (raw.isascii() and raw.isdigit()):
             level = self.units.get(raw)
             if level is None or level not in levels:
                 raise CellError(self._expected(levels), f"{text(value)!r} is not a known "

@@ -95,6 +95,7 @@ def show_overview(year, period, metric, _asked):
         kpi_card(t("kpi.completeness", lang), format_percent(kpis["completeness"], lang),
                  card_id="kpi-completeness", sub=t("kpi.completeness_sub", lang)),
     ]
+    metric = metric if metric in METRICS else METRICS[0]  # a crafted request may send anything
     values = table.set_index("code")[metric] if not table.empty else pd.Series(dtype="float64")
     hidden = set() if scope.provinces is None else {f"{n:02d}" for n in range(1, 26)} - set(scope.provinces)
     fmt = (lambda v: format_percent(v, lang)) if metric != "score" else (lambda v: format_percent(v, lang))

@@ -87,7 +87,8 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
     return guarded("scorecard", build)
 
 
-register_selector_callback("scorecard")
+# A province's own scorecard: its newest period, whether or not every province has reported it.
+register_selector_callback("scorecard", national=False)
 
 
 def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:

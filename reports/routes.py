@@ -39,7 +39,7 @@ def _sheet(code: str) -> dict | Response:
             scope.require_province(code)
             year, period = request.args.get("year", ""), request.args.get("period", "")
             if not period:
-                periods, preferred = overview_queries.selector_data(session, scope)
+                periods, preferred = overview_queries.selector_data(session, scope, national=False)
                 if not periods:
                     return _plain(404, "overview.empty")
                 if year and not (YEAR.fullmatch(year) and int(year) in periods):

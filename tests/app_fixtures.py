@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -232,7 +233,8 @@ def browser_switch_language(page, lang: str, path: str) -> None:
     if page.locator(f"#shell.lang-{lang}").count() == 0:
         page.click(f"#lang-{lang}")
     page.wait_for_selector(f"#shell.lang-{lang}")
-    page.wait_for_function("p => location.pathname === p", arg=path.split("?")[0])
+    # Not wait_for_function: its repeated checks use eval, which the pages' CSP refuses.
+    page.wait_for_url(lambda url: urlsplit(url).path == path.split("?")[0])
 
 
 def callback_payload(dependency: dict, values: dict[str, object] | None = None) -> dict:

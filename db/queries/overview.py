@@ -36,11 +36,12 @@ def years_and_periods(session: Session, scope: Scope) -> dict[int, list[str]]:
     return out
 
 
-def selector_data(session: Session, scope: Scope) -> tuple[dict[int, list[str]], dict[int, str]]:
+def selector_data(session: Session, scope: Scope, *, national: bool = True
+                  ) -> tuple[dict[int, list[str]], dict[int, str]]:
     """Periods by year for the selectors, and each year's default: the newest period that at
-    least half of the 26 entities have reported (one early file must not empty the overview);
-    for a director, the newest period every entity has reported, whose national figures he or
-    she may read."""
+    least half of the 26 entities have reported (one early file must not empty the overview).
+    On pages of ``national`` figures, a director's default is the newest period every entity
+    has reported, whose national figures he or she may read."""
     scope.require_data()
     table = BudgetMart.__table__
     counts = session.execute(select(table.c.fiscal_year, table.c.period, func.count(distinct(table.c.entity_code)))
@@ -52,7 +53,7 @@ def selector_data(session: Session, scope: Scope) -> tuple[dict[int, list[str]],
         periods.setdefault(int(year), []).append(period)
         if entities >= 13 and int(year) not in preferred:
             preferred[int(year)] = period
-    if scope.provinces is not None:
+    if national and scope.provinces is not None:
         for year, (complete, _reported) in complete_periods(session, "budget").items():
             if complete:
                 preferred[year] = complete[-1]

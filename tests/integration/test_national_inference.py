@@ -134,6 +134,8 @@ def test_national_indicator_roll_ups_and_the_mean_score_follow_the_same_rule(dem
         # A director's selectors open on the newest period whose national figures he may read.
         assert selector_data(session, director("07"))[1][2025] == "2025-07"
         assert selector_data(session, BUDGET_UNIT)[1][2025] == "2025-09"
+        # His or her own scorecard opens on the province's newest period all the same.
+        assert selector_data(session, director("07"), national=False)[1][2025] == "2025-09"
 
 
 def test_a_late_province_withholds_the_national_figure_on_both_databases(client_as, app_db, tmp_path):
