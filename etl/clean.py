@@ -66,8 +66,83 @@ def clean_file_name(name: str) -> str:
     return kept.strip() or "upload"
 
 
-def number(value: object) -> float:
-    """A number from a numeric cell or text written with separators or Khmer digits."""
+_GROUPED = {",": re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$"), ".": re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")}
+_DIGITS_AND_MARKS = re.compile(r"^[0-9.,]+$")
+ENGLISH, KHMER = "english", "khmer"
+_STYLE_WORDS = {
+    ENGLISH: "the English way (a comma between thousands, a dot before decimals: 1,234.5)",
+    KHMER: "the Khmer way (a dot between thousands, a comma before decimals: 1.234,5)",
+}
+
+
+class NumberStyle:
+    """How one file writes numbers as text: the English way or the Khmer (and European) way.
+
+    LibreOffice in Khmer regional settings saves ``1.200.000`` and ``42,5``; read the English
+    way, ``850.000`` becomes 850 riels without a word. A file's style is decided by its
+    unambiguous values (two dots, a comma before decimals, both marks, ...): :meth:`survey` them
+    first, then read each value by that style. A value that fits both styles in a file that says
+    neither is refused with both readings; a value of the other style than the file's is
+    refused too.
+    """
+
+    def __init__(self) -> None:
+        self.style: str | None = None
+        self.example = ""
+
+    def survey(self, values) -> None:
+        """Decide the style from the first unambiguous value among ``values`` (texts)."""
+        if self.style is not None:
+            return
+        for value in values:
+            style = _style_of(_compact(value))
+            if style is not None:
+                self.style, self.example = style, text(value)
+                return
+
+    def observe(self, style: str, value: object) -> None:
+        if self.style is None:
+            self.style, self.example = style, text(value)
+        elif style != self.style:
+            raise CellError(f"a number written {_STYLE_WORDS[self.style]}",
+                            f"{text(value)!r} is written {_STYLE_WORDS[style]}, but this file writes "
+                            f"numbers {_STYLE_WORDS[self.style]}, e.g. {self.example!r}")
+
+
+def _compact(value: object) -> str:
+    return _SPACES.sub("", text(value).translate(KHMER_DIGITS)).strip("()").lstrip("+-")
+
+
+def _could_group(head: str, tail: str) -> bool:
+    # "850.000" or "1,200": a lone mark before exactly three digits may group thousands.
+    return len(tail) == 3 and 1 <= len(head) <= 3 and not head.startswith("0")
+
+
+def _style_of(body: str) -> str | None:
+    """The style that ``body`` (digits and marks only) can only be written in, or None."""
+    if not body or not _DIGITS_AND_MARKS.match(body):
+        return None
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        return ENGLISH if body.rfind(".") > body.rfind(",") else KHMER
+    if dots > 1:
+        return KHMER
+    if commas > 1:
+        return ENGLISH
+    if dots == 1 or commas == 1:
+        mark = "." if dots else ","
+        head, _, tail = body.partition(mark)
+        if not _could_group(head, tail):
+            return ENGLISH if mark == "." else KHMER
+    return None
+
+
+def number(value: object, style: NumberStyle | None = None) -> float:
+    """A number from a numeric cell or text written with separators or Khmer digits.
+
+    Text is read by the file's ``style`` (see :class:`NumberStyle`); without one, unambiguous
+    text is read by its own style, ``1,200`` as twelve hundred and ``850.000`` is refused.
+    """
     if isinstance(value, bool):
         raise CellError("a number", f"{value!r} is a yes/no value, not a number")
     if isinstance(value, (int, float)):
@@ -78,13 +153,57 @@ def number(value: object) -> float:
     negative = raw.startswith("(") and raw.endswith(")")  # accounting style (1,234)
     raw = raw.strip("()")
     compact = _SPACES.sub("", raw)
-    if _NUMBER.match(compact):
-        result = float(compact.replace(",", ""))
-    elif _SPACED.match(_SPACES.sub(" ", raw)):
-        result = float(_SPACES.sub("", raw))
-    else:
+    sign = -1.0 if compact.startswith("-") else 1.0
+    body = compact.lstrip("+-") if compact[:1] in "+-" and compact[1:2] not in "+-" else compact
+    if not body or not _DIGITS_AND_MARKS.match(body) or body[0] in ".," or body[-1] in ".,":
+        if _SPACED.match(_SPACES.sub(" ", raw)):
+            result = float(_SPACES.sub("", raw))
+            return -result if negative else result
         raise CellError("a number", f"{text(value)!r} is not a number")
+    result = sign * _read(body, value, style)
     return -result if negative else result
+
+
+def _read(body: str, value: object, style: NumberStyle | None) -> float:
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        decimal = "." if body.rfind(".") > body.rfind(",") else ","
+        group = "," if decimal == "." else "."
+        head, _, tail = body.rpartition(decimal)
+        if not _GROUPED[group].match(head) and not head.isdigit():
+            raise CellError("a number", f"{text(value)!r} is not a number")
+        _observe(style, ENGLISH if decimal == "." else KHMER, value)
+        return float(head.replace(group, "") + "." + tail)
+    if dots > 1 or commas > 1:
+        mark = "." if dots else ","
+        if not _GROUPED[mark].match(body):
+            raise CellError("a number", f"{text(value)!r} is not a number")
+        _observe(style, KHMER if mark == "." else ENGLISH, value)
+        return float(body.replace(mark, ""))
+    if dots == 1 or commas == 1:
+        mark = "." if dots else ","
+        head, _, tail = body.partition(mark)
+        if not _could_group(head, tail):
+            _observe(style, ENGLISH if mark == "." else KHMER, value)
+            return float(f"{head}.{tail}")
+        decided = style.style if style is not None else None
+        if decided is None and mark == ",":
+            decided = ENGLISH  # "1,200": the form every English spreadsheet writes
+        if decided is None:
+            raise CellError(
+                "a number without separators, or a file whose other numbers show its style",
+                f"{text(value)!r} could be {float(f'{head}.{tail}'):g} (a dot before decimals) or "
+                f"{head}{tail} (a dot between thousands), and no other number in the file says which "
+                f"way it writes numbers: write {head}{tail} or {float(f'{head}.{tail}'):g} without "
+                "separators, or store the numbers as numbers")
+        grouping = (mark == ",") == (decided == ENGLISH)
+        return float(head + tail) if grouping else float(f"{head}.{tail}")
+    return float(body)
+
+
+def _observe(style: NumberStyle | None, found: str, value: object) -> None:
+    if style is not None:
+        style.observe(found, value)
 
 
 def year(value: object) -> int:

@@ -138,6 +138,7 @@ def _is_blank_cell(value: object) -> bool:
 
 _blank_cells = np.frompyfunc(_is_blank_cell, 1, 1)
 # What pandas' infer_dtype says of a column holding numbers (or nothing) and no text, no yes/no.
+AMOUNT_COLUMNS = ("approved", "revised", "committed", "paid")
 _NUMBERS_ONLY = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
@@ -190,26 +191,44 @@ def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str,
     return out
 
 
+def _marked_text(series: pd.Series) -> pd.Series:
+    """Which cells are text with a dot or a comma: their reading depends on the file's style."""
+    if infer_dtype(series.to_numpy(dtype=object), skipna=True) in _NUMBERS_ONLY:
+        return pd.Series(False, index=series.index)
+    return series.map(lambda v: isinstance(v, str) and ("." in v or "," in v))
+
+
+def survey_number_style(frame: pd.DataFrame, columns, style: clean.NumberStyle) -> None:
+    """Let ``style`` see the text numbers of ``columns`` before any of them is read, so that a
+    value's reading never depends on which column or row came first."""
+    for name in columns:
+        if name in frame and style.style is None:
+            series = frame[name]
+            style.survey(series[_marked_text(series)])
+
+
 def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.Series, *,
                   required: bool, non_negative: bool, scale: int = 1,
-                  maximum: float | None = None) -> pd.Series:
+                  maximum: float | None = None, style: clean.NumberStyle | None = None) -> pd.Series:
     """Numbers by column: numeric cells at once, text cells (separators, Khmer digits) one by one.
 
     A value that is not a finite number (``inf`` written as text, or a number too large once
     scaled) is a problem, never stored; so is one above ``maximum`` (after scaling). ``series``
-    comes from :func:`data_frame`, where every blank cell is already None.
+    comes from :func:`data_frame`, where every blank cell is already None. Text with a dot or a
+    comma is read by the file's ``style`` (English or Khmer convention), never by pandas, which
+    reads ``850.000`` as 850 whatever the file meant.
     """
     blank = series.isna()
     fast = pd.to_numeric(series.where(~blank), errors="coerce")
     if infer_dtype(series.to_numpy(dtype=object), skipna=True) not in _NUMBERS_ONLY:
         # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
-        fast = fast.where(~series.map(type).eq(bool))
+        fast = fast.where(~series.map(type).eq(bool) & ~_marked_text(series))
     slow = fast.isna() & ~blank
     if slow.any():
         for index in series.index[slow]:
             value = series.at[index]
             try:
-                fast.at[index] = clean.number(value)
+                fast.at[index] = clean.number(value, style)
             except clean.CellError as exc:
                 problems.add(int(rows.at[index]), column, value, exc.expected, f"{column}: {exc}",
                              "type-error")
@@ -343,7 +362,7 @@ def whole_data(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
 
 
 def check_totals(totals: pd.DataFrame | None, data: pd.DataFrame, columns: list[str],
-                 scales: dict[str, int], problems: Problems) -> None:
+                 scales: dict[str, int], problems: Problems, style: clean.NumberStyle | None = None) -> None:
     """A totals row, if present, must equal the sum of the rows (to the riel, after scaling)."""
     if totals is None or totals.empty:
         return
@@ -352,7 +371,7 @@ def check_totals(totals: pd.DataFrame | None, data: pd.DataFrame, columns: list[
         if name not in totals or clean.is_blank(row[name]):
             continue
         try:
-            stated = clean.number(row[name]) * scales.get(name, 1)
+            stated = clean.number(row[name], style) * scales.get(name, 1)
         except clean.CellError:
             problems.add(int(row["source_row"]), name, row[name], "a number", f"{name}: the totals "
                          "row does not hold a number", "type-error")
@@ -477,9 +496,10 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
         problems.close()
         return
     totals = TotalsRow()
+    style = clean.NumberStyle()  # one per sheet: every part is read the same way
     done: list[pd.DataFrame] = []
     for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS):
-        out = _execution_rows(frame, header, ref, problems)
+        out = _execution_rows(frame, header, ref, problems, style)
         done.append(out)
         yield out
     totals.warn(problems)
@@ -489,12 +509,13 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
     whole = done[0] if len(done) == 1 else pd.concat(done, ignore_index=True)
     check_duplicates(whole, EXECUTION_KEY, problems, "year, period, entity, activity, economic code and "
                      "funding source")
-    check_totals(totals.rows, whole, ["approved", "revised", "committed", "paid"], header.scales, problems)
+    check_totals(totals.rows, whole, ["approved", "revised", "committed", "paid"], header.scales, problems,
+                 style)
     problems.close()
 
 
 def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Reference,
-                    problems: Problems) -> pd.DataFrame:
+                    problems: Problems, style: clean.NumberStyle) -> pd.DataFrame:
     """The clean rows of one part of an execution sheet, with every check of a row on its own."""
     out = _year_and_period(frame, problems)
     rows = frame["source_row"]
@@ -509,11 +530,12 @@ def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Refe
             out[name] = None
     out["funding_source"] = clean_unique(frame["funding_source"], clean.funding_source,
                                          "funding_source", problems, rows, type_="unknown-funding-source")
-    for name in ("approved", "revised", "committed", "paid"):
+    survey_number_style(frame, AMOUNT_COLUMNS, style)
+    for name in AMOUNT_COLUMNS:
         if name in frame:
             out[name] = clean_numbers(frame[name], name, problems, rows, required=name != "revised",
                                       non_negative=True, scale=header.scales.get(name, 1),
-                                      maximum=MAX_AMOUNT_KHR)
+                                      maximum=MAX_AMOUNT_KHR, style=style)
         else:
             out[name] = np.nan
     out["revised"] = out["revised"].fillna(out["approved"])
@@ -586,15 +608,17 @@ def validate_indicators(sheet: Sheet, header: contract.HeaderMatch, ref: Referen
     for row, value in zip(out.loc[unknown, "source_row"], out.loc[unknown, "indicator_code"], strict=True):
         problems.add(int(row), "indicator", value, "an indicator code of the catalogue",
                      f"indicator {value!r} is not in the indicator catalogue", "unknown-code")
+    style = clean.NumberStyle()
+    survey_number_style(frame, ("baseline", "target", "actual"), style)
     for name, required in (("baseline", False), ("target", True), ("actual", False)):
         out[name] = (clean_numbers(frame[name], name, problems, rows, required=required,
-                                   non_negative=False) if name in frame else np.nan)
+                                   non_negative=False, style=style) if name in frame else np.nan)
     for name in ("source", "note"):
         out[name] = frame[name].map(clean.text).replace("", None) if name in frame else None
     check_period_in_year(out, problems)
     check_duplicates(out, ["fiscal_year", "period", "unit_code", "indicator_code"], problems,
                      "year, period, unit and indicator")
-    check_totals(totals, out, ["baseline", "target", "actual"], {}, problems)
+    check_totals(totals, out, ["baseline", "target", "actual"], {}, problems, style)
     out["unit_level"] = out["unit_code"].map(ref.units)
     out["province_code"] = out["unit_code"].map(ref.unit_province)
     problems.close()
