@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from flask import (
@@ -254,6 +254,8 @@ def set_language(code: str):
     if current_user.is_authenticated:
         with session_scope(db_url()) as db:
             users.set_language(db, current_user.id, lang)
+        # The copy kept for an outage speaks the new language too.
+        _remember(replace(current_user._get_current_object(), language=lang))
     return redirect(_safe_next(request.form.get("next") or _referrer_path()))
 
 
