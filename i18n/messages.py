@@ -84,6 +84,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.province": {"en": "Province", "km": "រាជធានី-ខេត្ត"},
     "users.active": {"en": "Active", "km": "សកម្ម"},
     "users.created": {"en": "Created", "km": "បង្កើតនៅ"},
+    "metric.as_of": {"en": "Figures as of", "km": "តួលេខគិតត្រឹម"},
+    "provinces.as_of_note": {
+        "en": "{n} province(s) have not reported {period}: their figures are those of their latest report "
+              "before it, as the column “Figures as of” says.",
+        "km": "រាជធានី-ខេត្តចំនួន {n} មិនទាន់បានរាយការណ៍ {period}៖ តួលេខរបស់ពួកគេ គឺជាតួលេខនៃរបាយការណ៍ចុងក្រោយ"
+              "មុននោះ ដូចដែលជួរឈរ «តួលេខគិតត្រឹម» បង្ហាញ។",
+    },
+    "scorecard.as_of_note": {
+        "en": "The province has not reported every indicator for {period}: those are shown as of {as_of}, "
+              "its latest report before it.",
+        "km": "ខេត្តមិនទាន់បានរាយការណ៍គ្រប់សូចនាករសម្រាប់ {period} ទេ៖ សូចនាករទាំងនោះបង្ហាញគិតត្រឹម {as_of} "
+              "ដែលជារបាយការណ៍ចុងក្រោយមុននោះ។",
+    },
     "national.withheld": {
         "en": "National figures of {period} are not shown yet: not every province has reported this "
               "period, and comparing it with another period would reveal one province's figures. The "

@@ -9,7 +9,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
-from components.filters import register_selector_callback, year_period_selectors
+from components.filters import period_label, register_selector_callback, year_period_selectors
 from components.format import format_percent
 from components.grid import data_grid
 from components.page import guarded, page_frame, unavailable
@@ -36,6 +36,7 @@ def _columns(lang: str) -> list[dict]:
         {"field": "rank", "header": t("metric.rank", lang), "kind": "number"},
         {"field": "completeness", "header": t("metric.completeness", lang), "kind": "percent"},
         {"field": "unit_cost", "header": t("metric.unit_cost", lang), "kind": "khr"},
+        {"field": "as_of", "header": t("metric.as_of", lang), "width": 120},
     ]
 
 
@@ -101,8 +102,11 @@ def show_provinces(year, period, metric):
     figure = province_map(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
                              value_format=fmt, exact_format=exact,
                              tick_format=None if metric == "unit_cost" else ".0%")
+    rows["as_of"] = rows["as_of"].map(lambda p: period_label(p, lang) if isinstance(p, str) else None)
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
-    return figure, records, ""
+    late = int(table["as_of"].notna().sum())
+    note = t("provinces.as_of_note", lang, n=late, period=period_label(period, lang)) if late else ""
+    return figure, records, note
 
 
 @callback(Output("provinces-go", "href"), Input("provinces-map", "clickData"),
@@ -134,6 +138,7 @@ def download(_xlsx, _csv, year, period):
         t("metric.execution_rate", lang): table["execution_rate"], t("metric.score", lang): table["score"],
         t("metric.rank", lang): table["rank"], t("metric.completeness", lang): table["completeness"],
         t("metric.unit_cost", lang): table["unit_cost"],
+        t("metric.as_of", lang): table["as_of"].fillna(period),
     })
     name = f"provinces-{period}"
     if dash.ctx.triggered_id == "provinces-csv":

@@ -13,7 +13,7 @@ from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import to_csv_bytes, to_excel_bytes
-from components.filters import register_selector_callback, year_period_selectors
+from components.filters import period_label, register_selector_callback, year_period_selectors
 from components.format import format_number, format_percent
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
@@ -160,9 +160,12 @@ def show_scorecard(year, period, code):
     names = dict(zip(rows["indicator"], rows[name_col], strict=True))
     options = [{"label": names.get(i, i), "value": i} for i in local]
     expected = expected_execution(period_month(period))
+    as_of = sorted({p for p in rows["period"].dropna() if p != period})
+    note = (t("scorecard.as_of_note", lang, period=period_label(period, lang),
+              as_of=", ".join(period_label(p, lang) for p in as_of)) if as_of else "")
     return (kpis, table, budget_vs_execution_bar(money, lang),
             quadrant_scatter(quadrant.dropna(subset=["execution_rate"]), lang, expected=expected),
-            options, options[0]["value"] if options else None, "")
+            options, options[0]["value"] if options else None, note)
 
 
 @callback(Output("scorecard-drill", "children"), Input("scorecard-drill-indicator", "value"),

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from auth.policy import Scope
 from db.models import BudgetMart
-from db.queries.common import latest_period_join, national_period, restrict_entities
+from db.queries.common import as_of_condition, as_of_periods, national_period, restrict_entities
 
 AMOUNTS = ("approved", "revised", "committed", "paid")
 # API grouping names → mart columns. ``economic_code`` is the chapter: accounts are in the facts.
@@ -35,7 +35,9 @@ def budget(
 ) -> pd.DataFrame:
     """Approved, revised, committed and paid by the chosen groupings (names of ``GROUPINGS``).
 
-    Without ``period``, each entity's latest period in ``year``. Without ``entity``, all
+    Without ``period``, each entity's latest period in ``year``; with it, that period, or for an
+    entity that has not reported it its latest report before it (grouped by entity, ``as_of``
+    names the period of each row). Without ``entity``, all
     entities are summed (a national total, which every data role may read); grouped by entity,
     a director gets only ``00`` and his or her own province. Asking for an entity outside the
     scope raises ``Forbidden``. A director's national totals are those of a period every entity
@@ -54,7 +56,10 @@ def budget(
     query = select(*keys, *[func.sum(table.c[a]).label(a) for a in AMOUNTS]).where(
         table.c.fiscal_year == year
     )
-    query = query.where(table.c.period == period) if period else latest_period_join(query, table, year)
+    as_of = as_of_periods(session, year, period)
+    if entity is not None:
+        as_of = {entity: as_of[entity]} if entity in as_of else {}
+    query = query.where(as_of_condition(table, as_of))
     if entity is not None:
         query = query.where(table.c.entity_code == entity)
     if "entity" in group_by:
@@ -67,6 +72,10 @@ def budget(
     if not keys and frame[list(AMOUNTS)].isna().all(axis=None):
         return frame.iloc[0:0]
     frame[list(AMOUNTS)] = frame[list(AMOUNTS)].fillna(0).astype("int64")
+    if "entity" in group_by:
+        frame["as_of"] = frame["entity"].map(as_of)
+    elif entity is not None and not frame.empty:
+        frame["as_of"] = as_of.get(entity)
     return frame
 
 

@@ -3,7 +3,7 @@ the periods at which a director may read national figures."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, distinct, func, select
+from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from auth.policy import NATIONAL, Forbidden, Scope
@@ -25,20 +25,63 @@ def restrict_entities(query: Select, column: ColumnElement, scope: Scope) -> Sel
     return query if entities is None else query.where(column.in_(entities))
 
 
-def latest_period_join(query: Select, table, year: int, entity_column: str = "entity_code") -> Select:
-    """Restrict ``query`` on ``table`` to the latest period loaded per entity in ``year``.
+def latest_period_join(query: Select, table, year: int, entity_column: str = "entity_code", *,
+                       upto: str | None = None, keys: tuple[str, ...] = ()) -> Select:
+    """Restrict ``query`` on ``table`` to the latest period loaded per entity in ``year``, at or
+    before ``upto`` when given (per entity and ``keys`` columns, e.g. per indicator).
 
-    Year-to-date figures are never summed across periods (DESIGN section 10): a year without
-    a period means each entity's newest period in that year.
+    Year-to-date figures are never summed across periods: a year without a period means each
+    entity's newest period in that year; a period means that period, or for an entity that has
+    not reported it, its latest report before it ("as of"), never a later one.
     """
     entity = getattr(table.c, entity_column)
-    latest = (
-        select(entity.label("entity"), func.max(table.c.period).label("period"))
-        .where(table.c.fiscal_year == year)
-        .group_by(entity)
-        .subquery("latest")
-    )
-    return query.join(latest, and_(entity == latest.c.entity, table.c.period == latest.c.period))
+    others = [table.c[k] for k in keys]
+    latest = select(entity.label("entity"), *(c.label(f"key_{c.name}") for c in others),
+                    func.max(table.c.period).label("period")).where(table.c.fiscal_year == year)
+    if upto is not None:
+        latest = latest.where(table.c.period <= upto)
+    latest = latest.group_by(entity, *others).subquery("latest")
+    return query.join(latest, and_(entity == latest.c.entity, table.c.period == latest.c.period,
+                                   *(c == latest.c[f"key_{c.name}"] for c in others)))
+
+
+def as_of_periods(session: Session, year: int, upto: str | None) -> dict[str, str]:
+    """Each entity's budget period for a view of ``upto``: ``upto`` itself, or for an entity that
+    has not reported it, its latest period before it; without ``upto``, its newest period.
+
+    Budget files replace whole (year, period, entity) keys, so an entity has reported a period
+    or not at all. Read from a small cached map, so that the queries keep to plain period and
+    entity conditions that the indexes serve.
+    """
+    reported = cached_reference(session, _budget_reports).get(year, {})
+    out = {}
+    for entity, periods in reported.items():
+        usable = [p for p in periods if upto is None or p <= upto]
+        if usable:
+            out[entity] = usable[-1]
+    return out
+
+
+def as_of_condition(table, as_of: dict[str, str], entity_column: str = "entity_code") -> ColumnElement:
+    """The rows of each entity at its period of ``as_of`` (an always-false condition if empty)."""
+    entity = getattr(table.c, entity_column)
+    by_period: dict[str, list[str]] = {}
+    for code, period in as_of.items():
+        by_period.setdefault(period, []).append(code)
+    if not by_period:
+        return table.c.period.is_(None)
+    return or_(*(and_(table.c.period == period, entity.in_(sorted(codes)))
+                 for period, codes in sorted(by_period.items())))
+
+
+def _budget_reports(session: Session) -> dict[int, dict[str, tuple[str, ...]]]:
+    table = BudgetMart.__table__
+    out: dict[int, dict[str, list[str]]] = {}
+    for year, entity, period in session.execute(
+            select(table.c.fiscal_year, table.c.entity_code, table.c.period).distinct()
+            .order_by(table.c.fiscal_year, table.c.entity_code, table.c.period)):
+        out.setdefault(int(year), {}).setdefault(entity, []).append(period)
+    return {year: {e: tuple(p) for e, p in entities.items()} for year, entities in out.items()}
 
 
 class NationalWithheld(Forbidden):

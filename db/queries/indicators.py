@@ -8,7 +8,7 @@ score are computed by the pure formulas of ``indicators/``, so the API and the p
 from __future__ import annotations
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import indicators as formulas
@@ -56,7 +56,7 @@ def _province_values(session: Session, scope: Scope, year: int, period: str | No
     query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
                    table.c.period, table.c.baseline, table.c.target, table.c.actual).where(
         table.c.fiscal_year == year)
-    query = query.where(table.c.period == period) if period else latest_period_join(query, table, year)
+    query = latest_period_join(query, table, year, upto=period, keys=("indicator_code",))
     if entities is not None:
         query = query.where(table.c.entity_code.in_(entities))
     query = restrict_entities(query, table.c.entity_code, scope)
@@ -72,8 +72,8 @@ def _local_values(session: Session, year: int, period: str | None, unit: str,
     query = select(table.c.unit_code.label("unit"), table.c.indicator_code.label("indicator"),
                    table.c.period, table.c.baseline, table.c.target, table.c.actual).where(
         table.c.fiscal_year == year, table.c.unit_code == unit)
-    query = (query.where(table.c.period == period) if period
-             else latest_period_join(query, table, year, entity_column="unit_code"))
+    query = latest_period_join(query, table, year, entity_column="unit_code", upto=period,
+                               keys=("indicator_code",))
     if indicator:
         query = query.where(table.c.indicator_code == indicator)
     query = query.order_by(table.c.indicator_code)
@@ -119,7 +119,7 @@ def all_province_values(session: Session, year: int, period: str | None) -> pd.D
     query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
                    table.c.period, table.c.baseline, table.c.target, table.c.actual).where(
         table.c.fiscal_year == year, table.c.entity_code != NATIONAL)
-    query = query.where(table.c.period == period) if period else latest_period_join(query, table, year)
+    query = latest_period_join(query, table, year, upto=period, keys=("indicator_code",))
     return pd.DataFrame(session.execute(query).mappings().all(), columns=VALUE_COLUMNS)
 
 
@@ -165,9 +165,12 @@ def previous_achievements(session: Session, scope: Scope, *, year: int, province
     """Each indicator's achievement in the province's previous loaded period (for trend arrows)."""
     scope.require_province(province)
     table = IndicatorMart.__table__
+    # Before the period the province's figures are of: the asked one, or its latest before it.
+    shown = session.scalar(select(func.max(table.c.period))
+                           .where(table.c.entity_code == province, table.c.period <= period)) or period
     earlier = session.execute(
         select(table.c.fiscal_year, table.c.period).distinct()
-        .where(table.c.entity_code == province, table.c.period < period)
+        .where(table.c.entity_code == province, table.c.period < shown)
         .order_by(table.c.period.desc()).limit(1)
     ).first()
     if earlier is None:
@@ -194,13 +197,14 @@ def local_values(session: Session, scope: Scope, *, year: int, period: str, prov
     """A province's district and commune rows of one indicator, with achievement and status."""
     scope.require_province(province)
     table = IndicatorValue.__table__
-    rows = session.execute(
-        select(table.c.unit_code.label("unit"), table.c.indicator_code.label("indicator"), table.c.period,
-               table.c.baseline, table.c.target, table.c.actual)
-        .where(table.c.fiscal_year == year, table.c.period == period, table.c.province_code == province,
-               table.c.indicator_code == indicator, table.c.unit_level.in_(("district", "commune")))
-        .order_by(table.c.unit_code)
-    ).mappings().all()
+    # The period the province's own value is of: the asked one, or its latest report before it.
+    query = (select(table.c.unit_code.label("unit"), table.c.indicator_code.label("indicator"), table.c.period,
+                    table.c.baseline, table.c.target, table.c.actual)
+             .where(table.c.fiscal_year == year, table.c.province_code == province,
+                    table.c.indicator_code == indicator, table.c.unit_level.in_(("district", "commune"))))
+    query = latest_period_join(query, table, year, entity_column="province_code", upto=period,
+                               keys=("indicator_code",))
+    rows = session.execute(query.order_by(table.c.unit_code)).mappings().all()
     return with_status(pd.DataFrame(rows, columns=VALUE_COLUMNS), catalogue(session))
 
 
@@ -209,7 +213,9 @@ def indicators_with_local_values(session: Session, scope: Scope, *, year: int, p
     """The indicators a province reports by district or commune in a period (for the drill-down)."""
     scope.require_province(province)
     table = IndicatorValue.__table__
-    return list(session.scalars(
-        select(table.c.indicator_code).distinct()
-        .where(table.c.fiscal_year == year, table.c.period == period, table.c.province_code == province,
-               table.c.unit_level.in_(("district", "commune"))).order_by(table.c.indicator_code)))
+    query = (select(table.c.indicator_code).distinct()
+             .where(table.c.fiscal_year == year, table.c.province_code == province,
+                    table.c.unit_level.in_(("district", "commune"))))
+    query = latest_period_join(query, table, year, entity_column="province_code", upto=period,
+                               keys=("indicator_code",))
+    return list(session.scalars(query.order_by(table.c.indicator_code)))

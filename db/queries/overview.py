@@ -10,7 +10,7 @@ import indicators as formulas
 from auth.policy import NATIONAL, Scope
 from db.models import AdminUnit, BudgetMart, IndicatorActivity, Programme
 from db.queries.budget import budget
-from db.queries.common import complete_periods
+from db.queries.common import as_of_condition, as_of_periods, complete_periods
 from db.queries.indicators import all_province_values, catalogue, indicator_values, with_status
 
 
@@ -125,9 +125,13 @@ def programmes(session: Session, scope: Scope, *, year: int, period: str | None,
 
 def province_table(session: Session, scope: Scope, *, year: int, period: str) -> pd.DataFrame:
     """The 25 side by side (those the scope may see): budget, execution rate, score, rank,
-    completeness and unit cost of the highest-weighted indicator that names its activities."""
+    completeness and unit cost of the highest-weighted indicator that names its activities.
+
+    Every figure is of ``period``; a province that has not reported it shows its latest report
+    before it, and ``as_of`` names that period (None where it is ``period`` itself).
+    """
     scope.require_data()
-    money = budget(session, scope, year=year, period=None, group_by=["entity"])
+    money = budget(session, scope, year=year, period=period, group_by=["entity"])
     money = money[money["entity"] != NATIONAL].set_index("entity")
     cat = catalogue(session)
     every = with_status(all_province_values(session, year, period), cat)
@@ -142,11 +146,13 @@ def province_table(session: Session, scope: Scope, *, year: int, period: str) ->
     frame["score"] = scores.reindex(frame.index)
     frame["rank"] = ranks.reindex(frame.index)
     frame["completeness"] = completeness(session, scope, year=year, period=period).reindex(frame.index)
-    frame["unit_cost"] = _unit_costs(session, scope, every, year).reindex(frame.index)
+    frame["unit_cost"] = _unit_costs(session, every, year, period).reindex(frame.index)
+    as_of = money["as_of"].reindex(frame.index) if "as_of" in money else pd.Series(None, index=frame.index)
+    frame["as_of"] = as_of.where(as_of != period, None)
     return frame.reset_index()
 
 
-def _unit_costs(session: Session, scope: Scope, every: pd.DataFrame, year: int) -> pd.Series:
+def _unit_costs(session: Session, every: pd.DataFrame, year: int, period: str) -> pd.Series:
     links = session.execute(select(IndicatorActivity.indicator_code, IndicatorActivity.programme_code)).all()
     if not links or every.empty:
         return pd.Series(dtype="float64")
@@ -156,15 +162,12 @@ def _unit_costs(session: Session, scope: Scope, every: pd.DataFrame, year: int) 
     activities = [a for i, a in links if i == indicator]
     from db.models import BudgetFact
 
-    # Each entity's latest period, from the mart (which has the facts' keys): thousands of rows
-    # instead of a year of facts.
-    mart = BudgetMart.__table__
-    latest = (select(mart.c.entity_code, func.max(mart.c.period).label("period"))
-              .where(mart.c.fiscal_year == year).group_by(mart.c.entity_code).subquery())
-    query = (select(BudgetFact.entity_code, func.sum(BudgetFact.paid))
-             .join(latest, (latest.c.entity_code == BudgetFact.entity_code) & (latest.c.period == BudgetFact.period))
-             .where(BudgetFact.fiscal_year == year, BudgetFact.item_code.in_(activities))
-             .group_by(BudgetFact.entity_code))
+    # Each entity's report of the period, or its latest before it.
+    facts = BudgetFact.__table__
+    query = (select(facts.c.entity_code, func.sum(facts.c.paid))
+             .where(facts.c.fiscal_year == year, as_of_condition(facts, as_of_periods(session, year, period)),
+                    facts.c.item_code.in_(activities))
+             .group_by(facts.c.entity_code))
     paid = pd.Series(dict(session.execute(query).all()), dtype="float64")
     output = every[every["indicator"] == indicator].set_index("unit")["actual"]
     return formulas.unit_cost(paid.reindex(output.index), output)

@@ -2,38 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
-from sqlalchemy import case, func, select
+from sqlalchemy import Subquery, Table, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 import indicators as formulas
-from auth.policy import Scope
+from auth.policy import NATIONAL, Scope
 from db.models import BudgetFact, BudgetItemMart, IndicatorActivity, Programme
-from db.queries.common import latest_period_join, national_period
+from db.queries.common import as_of_condition, as_of_periods, national_period
 from db.queries.indicators import indicator_values
 
 LEVEL_DEPTH = {"programme": 0, "subprogramme": 1, "activity_cluster": 2, "activity": 3}
 
 
-def _item_sums(session: Session, scope: Scope, *, year: int, period: str | None, entity: str | None,
-               by: tuple[str, ...]):
-    """The query of revised and paid summed per ``by`` columns, national unless ``entity`` is
-    given, and the table it reads (for the caller to add conditions on). A director's national
-    sums are those of a period every entity has reported."""
+ITEM_COLUMNS = ("programme_code", "subprogramme_code", "cluster_code", "item_code")
+
+
+def _items(session: Session, scope: Scope, *, year: int, period: str | None, entity: str | None,
+           where: Callable[[Table], list] = lambda _table: []) -> Subquery:
+    """Revised and paid per item of the structure (with its programme, sub-programme and cluster),
+    national unless ``entity`` is given; ``where`` adds conditions on the table read.
+
+    A period means that period, or for an entity that has not reported it its latest report
+    before it. National sums of one period come from the item mart (every entity that reported
+    it) plus the facts of the entities that have not, at their own latest period; an entity's,
+    or each entity's latest period, from the facts. A director's national sums are those of a
+    period every entity has reported.
+    """
     scope.require_data()
     if entity is not None:
         scope.require_entity(entity)
     else:
         period = national_period(session, scope, "budget", year=year, period=period)
-    # National sums of one period come from the item mart; an entity's, or each entity's latest
-    # period, from the facts.
-    fact = BudgetItemMart.__table__ if entity is None and period else BudgetFact.__table__
-    query = select(*(fact.c[c] for c in by), func.sum(fact.c.revised).label("revised"),
-                   func.sum(fact.c.paid).label("paid")).where(fact.c.fiscal_year == year)
-    query = query.where(fact.c.period == period) if period else latest_period_join(query, fact, year)
+    as_of = as_of_periods(session, year, period)
     if entity is not None:
-        query = query.where(fact.c.entity_code == entity)
-    return query.group_by(*(fact.c[c] for c in by)), fact
+        as_of = {entity: as_of[entity]} if entity in as_of else {}
+    fact = BudgetFact.__table__
+
+    def from_facts(wanted: dict[str, str]):
+        return (select(*(fact.c[c] for c in ITEM_COLUMNS), func.sum(fact.c.revised).label("revised"),
+                       func.sum(fact.c.paid).label("paid"))
+                .where(fact.c.fiscal_year == year, as_of_condition(fact, wanted), *where(fact))
+                .group_by(*(fact.c[c] for c in ITEM_COLUMNS)))
+
+    if entity is not None or period is None:
+        return from_facts(as_of).subquery("items")
+    mart = BudgetItemMart.__table__
+    query = (select(*(mart.c[c] for c in ITEM_COLUMNS), mart.c.revised, mart.c.paid)
+             .where(mart.c.fiscal_year == year, mart.c.period == period, *where(mart)))
+    late = {code: at for code, at in as_of.items() if at != period}
+    if late:
+        query = union_all(query, from_facts(late))
+    return query.subquery("items")
 
 
 def _in_tree_order(session: Session, frame: pd.DataFrame, lang: str, nodes_where) -> pd.DataFrame:
@@ -57,10 +79,11 @@ def programme_outline(session: Session, scope: Scope, *, year: int, period: str 
     Summed by the database: at ten million facts the structure has 11,000 activities, and a
     page that shows the clusters should not carry them through pandas.
     """
-    query, fact = _item_sums(session, scope, year=year, period=period, entity=entity,
-                             by=("programme_code", "subprogramme_code", "cluster_code"))
-    is_activity = case((fact.c.item_code != fact.c.cluster_code, fact.c.item_code))
-    query = query.add_columns(func.count(func.distinct(is_activity)).label("activities"))
+    items = _items(session, scope, year=year, period=period, entity=entity)
+    by = (items.c.programme_code, items.c.subprogramme_code, items.c.cluster_code)
+    is_activity = case((items.c.item_code != items.c.cluster_code, items.c.item_code))
+    query = select(*by, func.sum(items.c.revised), func.sum(items.c.paid),
+                   func.count(func.distinct(is_activity)).label("activities")).group_by(*by)
     clusters = pd.DataFrame([tuple(r) for r in session.execute(query)],
                             columns=["programme", "subprogramme", "cluster", "revised", "paid", "activities"])
     parts = [clusters.groupby(column, as_index=False)[["revised", "paid", "activities"]].sum()
@@ -77,10 +100,14 @@ def programme_activities(session: Session, scope: Scope, *, year: int, period: s
 
     An item given at cluster level is the cluster's own row, not an activity.
     """
-    query, fact = _item_sums(session, scope, year=year, period=period, entity=entity, by=("item_code",))
-    query = query.where(fact.c.item_code != fact.c.cluster_code)
-    if clusters is not None:
-        query = query.where(fact.c.cluster_code.in_(clusters))
+    def activities_only(table: Table) -> list:
+        conditions = [table.c.item_code != table.c.cluster_code]
+        if clusters is not None:
+            conditions.append(table.c.cluster_code.in_(clusters))
+        return conditions
+
+    items = _items(session, scope, year=year, period=period, entity=entity, where=activities_only)
+    query = select(items.c.item_code, func.sum(items.c.revised), func.sum(items.c.paid)).group_by(items.c.item_code)
     # Plain tuples: pandas probes each SQLAlchemy Row for attributes (85 ms for 11,000 rows).
     frame = pd.DataFrame([tuple(r) for r in session.execute(query)], columns=["code", "revised", "paid"])
     frame["level"] = "activity"
@@ -114,20 +141,13 @@ def linked_indicators(session: Session, scope: Scope, *, year: int, period: str 
     values = indicator_values(session, scope, year=year, period=period, unit=unit)
     if values.empty:
         return values
-    if unit == "00":
-        # The national paid, like the national values, only at a period every entity reported.
-        period = national_period(session, scope, "budget", year=year, period=period)
     links = pd.DataFrame(session.execute(select(IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
                                          ).all(), columns=["indicator", "activity"])
-    # National and with a period: the item mart; else the facts of the linked items only.
-    fact = BudgetItemMart.__table__ if unit == "00" and period else BudgetFact.__table__
-    paid_query = (select(fact.c.item_code, func.sum(fact.c.paid))
-                  .where(fact.c.fiscal_year == year, fact.c.item_code.in_(sorted(set(links["activity"])))))
-    paid_query = (paid_query.where(fact.c.period == period) if period
-                  else latest_period_join(paid_query, fact, year))
-    if unit != "00":  # national: every entity's spending, a national aggregate
-        paid_query = paid_query.where(fact.c.entity_code == unit)
-    paid = dict(session.execute(paid_query.group_by(fact.c.item_code)).all())
+    linked = sorted(set(links["activity"]))
+    # National ("00"): every entity's spending, like the national values, as of the same period.
+    items = _items(session, scope, year=year, period=period, entity=None if unit == NATIONAL else unit,
+                   where=lambda table: [table.c.item_code.in_(linked)])
+    paid = dict(session.execute(select(items.c.item_code, func.sum(items.c.paid)).group_by(items.c.item_code)).all())
     spent = links.assign(paid=links["activity"].map(paid).fillna(0)).groupby("indicator")["paid"].sum()
     values["unit_cost"] = formulas.unit_cost(values["indicator"].map(spent), values["actual"])
     return values
@@ -139,7 +159,7 @@ def programme_quadrant(session: Session, scope: Scope, *, year: int, period: str
     from db.queries.budget import budget
 
     scope.require_province(province)
-    money = budget(session, scope, year=year, period=None, entity=province, group_by=["programme"])
+    money = budget(session, scope, year=year, period=period, entity=province, group_by=["programme"])
     values = indicator_values(session, scope, year=year, period=period, unit=province)
     # Only the ancestors of the indicators' programmes and the names of the programmes shown: the
     # structure has 13,000 nodes at ten million facts.

@@ -158,9 +158,12 @@ def test_a_late_province_withholds_the_national_figure_on_both_databases(client_
     assert august[0]["revised"] == 14_000_000
     year = director07.get("/api/v1/budget?year=2025").get_json()["rows"]
     assert year[0]["revised"] == 14_000_000  # the newest complete period: August, all three
-    # The budget unit reads September as loaded: Siem Reap has not reported it.
-    september = client_as("budget_unit").get("/api/v1/budget?year=2025&period=2025-09").get_json()["rows"]
-    assert september[0]["revised"] == 11_000_000
+    # The budget unit reads September, with Siem Reap as of August, its latest report.
+    budget_unit = client_as("budget_unit")
+    september = budget_unit.get("/api/v1/budget?year=2025&period=2025-09").get_json()["rows"]
+    assert september[0]["revised"] == 14_000_000
+    by_entity = budget_unit.get("/api/v1/budget?year=2025&period=2025-09&group_by=entity").get_json()["rows"]
+    assert {r["entity"]: r["as_of"] for r in by_entity} == {"00": "2025-09", "07": "2025-09", "17": "2025-08"}
 
 
 @pytest.mark.parametrize(("lang", "words"), [("en", "not every province has reported"),
