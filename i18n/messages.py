@@ -84,6 +84,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.province": {"en": "Province", "km": "រាជធានី-ខេត្ត"},
     "users.active": {"en": "Active", "km": "សកម្ម"},
     "users.created": {"en": "Created", "km": "បង្កើតនៅ"},
+    "programmes.level": {"en": "Level", "km": "កម្រិត"},
+    "scorecard.code": {"en": "Indicator code", "km": "លេខកូដសូចនាករ"},
     "metric.as_of": {"en": "Figures as of", "km": "តួលេខគិតត្រឹម"},
     "provinces.as_of_note": {
         "en": "{n} province(s) have not reported {period}: their figures are those of their latest report "

@@ -4,11 +4,10 @@ Clicking a tile or a province's name opens its scorecard.
 """
 
 import dash
-import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
-from components.exports import to_csv_bytes, to_excel_bytes
+from components.exports import ExportColumn, download_table
 from components.filters import period_label, register_selector_callback, year_period_selectors
 from components.format import format_percent
 from components.grid import data_grid
@@ -23,6 +22,14 @@ from i18n import t
 dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces")
 
 METRICS = ("execution_rate", "score", "completeness", "unit_cost")
+EXPORT_COLUMNS = (
+    ExportColumn("code", "metric.code", "code"), ExportColumn("name", "metric.province"),
+    ExportColumn("revised", "metric.revised", "amount"), ExportColumn("paid", "metric.paid", "amount"),
+    ExportColumn("execution_rate", "metric.execution_rate", "fraction"),
+    ExportColumn("score", "metric.score", "fraction"), ExportColumn("rank", "metric.rank", "integer"),
+    ExportColumn("completeness", "metric.completeness", "fraction"),
+    ExportColumn("unit_cost", "metric.unit_cost", "number"), ExportColumn("as_of", "metric.as_of", "code"),
+)
 
 
 def _columns(lang: str) -> list[dict]:
@@ -131,20 +138,8 @@ def download(_xlsx, _csv, year, period):
     if not scope.can_open("provinces") or not year or not period:
         return no_update
     table = _table(year, period)
-    frame = pd.DataFrame({
-        t("metric.code", lang): table["code"],
-        t("metric.province", lang): table["code"].map(lambda c: unit_name(c, lang)),
-        t("metric.revised", lang): table["revised"], t("metric.paid", lang): table["paid"],
-        t("metric.execution_rate", lang): table["execution_rate"], t("metric.score", lang): table["score"],
-        t("metric.rank", lang): table["rank"], t("metric.completeness", lang): table["completeness"],
-        t("metric.unit_cost", lang): table["unit_cost"],
-        t("metric.as_of", lang): table["as_of"].fillna(period),
-    })
-    name = f"provinces-{period}"
-    if dash.ctx.triggered_id == "provinces-csv":
-        return dcc.send_bytes(to_csv_bytes(frame), f"{name}.csv")
-    formats = {t("metric.revised", lang): "#,##0", t("metric.paid", lang): "#,##0",
-               t("metric.execution_rate", lang): "0.0%", t("metric.score", lang): "0.0%",
-               t("metric.completeness", lang): "0.0%", t("metric.unit_cost", lang): "#,##0"}
-    return dcc.send_bytes(to_excel_bytes(frame, "provinces", title=f"{t('nav.provinces', lang)} {period}",
-                                         number_formats=formats), f"{name}.xlsx")
+    source = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)),
+                          as_of=table["as_of"].fillna(period))
+    return download_table(source, EXPORT_COLUMNS, lang, name=f"provinces-{period}",
+                          as_csv=dash.ctx.triggered_id == "provinces-csv", sheet="provinces",
+                          title=f"{t('nav.provinces', lang)} {period}")

@@ -12,12 +12,12 @@ from auth.policy import Forbidden
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
-from components.exports import to_csv_bytes, to_excel_bytes
+from components.exports import ExportColumn, download_table
 from components.filters import period_label, register_selector_callback, year_period_selectors
 from components.format import format_number, format_percent
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
-from components.status import status_badge, status_label, trend_arrow
+from components.status import status_badge, trend_arrow
 from db.engine import session_scope
 from db.queries import indicators as indicator_queries
 from db.queries import overview as queries
@@ -30,6 +30,16 @@ from indicators import expected_execution, period_month
 
 dash.register_page(__name__, path_template="/scorecard/<code>", name="scorecard", title="Scorecard")
 
+# Every row carries the province's score and rank, so that a machine reading the CSV has them.
+EXPORT_COLUMNS = (
+    ExportColumn("province", "metric.code", "code"), ExportColumn("indicator", "scorecard.code", "code"),
+    ExportColumn("name", "scorecard.indicator"), ExportColumn("period", "metric.as_of", "code"),
+    ExportColumn("baseline", "scorecard.baseline", "number"), ExportColumn("target", "scorecard.target", "number"),
+    ExportColumn("actual", "scorecard.actual", "number"),
+    ExportColumn("achievement", "scorecard.achievement", "fraction"),
+    ExportColumn("status", "scorecard.status", "status"),
+    ExportColumn("score", "metric.score", "fraction"), ExportColumn("rank", "metric.rank", "integer"),
+)
 HEADERS = ("scorecard.indicator", "scorecard.baseline", "scorecard.target", "scorecard.actual",
            "scorecard.achievement", "scorecard.status", "scorecard.trend", "scorecard.sources")
 BARS = "▁▂▃▄▅▆▇█"
@@ -222,19 +232,12 @@ def download(_xlsx, _csv, year, period, code):
         card, _previous, _money = _card(str(code), year, period)
     except Forbidden:
         return no_update
-    rows = card["rows"]
-    frame = pd.DataFrame({
-        t("scorecard.indicator", lang): rows["name_km" if lang == "km" else "name_en"],
-        t("scorecard.baseline", lang): rows["baseline"], t("scorecard.target", lang): rows["target"],
-        t("scorecard.actual", lang): rows["actual"], t("scorecard.achievement", lang): rows["achievement"],
-        t("scorecard.status", lang): rows["status"].map(lambda s: status_label(s, lang)),
-    })
-    name = f"scorecard-{code}-{period}"
-    if dash.ctx.triggered_id == "scorecard-csv":
-        return dcc.send_bytes(to_csv_bytes(frame), f"{name}.csv")
-    return dcc.send_bytes(to_excel_bytes(frame, "scorecard", title=f"{unit_name(code, lang)} {period}",
-                                         number_formats={t("scorecard.achievement", lang): "0.0%"}),
-                          f"{name}.xlsx")
+    rows = card["rows"].assign(
+        name=card["rows"]["name_km" if lang == "km" else "name_en"], province=str(code),
+        score=card["score"], rank=card["rank"])
+    return download_table(rows, EXPORT_COLUMNS, lang, name=f"scorecard-{code}-{period}",
+                          as_csv=dash.ctx.triggered_id == "scorecard-csv", sheet="scorecard",
+                          title=f"{unit_name(code, lang)} {period}")
 
 
 # The printed sheet and its PDF are served by reports/ for the period on screen; the links

@@ -12,7 +12,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from auth import users as user_service
 from auth.policy import ROLES, Forbidden
 from auth.web import audit_refusal, client_address, current_language, current_scope, db_url
-from components.exports import to_csv_bytes, to_excel_bytes
+from components.exports import ExportColumn, download_table
 from components.grid import LOCALE_TEXT_KM
 from components.page import guarded, page_frame
 from db.engine import session_scope
@@ -23,6 +23,12 @@ from i18n import t
 dash.register_page(__name__, path="/users", name="users", title="Users")
 
 PROVINCE_CODES = [f"{n:02d}" for n in range(1, 26)]
+EXPORT_COLUMNS = (
+    ExportColumn("username", "login.username", "code"), ExportColumn("full_name", "users.full_name"),
+    ExportColumn("role", "users.role", "code"), ExportColumn("province", "users.province", "code"),
+    ExportColumn("language", "users.language", "code"), ExportColumn("active", "users.active", "code"),
+    ExportColumn("created", "users.created", "code"), ExportColumn("created_by", "users.created_by", "code"),
+)
 
 
 def _columns(lang: str) -> list[dict]:
@@ -240,6 +246,5 @@ def download_users(_xlsx, _csv):
         return no_update
     with session_scope(db_url()) as session:
         frame = pd.DataFrame(list_users(session, current_scope()))
-    if dash.ctx.triggered_id == "users-csv":
-        return dcc.send_bytes(to_csv_bytes(frame), "users.csv")
-    return dcc.send_bytes(to_excel_bytes(frame, "users"), "users.xlsx")
+    return download_table(frame, EXPORT_COLUMNS, current_language(), name="users",
+                          as_csv=dash.ctx.triggered_id == "users-csv", sheet="users")

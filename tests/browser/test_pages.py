@@ -241,7 +241,8 @@ def test_programme_indicators_download_as_csv(demo_page_factory, tmp_path):
     download.value.save_as(path)
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     assert path.name == "indicators-2025-06.csv"
-    assert lines[0].startswith('"Programmes","Indicator","Target","Actual","Achievement","Status"')
+    assert lines[0].startswith('"Programmes","Indicator code","Indicator","Target","Actual",'
+                               '"Achievement (fraction, 1 = 100 %)","Status"')
     assert len(lines) == 11  # the header and the ten indicators of the catalogue
 
 
