@@ -8,7 +8,7 @@ from collections.abc import Mapping
 YEAR_MIN, YEAR_MAX = 2015, 2035
 # [0-9], not \d or str.isdigit(): those also accept other scripts' digits and superscripts
 # ("²⁰²⁵"), which int() then refuses or reads as a number nobody typed.
-_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?$", re.IGNORECASE)
+_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-[Qq]([1-4]))?$")
 _SHOWN = 40  # characters of a refused value repeated in the message
 
 
@@ -18,6 +18,18 @@ class ParamError(ValueError):
     def __init__(self, name: str, message: str) -> None:
         super().__init__(f"{name}: {message}")
         self.name = name
+
+
+def raw_value(args: Mapping[str, str], name: str) -> str:
+    """The parameter as sent ("" when absent or empty: an empty value means "not given").
+
+    Not stripped: the OpenAPI document's patterns say exactly what is accepted, and a value
+    with spaces around it is refused rather than read one way here and another way there.
+    """
+    raw = args.get(name) or ""
+    if raw != raw.strip():
+        raise ParamError(name, f"remove the spaces around {shown(raw)}")
+    return raw
 
 
 def shown(raw: str) -> str:
@@ -36,7 +48,7 @@ def ascii_digits(raw: str, lengths: tuple[int, ...]) -> bool:
 
 def year(args: Mapping[str, str], name: str = "year", *, required: bool = True) -> int | None:
     """A fiscal year from ``YEAR_MIN`` to ``YEAR_MAX``, written in four ASCII digits."""
-    raw = (args.get(name) or "").strip()
+    raw = raw_value(args, name)
     if not raw:
         if required:
             raise ParamError(name, "is required (a year such as 2025)")
@@ -48,7 +60,7 @@ def year(args: Mapping[str, str], name: str = "year", *, required: bool = True) 
 
 def normalise_period(raw: str) -> str | None:
     """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` as the month it ends in (``YYYY-MM``), else None."""
-    match = _PERIOD.match(raw.strip())
+    match = _PERIOD.match(raw)
     if not match:
         return None
     y, month, quarter = match.groups()
@@ -61,7 +73,7 @@ def normalise_period(raw: str) -> str | None:
 
 def period(args: Mapping[str, str], fiscal_year: int | None, name: str = "period") -> str | None:
     """A period as the month it ends in (``YYYY-MM``), within ``fiscal_year`` when one is given."""
-    raw = (args.get(name) or "").strip()
+    raw = raw_value(args, name)
     if not raw:
         return None
     normalised = normalise_period(raw)
@@ -74,7 +86,7 @@ def period(args: Mapping[str, str], fiscal_year: int | None, name: str = "period
 
 def code(args: Mapping[str, str], name: str, *, lengths: tuple[int, ...]) -> str | None:
     """A numeric administrative code of one of ``lengths`` digits (``00``–``25`` for entities)."""
-    raw = (args.get(name) or "").strip()
+    raw = raw_value(args, name)
     if not raw:
         return None
     if not ascii_digits(raw, lengths):
@@ -87,11 +99,11 @@ def code(args: Mapping[str, str], name: str, *, lengths: tuple[int, ...]) -> str
 
 def choices(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> list[str]:
     """A comma-separated list of names, each one of ``allowed``, without repeats."""
-    raw = (args.get(name) or "").strip()
+    raw = raw_value(args, name)
     if not raw:
         return []
     picked: list[str] = []
-    for part in (p.strip() for p in raw.split(",")):
+    for part in raw.split(","):
         if part not in allowed:
             raise ParamError(name, f"{shown(part)} is not one of {', '.join(allowed)}")
         if part not in picked:
@@ -99,11 +111,28 @@ def choices(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> lis
     return picked
 
 
+_CODE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def one_of(args: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
+    """One of ``allowed`` exactly, or None when not given."""
+    raw = raw_value(args, name)
+    if not raw:
+        return None
+    if raw not in allowed:
+        raise ParamError(name, f"expected one of {', '.join(allowed)}, got {shown(raw)}")
+    return raw
+
+
 def text(args: Mapping[str, str], name: str, max_length: int = 32) -> str | None:
-    """Free text (a programme or indicator code) of at most ``max_length`` characters."""
-    raw = (args.get(name) or "").strip()
+    """A code of the programme structure, the economic classification or the indicator catalogue:
+    at most ``max_length`` letters, digits, ``_``, ``.`` and ``-`` (no control character reaches
+    the database, which refuses a NUL)."""
+    raw = raw_value(args, name)
     if not raw:
         return None
     if len(raw) > max_length:
         raise ParamError(name, f"longer than {max_length} characters")
+    if not _CODE.match(raw):
+        raise ParamError(name, f"expected a code of letters, digits, '_', '.' and '-', got {shown(raw)}")
     return raw

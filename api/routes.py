@@ -99,30 +99,25 @@ def lineage():
     period = params.period(args, year)
     if period is None:
         raise params.ParamError("period", "is required for lineage (YYYY-MM, YYYY-Qn or YYYY)")
-    kind = (args.get("kind") or "budget").strip()
+    kind = params.one_of(args, "kind", ("budget", "indicator")) or "budget"
+    # Every parameter is checked whatever the kind, so that nothing sent is silently ignored.
+    budget_keys = {
+        "entity": params.code(args, "entity", lengths=(2,)),
+        **{name: params.text(args, name)
+           for name in ("programme", "subprogramme", "cluster", "activity", "economic_code")},
+        "funding_source": params.one_of(args, "funding_source", ("RGC", "DP")),
+    }
+    unit = params.code(args, "unit", lengths=(2, 4, 6))
+    indicator = params.text(args, "indicator")
     with session_scope(db_url()) as session:
         if kind == "budget":
-            source = params.choices(args, "funding_source", ("RGC", "DP"))
-            sources = lineage_queries.budget_lineage(
-                session, scope, year=year, period=period,
-                entity=params.code(args, "entity", lengths=(2,)),
-                programme=params.text(args, "programme"),
-                subprogramme=params.text(args, "subprogramme"),
-                cluster=params.text(args, "cluster"),
-                activity=params.text(args, "activity"),
-                economic_code=params.text(args, "economic_code"),
-                funding_source=source[0] if source else None,
-            )
-        elif kind == "indicator":
-            unit = params.code(args, "unit", lengths=(2, 4, 6))
-            indicator = params.text(args, "indicator")
+            sources = lineage_queries.budget_lineage(session, scope, year=year, period=period, **budget_keys)
+        else:
             if unit is None or indicator is None:
                 raise params.ParamError("unit" if unit is None else "indicator", "is required")
             sources = lineage_queries.indicator_lineage(
                 session, scope, year=year, period=period, unit=unit, indicator=indicator
             )
-        else:
-            raise params.ParamError("kind", f"expected budget or indicator, got {params.shown(kind)}")
     return jsonify(sources=[asdict(s) for s in sources])
 
 
