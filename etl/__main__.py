@@ -39,12 +39,20 @@ class Bar:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from etl.load import load_file
+    from etl.limits import cap_memory, load_within_limits
 
+    # The files are untrusted: the process is capped as a Data page job is (PIB_LOAD_MEMORY_MB),
+    # and takes its turn among the machine's loads (PIB_MAX_CONCURRENT_LOADS).
+    cap_memory()
     failed = False
     for name in args.files:
         bar = Bar(Path(name).name)
-        report = load_file(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar)
+
+        def waiting(shown: str = Path(name).name) -> None:
+            print(f"{shown}: waiting for another load to finish", file=sys.stderr, flush=True)
+
+        report = load_within_limits(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar,
+                                    waiting=waiting)
         bar.done()
         for problem in report.problems:
             print(problem.render(), file=sys.stderr)

@@ -143,7 +143,7 @@ def detect(data: bytes, name: str, collector: Collector) -> tuple[str, list] | N
     try:
         sheets = read_file(data, name)
     except UnreadableFile as exc:
-        collector.add("", 0, "", "", "an .xlsx workbook or a .csv file", str(exc), "unreadable-file")
+        collector.add(exc.sheet, 0, "", "", "an .xlsx workbook or a .csv file", str(exc), "unreadable-file")
         return None
     if not sheets or all(not any(any(not validate.clean.is_blank(c) for c in r) for r in s.rows)
                          for s in sheets):
@@ -307,6 +307,15 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
 
 
 def _unforeseen(collector: Collector, name: str, exc: Exception) -> None:
+    if isinstance(exc, MemoryError):
+        from etl.limits import memory_cap_mb
+
+        cap = memory_cap_mb()
+        log.warning("load of %s stopped at the memory cap", name)
+        collector.add("", 0, "", "", "a workbook a load can hold in memory",
+                      "the workbook needs more memory than a load may use"
+                      + (f" ({cap:,} MB)" if cap else "") + "; nothing was loaded", "too-large")
+        return
     log.error("unexpected failure reading %s", name, exc_info=exc)
     collector.add("", 0, "", "", "a readable workbook", f"the file could not be read "
                   f"({exc.__class__.__name__}); nothing was loaded", "unreadable-file")

@@ -1,5 +1,11 @@
 """Reading workbooks safely and fast: size and zip checks first, then python-calamine.
 
+A few kilobytes can ask the reader for gigabytes: a part that unpacks to a gigabyte of tiny
+shared strings, or two cells far apart (A1 and XFD8000), which calamine turns into the full
+rectangle between them, 131 million cells. So the parts' sizes are capped, and every sheet's
+used area is found and refused beyond sane limits before calamine reads it: calamine's Rust code
+cannot raise for want of memory, its process just ends.
+
 calamine turns an error cell (``#REF!``, ``#DIV/0!`` …) into an empty string, which would let
 a broken formula pass as a blank; the sheet's XML is therefore scanned for error cells, which
 are reported as errors, never as blanks. No formula is evaluated: a formula cell counts by the
@@ -12,6 +18,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,6 +30,24 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
 MAX_COMPRESSION_RATIO = 200
+# calamine keeps every shared string, some 3.3 times its XML in memory when the strings are tiny
+# (935 MB of them reached 3.2 GB); 500,000 rows of distinct 40-character notes take 30 MB.
+MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024
+# Parts read whole into memory besides the shared strings (workbook, relationships, styles): a
+# few kilobytes to a few megabytes in real workbooks.
+MAX_METADATA_PART_BYTES = 64 * 1024 * 1024
+_METADATA_PARTS = {"workbook.xml", "workbook.xml.rels", ".rels", "styles.xml", "[content_types].xml"}
+# The widest contract has 14 columns; room for notes and helper columns beside them.
+MAX_COLUMNS = 100
+MAX_ROWS = 1_048_576  # Excel's own limit: no spreadsheet program makes a longer sheet
+# Reading costs some 40 bytes a cell of the area from A1, empty or not: 25 million cells are
+# about 1 GB (1,000,000 rows of 25 columns, or 500,000 rows of 50).
+MAX_CELLS = 25_000_000
+# A sheet's XML up to this size (some 25,000 rows of 13 columns) is scanned for the cells it really
+# holds, in 0.2 s at most; scanning a 500,000-row sheet would add a quarter to calamine's read. A
+# larger sheet is judged by its <dimension>, which spreadsheet programs write, and past that the
+# memory cap of the load (etl.limits) stops a file that lies.
+EXTENT_SCAN_BYTES = 16 * 1024 * 1024
 ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
                 "#SPILL!", "#CALC!")
 
@@ -34,10 +59,25 @@ _CELL_REF = re.compile(rb"""\br=["']([A-Z]+)(\d+)["']""")
 _ERROR_MARKS = (b't="e"', b"t='e'")
 _SCAN_CHUNK = 16 * 1024 * 1024
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_HEAD_BYTES = 64 * 1024
+_DIMENSION = re.compile(rb"""<(?:[\w.-]+:)?dimension\s(?:[^>]*?\s)?ref\s*=\s*["']([^"']*)["']""")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
+_REF = re.compile(r"\$?([A-Za-z]+)\$?(\d+)")
+# A cell element with an r attribute that is not empty-tagged: calamine skips a cell without a
+# value (<c r="B2" s="1"/>, a formatted blank), so it does not count towards the area either.
+_VALUED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\s[^>]*?(?<=\s)r\s*=\s*["']([A-Za-z]+)(\d+)["'][^>]*(?<!/)>""")
+_SST_UNIQUE_COUNT = re.compile(rb"""<(?:[\w.-]+:)?sst\s[^>]*?\buniqueCount\s*=\s*["'](\d+)["']""")
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a workbook; the message says why, for a person."""
+    """The file cannot be read as a workbook; the message says why, for a person.
+
+    ``sheet`` names the sheet at fault, when one is (the message names it too).
+    """
+
+    def __init__(self, message: str, sheet: str = "") -> None:
+        super().__init__(message)
+        self.sheet = sheet
 
 
 @dataclass
@@ -90,7 +130,8 @@ def check_size(data: bytes) -> None:
 
 
 def check_zip(archive: zipfile.ZipFile) -> None:
-    """Refuse zip bombs before any parsing: too many entries, too large, too compressed."""
+    """Refuse zip bombs before any parsing: too many entries, too large, too compressed, and
+    parts read whole (the shared strings above all) larger than a real workbook's."""
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
         raise UnreadableFile(f"the workbook has {len(entries)} parts; at most {MAX_ZIP_ENTRIES} are accepted")
@@ -103,6 +144,132 @@ def check_zip(archive: zipfile.ZipFile) -> None:
         if entry.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO:
             raise UnreadableFile(f"part {entry.filename} is compressed {ratio:.0f} times: "
                                  "refused as a possible zip bomb")
+        cap, what = _part_cap(entry.filename)
+        if cap is not None and entry.file_size > cap:
+            raise UnreadableFile(f"the {what} part {entry.filename} unpacks to {entry.file_size / 2**20:,.0f} MB; "
+                                 f"at most {cap / 2**20:,.0f} MB is accepted")
+        if what == "shared strings":
+            _check_string_count(archive, entry)
+
+
+def _part_cap(name: str) -> tuple[int | None, str]:
+    """The size cap of a part, by name (calamine finds a part whatever the case of its name, and
+    reads a backslash in it as a slash)."""
+    base = PurePosixPath(name.replace("\\", "/")).name.lower()
+    if base == "sharedstrings.xml":
+        return MAX_SHARED_STRINGS_BYTES, "shared strings"
+    if base in _METADATA_PARTS:
+        return MAX_METADATA_PART_BYTES, "workbook structure"
+    return None, "other"
+
+
+# What reading a damaged or encrypted part raises.
+_PART_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
+def _head(archive: zipfile.ZipFile, entry: zipfile.ZipInfo | str) -> bytes:
+    """The first bytes of a part, unpacked."""
+    try:
+        with archive.open(entry) as stream:
+            return stream.read(_HEAD_BYTES)
+    except _PART_ERRORS as exc:
+        name = entry.filename if isinstance(entry, zipfile.ZipInfo) else entry
+        raise UnreadableFile(f"part {name} of the workbook cannot be read ({exc})") from exc
+
+
+def _check_string_count(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
+    """Refuse a shared strings part that declares more strings than it can hold.
+
+    calamine sets room aside for the declared count before it reads a string: a 600-byte
+    workbook declaring four billion strings asks for 96 GB at once. A string takes at least
+    five bytes (``<si/>``).
+    """
+    found = _SST_UNIQUE_COUNT.search(_head(archive, entry))
+    declared = int(found.group(1)) if found else 0
+    if declared > entry.file_size // 5 + 1:
+        raise UnreadableFile(f"the shared strings part {entry.filename} declares {declared:,} strings "
+                             f"in {entry.file_size:,} bytes: refused as a malformed workbook")
+
+
+def _cell_position(ref: str) -> tuple[int, int] | None:
+    """(rows, columns) from A1 to a cell reference such as ``XFD8000``; None if it is not one."""
+    found = _REF.fullmatch(ref.strip())
+    if found is None:
+        return None
+    return int(found.group(2)), _column_index(found.group(1).upper().encode()) + 1
+
+
+def _declared_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(rows, columns) from A1 of a sheet's ``<dimension>``, read from the head of its XML; (0, 0) if none."""
+    head = _head(archive, part)
+    data_start = _SHEET_DATA.search(head)
+    found = _DIMENSION.search(head, 0, data_start.start() if data_start else len(head))
+    if found is None:
+        return 0, 0
+    corners = [_cell_position(c) for c in found.group(1).decode("ascii", "replace").split(":")]
+    corners = [c for c in corners if c is not None]
+    return (max(r for r, _ in corners), max(c for _, c in corners)) if corners else (0, 0)
+
+
+def _scanned_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
+    """(rows, columns) from A1 of the cells a sheet's XML really holds (by their ``r`` attribute)."""
+    rows = columns = 0
+    tail = b""
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(_SCAN_CHUNK):
+                window = tail + chunk
+                cells = _VALUED_CELL.findall(window)
+                # Distinct letters and numbers first: a sheet repeats them in every row and column.
+                columns = max([columns, *(_column_index(c.upper()) + 1 for c in {c for c, _ in cells})])
+                rows = max([rows, *map(int, {r for _, r in cells})])
+                tail = window[-4096:]  # a cell element cut in two by the chunk boundary
+    except _PART_ERRORS as exc:
+        raise UnreadableFile(f"part {part} of the workbook cannot be read ({exc})") from exc
+    return rows, columns
+
+
+def _parts_with_cells(archive: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
+    """Sheet name → part, for the sheets the workbook lists and any other part that holds sheet
+    data (calamine finds the workbook through the package's relationships, not by its usual name,
+    so a decoy xl/workbook.xml must not hide a sheet from the checks)."""
+    found = dict(parts)
+    listed = set(parts.values())
+    for entry in archive.infolist():
+        if entry.filename in listed or entry.is_dir():
+            continue
+        try:
+            holds_cells = _SHEET_DATA.search(_head(archive, entry)) is not None
+        except UnreadableFile:
+            continue  # calamine reads only what the workbook lists, and says if that is damaged
+        if holds_cells:
+            found[entry.filename] = entry.filename
+    return found
+
+
+def check_extent(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
+    """Refuse a sheet whose used area, from A1, is beyond the limits, before calamine reads it.
+
+    calamine builds the whole rectangle from A1 to the last cell, and a cell's place is all it
+    takes: A1 and XFD8000 are 131 million cells, 4.2 GB before Python sees one of them.
+    """
+    try:
+        size = archive.getinfo(part).file_size
+    except KeyError:
+        return  # no such part: calamine says so
+    rows, columns = (_scanned_extent(archive, part) if size <= EXTENT_SCAN_BYTES
+                     else _declared_extent(archive, part))
+    if not rows or not columns:
+        return
+    span = f"A1:{column_letter(min(columns, 10**9) - 1)}{rows}"
+    span = span if len(span) <= 24 else span[:23] + "…"
+    where = f"sheet {sheet!r} spans {span}"
+    if columns > MAX_COLUMNS:
+        raise UnreadableFile(f"{where}; at most {MAX_COLUMNS} columns are read", sheet)
+    if rows > MAX_ROWS:
+        raise UnreadableFile(f"{where}; at most {MAX_ROWS:,} rows are read", sheet)
+    if rows * columns > MAX_CELLS:
+        raise UnreadableFile(f"{where}, {rows * columns:,} cells; at most {MAX_CELLS:,} cells are read", sheet)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -179,6 +346,8 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             raise UnreadableFile("the file is a zip archive but not an Excel workbook") from exc
         except Exception as exc:  # defusedxml refuses entity tricks: an attack, not a workbook
             raise UnreadableFile(f"the workbook's structure was refused ({exc.__class__.__name__})") from exc
+        for name, part in _parts_with_cells(archive, parts).items():
+            check_extent(archive, part, name)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except CalamineError as exc:
@@ -209,18 +378,43 @@ def read_csv(data: bytes, name: str) -> list[Sheet]:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    return [Sheet(PurePosixPath(name).stem, True, rows)]
+    sheet = PurePosixPath(name).stem
+    rows: list[list[object]] = []
+    cells = 0
+    # The same limits as a workbook's, checked row by row before a row is kept: 64 MB of commas
+    # are 64 million empty cells, of newlines 64 million empty rows.
+    for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+        if len(row) > MAX_COLUMNS:
+            raise UnreadableFile(f"row {number:,} has {len(row):,} columns; at most {MAX_COLUMNS} columns "
+                                 "are read", sheet)
+        if number > MAX_ROWS:
+            raise UnreadableFile(f"the file has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} rows are read",
+                                 sheet)
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise UnreadableFile(f"the file has more than {MAX_CELLS:,} cells; at most {MAX_CELLS:,} cells "
+                                 "are read", sheet)
+        rows.append(row)
+    return [Sheet(sheet, True, rows)]
 
 
 def read_file(data: bytes, name: str) -> list[Sheet]:
-    """Read an .xlsx or .csv file's sheets, refusing anything unsafe or unreadable."""
+    """Read an .xlsx or .csv file's sheets, refusing anything unsafe or unreadable.
+
+    Running out of the memory a load may use (etl.limits) while reading is a refusal too.
+    """
+    from etl.limits import out_of_memory_message
+
     check_size(data)
     lower = name.lower()
-    if lower.endswith(".csv") and data[:4] != b"PK\x03\x04":
-        return read_csv(data, name)
-    if data[:4] != b"PK\x03\x04":
-        if lower.endswith(".xls"):
-            raise UnreadableFile("old .xls workbooks are not accepted: save the file as .xlsx")
-        raise UnreadableFile("the file is not an Excel workbook (.xlsx) nor a CSV file")
-    return read_xlsx(data)
+    is_csv = lower.endswith(".csv") and data[:4] != b"PK\x03\x04"
+    try:
+        if is_csv:
+            return read_csv(data, name)
+        if data[:4] != b"PK\x03\x04":
+            if lower.endswith(".xls"):
+                raise UnreadableFile("old .xls workbooks are not accepted: save the file as .xlsx")
+            raise UnreadableFile("the file is not an Excel workbook (.xlsx) nor a CSV file")
+        return read_xlsx(data)
+    except MemoryError as exc:
+        raise UnreadableFile(out_of_memory_message("file" if is_csv else "workbook")) from exc

@@ -86,6 +86,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "users.created": {"en": "Created", "km": "បង្កើតនៅ"},
     "programmes.level": {"en": "Level", "km": "កម្រិត"},
     "scorecard.code": {"en": "Indicator code", "km": "លេខកូដសូចនាករ"},
+    "data.job_died": {
+        "en": "The load stopped before it finished: its process ended, as it does when a workbook needs more "
+              "memory than a load may use{limit}. The file being loaded changed nothing; the load history "
+              "shows the files that were loaded.",
+        "km": "ការផ្ទុកបានឈប់មុនពេលបញ្ចប់៖ ដំណើរការរបស់វាបានបញ្ចប់ ដូចដែលកើតឡើងនៅពេលសៀវភៅបញ្ជីត្រូវការអង្គចងចាំ"
+              "ច្រើនជាងការផ្ទុកមួយអាចប្រើបាន{limit}។ ឯកសារដែលកំពុងផ្ទុកមិនបានផ្លាស់ប្ដូរអ្វីទេ៖ "
+              "ប្រវត្តិនៃការផ្ទុកបង្ហាញឯកសារដែលបានផ្ទុក។",
+    },
     "metric.as_of": {"en": "Figures as of", "km": "តួលេខគិតត្រឹម"},
     "provinces.as_of_note": {
         "en": "{n} province(s) have not reported {period}: their figures are those of their latest report "

@@ -16,8 +16,10 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
+from components.errors import on_callback_error
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.grid import data_grid
+from components.jobs import job_died, watched_manager
 from components.page import guarded, page_frame
 from db import audit
 from db.engine import forget_after_fork, session_scope
@@ -86,23 +88,46 @@ def _refuse(scope, what: str) -> None:
         audit.record(session, "forbidden", username=scope.username, user_id=scope.user_id, what=what)
 
 
+def _upload_failed(error: Exception):
+    """The upload's ``on_error``: a job whose process died (its memory cap, the OOM killer) gets a
+    message where the summary goes; any other error is shown as every callback's is."""
+    if not job_died(error):
+        return on_callback_error(error)
+    from etl.limits import memory_cap_mb
+
+    megabytes = memory_cap_mb()
+    message = t("data.job_died", caller_language(), limit=f" ({megabytes:,} MB)" if megabytes else "")
+    dash.set_props("data-progress", {"value": "0"})
+    dash.set_props("data-progress-label", {"children": ""})
+    loaded = dash.ctx.states.get("data-loaded.data")  # the files loaded before it are in the history
+    return [], html.Ul([html.Li(message, className="load-failed")], id="data-summary-list"), (loaded or 0) + 1
+
+
 @callback(
     Output("data-report", "rowData"), Output("data-summary", "children"), Output("data-loaded", "data"),
     Input("data-upload", "contents"), State("data-upload", "filename"), State("data-loaded", "data"),
     background=True,
+    manager=watched_manager(),
+    on_error=_upload_failed,
     progress=[Output("data-progress", "value"), Output("data-progress-label", "children")],
     running=[(Output("data-upload", "disabled"), True, False)],
     prevent_initial_call=True,
 )
 def upload(set_progress, contents, filenames, loaded):
-    """Validate and load each uploaded file with the loader; report every problem found."""
+    """Validate and load each uploaded file with the loader; report every problem found.
+
+    It runs in a process of its own (Dash's background job), so the memory cap of a load holds
+    that process alone; at most a few loads run at once on the machine, the others wait their turn.
+    """
     forget_after_fork()
     scope, lang = caller_scope(), caller_language()
     if not scope.can_load:
         _refuse(scope, "load workbooks")
         return [], t("forbidden.body", lang), no_update
-    from etl.load import load_file
+    from etl.limits import cap_memory, load_within_limits
     from etl.problems import Problem
+
+    cap_memory()
 
     rows, lines = [], []
     files = list(zip(contents or [], filenames or [], strict=False))
@@ -122,8 +147,11 @@ def upload(set_progress, contents, filenames, loaded):
         def report_progress(fraction: float, message: str, i=index, n=len(files), file=name) -> None:
             set_progress((str(int(100 * (i + fraction) / n)), f"{file}: {message}"))
 
-        report = load_file(data, name=name, url=caller_db_url(), loaded_by=scope.username,
-                           progress=report_progress)
+        def report_waiting(progress=report_progress) -> None:
+            progress(0, "waiting for another load to finish")
+
+        report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
+                                    progress=report_progress, waiting=report_waiting)
         summary = report.summary() if report.status != "failed" else f"{name}: {t('error.unavailable', lang)}"
         lines.append(html.Li(summary, className=f"load-{report.status}"))
         rows += [p.as_dict() for p in report.problems]

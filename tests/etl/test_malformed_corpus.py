@@ -13,6 +13,7 @@ import pytest
 from etl.load import load_file
 from tests.conftest import table_counts
 from tests.etl.builders import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
+from tests.etl.crafted import one_sheet, shared_strings
 
 HISTORY_TABLES = {"load_batch", "audit_log"}
 
@@ -105,6 +106,25 @@ CASES = [
      xlsx([["code", "parent", "level", "name_en", "name_km"],
            ["P1.9", "P1.1", "subprogramme", "Misplaced", "ខុស"]], sheet="programmes"),
      "programmes", 2, "parent", "must be a programme"),
+    # Crafted to make the reader allocate the rectangle between two cells (4.2 GB for A1:XFD8000).
+    ("sheet-too-wide", "wide.xlsx", one_sheet({"A1": "fiscal_year", "XFD8000": 1}, "A1:XFD8000"), "data", 0, "",
+     "sheet 'data' spans A1:XFD8000; at most 100 columns are read"),
+    ("sheet-widest-possible", "widest.xlsx", one_sheet({"A1": 1, "XFD1048576": 1}, "A1:XFD1048576"), "data", 0, "",
+     "sheet 'data' spans A1:XFD1048576; at most 100 columns are read"),
+    ("sheet-dimension-lies", "liar.xlsx", one_sheet({"A1": 1, "XFD8000": 1}, "A1:B2"), "data", 0, "",
+     "sheet 'data' spans A1:XFD8000; at most 100 columns are read"),
+    ("sheet-without-dimension", "nodim.xlsx", one_sheet({"A1": 1, "xfd8000": 1}), "data", 0, "",
+     "sheet 'data' spans A1:XFD8000; at most 100 columns are read"),
+    ("sheet-too-long", "long.xlsx", one_sheet({"A1": 1, "A2000000": 1}), "data", 0, "",
+     "sheet 'data' spans A1:A2000000; at most 1,048,576 rows are read"),
+    ("sheet-too-many-cells", "area.xlsx", one_sheet({"A1": 1, "Z1000000": 1}), "data", 0, "",
+     "sheet 'data' spans A1:Z1000000, 26,000,000 cells; at most 25,000,000 cells are read"),
+    ("shared-strings-count-lie", "count.xlsx",
+     one_sheet({"A1": 1}, shared_strings=shared_strings(["a"], 4_000_000_000)), "", 0, "",
+     "the shared strings part xl/sharedStrings.xml declares 4,000,000,000 strings in 176 bytes: "
+                "refused as a malformed workbook"),
+    ("csv-too-wide", "wide.csv", (",".join(EXEC_HEADER) + "\n" + "1," * 150 + "\n").encode(), "wide", 0, "",
+     "row 2 has 151 columns; at most 100 columns are read"),
 ]
 
 
