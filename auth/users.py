@@ -50,7 +50,22 @@ def retry_delay(failures: int) -> int:
 
 
 class UserError(ValueError):
-    """A user change that cannot be made; the message says why, for a person."""
+    """A user change that cannot be made; the message says why, for a person.
+
+    With ``key``, the message has a translation (``i18n``) that :meth:`text` renders.
+    """
+
+    def __init__(self, message: str, key: str | None = None, **values: object) -> None:
+        super().__init__(message)
+        self.key, self.values = key, values
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` where it has a translation, else as written."""
+        if self.key is None:
+            return str(self)
+        from i18n import t
+
+        return t(self.key, lang, **self.values)
 
 
 @dataclass(frozen=True)
@@ -260,12 +275,13 @@ def reauthenticate(session: Session, username: str, password: str, address: str)
     if not allowed:
         audit.record(session, "reauth_throttled", username=username, address=address)
         session.commit()
-        raise UserError(f"too many wrong passwords; wait {wait} seconds")
+        raise UserError(f"too many wrong passwords; wait {wait} seconds", "users.reauth_wait", seconds=wait)
     user = get_user(session, username)
     if user is None or not check_password(user.password_hash, password):
         audit.record(session, "reauth_failed", username=username, address=address)
         session.commit()  # the failure stays recorded though the change is refused
-        raise UserError("your own password is needed to confirm this change, and it was not correct")
+        raise UserError("your own password is needed to confirm this change, and it was not correct",
+                        "users.reauth_failed")
     session.execute(delete(SignInThrottle).where(SignInThrottle.username == username,
                                                  SignInThrottle.address == address))
 

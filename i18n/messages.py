@@ -133,6 +133,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "ការបង្កើតគណនីដែលអានតួលេខ ឬការប្ដូរតួនាទីរបស់គណនីណាមួយ ត្រូវការពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នកម្ដងទៀត។ "
               "រាល់ការផ្លាស់ប្ដូរបែបនេះត្រូវបានកត់ត្រាជាមួយឈ្មោះរបស់អ្នក។",
     },
+    "users.reauth_failed": {
+        "en": "your own password is needed to confirm this change, and it was not correct",
+        "km": "ត្រូវការពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នក ដើម្បីបញ្ជាក់ការផ្លាស់ប្ដូរនេះ ហើយវាមិនត្រឹមត្រូវទេ",
+    },
+    "users.reauth_wait": {
+        "en": "too many wrong passwords; wait {seconds} seconds",
+        "km": "ពាក្យសម្ងាត់ខុសច្រើនដងពេក។ សូមរង់ចាំ {seconds} វិនាទី",
+    },
     "users.change_role": {"en": "Change the selected user's role", "km": "ប្ដូរតួនាទីរបស់អ្នកប្រើដែលបានជ្រើស"},
     "users.language": {"en": "Language", "km": "ភាសា"},
     "users.disable": {"en": "Disable", "km": "បិទ"},

@@ -168,7 +168,7 @@ def create_user(_clicks, name, full_name, role, province, password, own_password
     except Forbidden:
         return t("forbidden.body", lang), no_update, no_update, ""
     except user_service.UserError as problem:
-        return str(problem), no_update, no_update, ""
+        return problem.text(lang), no_update, no_update, ""
     # The password fields are emptied once used, so they are not left on screen.
     return t("users.created_ok", lang, name=name), (refresh or 0) + 1, "", ""
 
@@ -202,7 +202,7 @@ def change_role(_clicks, selected, role, province, own_password, refresh):
             user_service.set_role(session, name, role or "", province=province or None,
                                   by=scope.username)
     except user_service.UserError as problem:
-        return str(problem), no_update, ""
+        return problem.text(lang), no_update, ""
     return (t("users.changed_ok", lang, name=name, state=t(f"role.{role}", lang)),
             (refresh or 0) + 1, "")
 
@@ -232,7 +232,7 @@ def set_active(_disable, _enable, selected, refresh):
         with session_scope(db_url()) as session:
             user_service.set_active(session, name, active, by=scope.username)
     except user_service.UserError as problem:
-        return str(problem), no_update
+        return problem.text(lang), no_update
     state = t("users.enable" if active else "users.disable", lang)
     return t("users.changed_ok", lang, name=name, state=state), (refresh or 0) + 1
 
