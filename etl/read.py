@@ -330,6 +330,18 @@ def _error_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int], s
     return found
 
 
+OPENDOCUMENT = b"application/vnd.oasis.opendocument"
+
+
+def _refuse_opendocument(archive: zipfile.ZipFile) -> None:
+    """An .ods (or .odt) is a zip too; say what it is and how to save it as .xlsx."""
+    if "mimetype" not in archive.namelist() or archive.getinfo("mimetype").file_size > 200:
+        return
+    if archive.read("mimetype").startswith(OPENDOCUMENT):
+        raise UnreadableFile("the file is an OpenDocument spreadsheet (.ods): in LibreOffice, use File > Save As "
+                             "and choose 'Excel 2007-365 (.xlsx)', then load the .xlsx")
+
+
 def read_xlsx(data: bytes) -> list[Sheet]:
     """Every worksheet of an .xlsx (values as Excel cached them) with its error cells."""
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -340,6 +352,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         raise UnreadableFile("the file is not an Excel workbook (.xlsx) nor a CSV file") from exc
     with archive:
         check_zip(archive)
+        _refuse_opendocument(archive)
         try:
             parts = _sheet_parts(archive)
         except (KeyError, ElementTree.ParseError) as exc:
@@ -366,14 +379,45 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
-def read_csv(data: bytes, name: str) -> list[Sheet]:
-    """A CSV file as one sheet named after the file (UTF-8, with or without BOM)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile("the CSV file is not UTF-8 text (save it as 'CSV UTF-8')") from exc
+SAVE_AS_UTF8 = ("save it again as UTF-8: in LibreOffice, Save As 'Text CSV' with the character set "
+                "'Unicode (UTF-8)'; in Excel, Save As 'CSV UTF-8 (Comma delimited)'")
+# A run of question marks is what a legacy encoding (Windows-1252, say) writes for Khmer letters
+# it does not have: the text is gone from the file, and a guess would load wrong names.
+_LOST_TEXT = re.compile(r"^[?\s]*\?{2,}[?\s]*$")
+
+
+def decode_csv(data: bytes) -> str:
+    """A CSV file's text: UTF-8 (with or without BOM), or UTF-16 with its BOM (Excel's 'Unicode
+    Text'); any other encoding is refused with how to save the file as UTF-8."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"the CSV file is not readable UTF-16 text: {SAVE_AS_UTF8}") from exc
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"the CSV file is not UTF-8 text (byte {exc.start:,} is not UTF-8), so "
+                                 f"Khmer letters cannot be read from it: {SAVE_AS_UTF8}") from exc
     if "\x00" in text:
         raise UnreadableFile("the file is not a text CSV file")
+    return text
+
+
+def _refuse_lost_text(rows: list[list[object]], sheet: str) -> None:
+    """A cell of nothing but question marks is text that a legacy encoding could not write."""
+    for number, row in enumerate(rows, 1):
+        for cell in row:
+            if isinstance(cell, str) and "??" in cell and _LOST_TEXT.match(cell):
+                raise UnreadableFile(f"row {number:,} holds {cell.strip()!r} where there was text: the file was "
+                                     "saved in an encoding without Khmer letters, which replaced them; "
+                                     f"{SAVE_AS_UTF8}", sheet)
+
+
+def read_csv(data: bytes, name: str) -> list[Sheet]:
+    """A CSV file as one sheet named after the file (UTF-8, with or without BOM)."""
+    text = decode_csv(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -395,6 +439,8 @@ def read_csv(data: bytes, name: str) -> list[Sheet]:
             raise UnreadableFile(f"the file has more than {MAX_CELLS:,} cells; at most {MAX_CELLS:,} cells "
                                  "are read", sheet)
         rows.append(row)
+    if "??" in text:  # rarely: the cell by cell look is only for files that may need it
+        _refuse_lost_text(rows, sheet)
     return [Sheet(sheet, True, rows)]
 
 

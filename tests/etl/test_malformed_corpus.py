@@ -39,6 +39,15 @@ GOOD2 = exec_row(account="6061")
 TOTAL_WRONG = ["Total", None, None, None, None, None, None, None, None, 2_000_000, 2_000_000, 1_200_000, 999]
 
 # (case id, file name, bytes, sheet, row, column, a fragment of the message)
+def _ods() -> bytes:
+    """The start of a LibreOffice .ods: a zip whose first entry names its kind."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
 CASES = [
     ("negative-amount", "neg.xlsx", execution_xlsx([_with(GOOD, paid=-5)]), "data", 2, "paid",
      "negative amount"),
@@ -85,7 +94,17 @@ CASES = [
     ("old-xls", "old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "", 0, "", "save the file as .xlsx"),
     ("zip-bomb", "bomb.xlsx", _zip_bomb(), "", 0, "", "zip bomb"),
     ("csv-not-utf8", "latin.csv", ",".join(EXEC_HEADER).encode() + b"\n2025,2025-06,Kamp\xf4t\n", "", 0, "",
-     "not UTF-8"),
+     "not UTF-8 text (byte 153 is not UTF-8), so Khmer letters cannot be read from it: save it again as "
+     "UTF-8: in LibreOffice, Save As 'Text CSV' with the character set 'Unicode (UTF-8)'; in Excel, Save As "
+     "'CSV UTF-8 (Comma delimited)'"),
+    # What Windows-1252 writes for Khmer letters it does not have: question marks.
+    ("csv-khmer-lost-to-a-legacy-encoding", "kampot.csv",
+     (",".join(EXEC_HEADER) + "\n2025,2025-06,????? ????,P1,P1.1,P1.1.1,P1.1.1.1,6211,RGC,1,1,1,1\n").encode(),
+     "kampot", 0, "", "row 2 holds '????? ????' where there was text: the file was saved in an encoding "
+     "without Khmer letters"),
+    ("opendocument-spreadsheet", "report.ods", _ods(), "", 0, "",
+     "the file is an OpenDocument spreadsheet (.ods): in LibreOffice, use File > Save As and choose "
+     "'Excel 2007-365 (.xlsx)'"),
     ("unknown-indicator", "ind.xlsx", indicators_xlsx([[2025, "2025-06", "07", "NOPE", None, 10, 5]]),
      "data", 2, "indicator", "not in the indicator catalogue"),
     ("unknown-commune", "commune.xlsx", indicators_xlsx([[2025, "2025-06", "079999", "FP_PW", None, 10, 5]]),
@@ -157,3 +176,17 @@ def test_every_problem_of_a_file_is_reported_not_only_the_first(ref_db):
     report = load_file(execution_xlsx(rows), name="many.xlsx", url=ref_db)
     places = {(p.row, p.column) for p in report.errors}
     assert {(2, "paid"), (3, "entity"), (4, "period")} <= places
+
+
+def test_a_utf16_csv_as_excel_saves_unicode_text_loads(ref_db):
+    # Excel's "Unicode Text" is UTF-16 with a byte order mark: unambiguous, so it is read.
+    text = "\t".join(EXEC_HEADER) + "\n" + "\t".join(str(v) for v in _with(GOOD, entity="ខេត្តកំពត")) + "\n"
+    report = load_file(text.encode("utf-16"), name="kampot.csv", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+
+
+def test_question_marks_inside_text_are_not_taken_for_lost_letters(ref_db):
+    rows = [IND_HEADER + ["note"], [2025, "2025-06", "07", "FP_PW", None, 10, 5, "late?? checked twice"]]
+    data = "\n".join(",".join("" if v is None else str(v) for v in r) for r in rows).encode()
+    report = load_file(data, name="notes.csv", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
