@@ -52,11 +52,13 @@ def cmd_load(args: argparse.Namespace) -> int:
             print(f"{shown}: waiting for another load to finish", file=sys.stderr, flush=True)
 
         report = load_within_limits(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar,
-                                    waiting=waiting)
+                                    waiting=waiting, replace=args.replace)
         bar.done()
         for problem in report.problems:
             print(problem.render(), file=sys.stderr)
         print(report.summary())
+        for line in report.replacement_lines():
+            print(line)
         failed |= report.status in ("rejected", "failed")
     return 1 if failed else 0
 
@@ -113,6 +115,8 @@ def cmd_history(_args: argparse.Namespace) -> int:
         print("id\twhen\twho\tfile\tchecksum\tkind\tscope\trows\tstatus")
         for b in batches:
             status = b.status + (f" (by {b.superseded_by})" if b.superseded_by else "")
+            if b.partly_replaced_by:
+                status += f" (partly replaced by {b.partly_replaced_by.replace(',', ', ')})"
             # Names stored before they were cleaned on loading may still hold terminal escapes.
             name = clean_file_name(b.file_name)
             print(f"{b.id}\t{b.loaded_at:%Y-%m-%d %H:%M:%S}\t{b.loaded_by}\t{name}\t{b.checksum[:12]}\t"
@@ -125,7 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     load = sub.add_parser("load", help="validate and load workbooks")
     load.add_argument("files", nargs="+")
-    load.add_argument("--dry-run", action="store_true", help="validate only")
+    load.add_argument("--dry-run", action="store_true",
+                      help="validate only, and list the (entity, period) a load would replace")
+    load.add_argument("--replace", action="store_true",
+                      help="confirm replacements that take away more than half of an (entity, period)'s "
+                           "rows, revised budget or payments")
     template = sub.add_parser("template", help="write a blank template workbook")
     template.add_argument("kind", help="execution, indicators or reference")
     template.add_argument("out")

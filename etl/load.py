@@ -53,8 +53,9 @@ from db.models import (
 )
 from etl import clean, validate
 from etl.contract import HeaderMatch
-from etl.problems import Collector, Problem
+from etl.problems import ERROR, WARNING, Collector, Problem
 from etl.read import Sheet, UnreadableFile, read_file
+from etl.replacements import Replacement, execution_replacements
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
@@ -83,6 +84,8 @@ class LoadReport:
     superseded: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     checksum: str = ""
+    # (year, period, entity) loaded already that the file replaces (or would, in a dry run)
+    replacements: list[Replacement] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -91,6 +94,11 @@ class LoadReport:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    def replacement_lines(self) -> list[str]:
+        """One line per (entity, period) the file replaced, or would replace (dry run)."""
+        verb = {"loaded": "replaced", "valid": "would replace"}.get(self.status)
+        return [f"  {verb} {r.render()}" for r in self.replacements] if verb else []
 
     def summary(self) -> str:
         """One line for a person."""
@@ -201,8 +209,12 @@ def load_file(
     loaded_by: str = audit.SYSTEM_USER,
     dry_run: bool = False,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> LoadReport:
     """Validate and (unless ``dry_run``) load one workbook, all or nothing.
+
+    A file that would take away more than half of the rows, revised budget or payments of an
+    (entity, period) loaded already is refused unless ``replace`` confirms it.
 
     ``source`` is a path or the file's bytes (then ``name`` names it for messages). When the
     database goes away mid-way the report's status is ``failed``: the load's one transaction
@@ -211,7 +223,7 @@ def load_file(
     try:
         with _collector_paused():
             return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
-                              progress=progress or _noop)
+                              progress=progress or _noop, replace=replace)
     except DBAPIError as exc:
         shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload"))
         log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
@@ -240,7 +252,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None, loaded_by: str,
-               dry_run: bool, progress: Progress) -> LoadReport:
+               dry_run: bool, progress: Progress, replace: bool) -> LoadReport:
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = clean.clean_file_name(name or path.name)
@@ -282,7 +294,7 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
         _unforeseen(collector, name, exc)
         detected, parsed, in_parts = None, None, False
     if in_parts:
-        return _load_execution(engine, report, detected[1][0], ref, collector, loaded_by, progress)
+        return _load_execution(engine, report, detected[1][0], ref, collector, loaded_by, progress, replace)
     report.kind = parsed.kind if parsed else None
     progress(0.5, "validated")
     if parsed is None or collector.errors:
@@ -291,6 +303,12 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
         return report
     report.rows = len(parsed.frame) if parsed.kind != "reference" else sum(len(f) for f in parsed.extra.values())
     if dry_run:
+        if parsed.kind == "execution":
+            with engine.connect() as conn:
+                report.replacements = execution_replacements(conn, _stored_amounts(parsed.frame))
+            for replacement in report.replacements:
+                if replacement.halves:
+                    _large_replacement(collector, parsed.sheet, replacement, WARNING)
         report.status = "valid"
         return report
     key, year, period = scope_key(parsed)
@@ -333,8 +351,23 @@ class _Rejected(Exception):
     """The file turned out wrong after parts of it were written: roll the transaction back."""
 
 
+def _stored_amounts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Scope and amounts of checked execution rows as they will be stored (whole riels)."""
+    return pd.DataFrame({"fiscal_year": frame["fiscal_year"], "period": frame["period"],
+                         "entity_code": frame["entity_code"], "revised": whole_riels(frame["revised"]),
+                         "paid": whole_riels(frame["paid"])})
+
+
+def _large_replacement(collector: Collector, sheet: str, replacement: Replacement, severity: str) -> None:
+    collector.add(sheet, 0, "", f"{replacement.entity} {replacement.period}",
+                  "confirmation that the earlier figures are to be replaced (--replace)",
+                  f"this file would replace {replacement.render()}: more than half would go. If the "
+                  "earlier rows are to be replaced, load it again confirming the replacement "
+                  "(--replace on the command line)", "large-replacement", severity)
+
+
 def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], ref: validate.Reference,
-                    collector: Collector, loaded_by: str, progress: Progress) -> LoadReport:
+                    collector: Collector, loaded_by: str, progress: Progress, replace: bool) -> LoadReport:
     """Check an execution sheet part by part, writing each part while the next one is checked.
 
     Everything happens in one transaction: a file found wrong at any point (in a part's rows,
@@ -366,6 +399,13 @@ def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch]
                 items = item_sums(facts)
             if writer.error is not None:
                 raise writer.error  # the file is valid: the database failed (or another load collided)
+            # The marts still hold the earlier figures: what the file replaces, before → after.
+            report.replacements = execution_replacements(conn, facts)
+            if not replace and any(r.halves for r in report.replacements):
+                for replacement in report.replacements:
+                    if replacement.halves:
+                        _large_replacement(collector, sheet.name, replacement, ERROR)
+                raise _Rejected
             batch_id = writer.batch_id
             report.rows = len(facts)
             progress(0.92, "refreshing marts")
@@ -572,11 +612,19 @@ def _mark_superseded(conn: Connection, table, touched: set[int], batch_id: int) 
     """Mark the batches left without rows in ``table`` as superseded by ``batch_id``."""
     superseded = []
     for old in sorted(touched):
+        if old == batch_id:
+            continue
         left = conn.execute(select(func.count()).select_from(table).where(table.c.batch_id == old)).scalar_one()
         if left == 0:
             conn.execute(update(LoadBatch).where(LoadBatch.id == old).values(status="superseded",
                                                                                superseded_by=batch_id))
             superseded.append(old)
+        else:
+            # Some of its rows are gone to this batch, others stay: the history says by which.
+            earlier = conn.execute(select(LoadBatch.partly_replaced_by).where(LoadBatch.id == old)).scalar_one()
+            ids = [i for i in (earlier or "").split(",") if i] + [str(batch_id)]
+            conn.execute(update(LoadBatch).where(LoadBatch.id == old).values(
+                partly_replaced_by=",".join(dict.fromkeys(ids))[:200]))
     return superseded
 
 

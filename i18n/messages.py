@@ -236,6 +236,28 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.hist.rows": {"en": "Rows", "km": "ជួរ"},
     "data.hist.status": {"en": "Status", "km": "ស្ថានភាព"},
     "data.hist.superseded_by": {"en": "Replaced by", "km": "ជំនួសដោយ"},
+    "data.hist.partly_replaced_by": {"en": "Partly replaced by", "km": "ជំនួសមួយផ្នែកដោយ"},
+    "data.dry_run": {"en": "Check only: load nothing, and list what a load would replace",
+                     "km": "ពិនិត្យតែប៉ុណ្ណោះ៖ មិនផ្ទុកអ្វីទេ ហើយបង្ហាញអ្វីដែលការផ្ទុកនឹងជំនួស"},
+    "data.confirm_why": {
+        "en": "A file above would take away more than half of what is loaded for an entity and period. "
+              "If its figures are meant to replace the earlier ones, confirm:",
+        "km": "ឯកសារខាងលើនឹងដកចេញច្រើនជាងពាក់កណ្តាលនៃអ្វីដែលបានផ្ទុកសម្រាប់អង្គភាព និងរយៈពេលមួយ។ "
+              "ប្រសិនបើតួលេខរបស់វាត្រូវជំនួសតួលេខមុន សូមបញ្ជាក់៖",
+    },
+    "data.confirm": {"en": "Replace and load", "km": "ជំនួស និងផ្ទុក"},
+    "data.replaced": {
+        "en": "replaced {entity}, {period}: {rows_before} rows → {rows_after}; revised {revised_before} → "
+              "{revised_after}; paid {paid_before} → {paid_after}",
+        "km": "បានជំនួស {entity}, {period}៖ {rows_before} ជួរ → {rows_after}; ឥណទានកែសម្រួល {revised_before} → "
+              "{revised_after}; ការទូទាត់ {paid_before} → {paid_after}",
+    },
+    "data.would_replace": {
+        "en": "would replace {entity}, {period}: {rows_before} rows → {rows_after}; revised {revised_before} → "
+              "{revised_after}; paid {paid_before} → {paid_after}",
+        "km": "នឹងជំនួស {entity}, {period}៖ {rows_before} ជួរ → {rows_after}; ឥណទានកែសម្រួល {revised_before} → "
+              "{revised_after}; ការទូទាត់ {paid_before} → {paid_after}",
+    },
     "data.hist.problems": {"en": "Problems", "km": "បញ្ហា"},
     "programmes.node": {"en": "Programme, sub-programme, cluster, activity", "km": "កម្មវិធី អនុកម្មវិធី ចង្កោម សកម្មភាព"},
     "scorecard.sources": {"en": "Sources", "km": "ប្រភព"},

@@ -18,12 +18,15 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from components.context import caller_db_url, caller_language, caller_scope
 from components.errors import on_callback_error
 from components.exports import to_csv_bytes, to_excel_bytes
+from components.filters import period_label
+from components.format import format_khr_exact, format_number
 from components.grid import data_grid
 from components.jobs import job_died, watched_manager
 from components.page import guarded, page_frame
 from db import audit
 from db.engine import forget_after_fork, session_scope
 from db.queries.batches import load_history
+from db.queries.units import unit_name
 from i18n import t
 
 dash.register_page(__name__, path="/data", name="data", title="Data")
@@ -39,7 +42,7 @@ def _report_columns(lang: str) -> list[dict]:
 
 def _history_columns(lang: str) -> list[dict]:
     names = ("id", "loaded_at", "loaded_by", "file_name", "checksum", "kind", "scope", "rows", "status",
-             "superseded_by", "problems")
+             "superseded_by", "partly_replaced_by", "problems")
     return [{"field": n, "header": t(f"data.hist.{n}", lang),
              "kind": "number" if n in ("id", "rows", "problems", "superseded_by") else "text"} for n in names]
 
@@ -53,9 +56,16 @@ def layout(**_query: str) -> html.Div:
                 dcc.Upload(id="data-upload", multiple=True, max_size=MAX_UPLOAD_BYTES,
                            children=html.Div([t("data.drop", lang), html.A(t("data.choose", lang))]),
                            className="upload-box"),
+                dcc.Checklist(id="data-dry-run", options=[{"label": t("data.dry_run", lang), "value": "dry"}],
+                              value=[], className="filter"),
                 html.Progress(id="data-progress", value="0", max="100", className="progress"),
                 html.Div(id="data-progress-label", className="muted"),
                 html.Div(id="data-summary", role="status"),
+                # Shown when a file would take away more than half of what is loaded: loading it
+                # needs this second, deliberate click.
+                html.Div([html.P(t("data.confirm_why", lang)),
+                          html.Button(t("data.confirm", lang), id="data-confirm", className="button")],
+                         id="data-confirm-box", hidden=True, className="confirm-box"),
             ], className="panel"),
             html.Section([
                 html.H2(t("data.report", lang)),
@@ -100,12 +110,31 @@ def _upload_failed(error: Exception):
     dash.set_props("data-progress", {"value": "0"})
     dash.set_props("data-progress-label", {"children": ""})
     loaded = dash.ctx.states.get("data-loaded.data")  # the files loaded before it are in the history
-    return [], html.Ul([html.Li(message, className="load-failed")], id="data-summary-list"), (loaded or 0) + 1
+    return ([], html.Ul([html.Li(message, className="load-failed")], id="data-summary-list"), (loaded or 0) + 1,
+            True)
+
+
+def _replacement_items(report, lang: str) -> list:
+    """Each (entity, period) the file replaced, or would replace, with its figures before → after."""
+    key = {"loaded": "data.replaced", "valid": "data.would_replace", "rejected": "data.would_replace"}.get(
+        report.status)
+    if key is None:
+        return []
+    return [html.Li(t(key, lang, entity=f"{r.entity} {unit_name(r.entity, lang)}", period=period_label(r.period, lang),
+                      rows_before=format_number(r.rows_before, lang), rows_after=format_number(r.rows_after, lang),
+                      revised_before=format_khr_exact(r.revised_before, lang),
+                      revised_after=format_khr_exact(r.revised_after, lang),
+                      paid_before=format_khr_exact(r.paid_before, lang),
+                      paid_after=format_khr_exact(r.paid_after, lang)),
+                    className="replacement" + (" replacement-large" if r.halves else ""))
+            for r in report.replacements]
 
 
 @callback(
     Output("data-report", "rowData"), Output("data-summary", "children"), Output("data-loaded", "data"),
-    Input("data-upload", "contents"), State("data-upload", "filename"), State("data-loaded", "data"),
+    Output("data-confirm-box", "hidden"),
+    Input("data-upload", "contents"), Input("data-confirm", "n_clicks"), State("data-upload", "filename"),
+    State("data-loaded", "data"), State("data-dry-run", "value"),
     background=True,
     manager=watched_manager(),
     on_error=_upload_failed,
@@ -113,7 +142,7 @@ def _upload_failed(error: Exception):
     running=[(Output("data-upload", "disabled"), True, False)],
     prevent_initial_call=True,
 )
-def upload(set_progress, contents, filenames, loaded):
+def upload(set_progress, contents, _confirmed, filenames, loaded, dry_run):
     """Validate and load each uploaded file with the loader; report every problem found.
 
     It runs in a process of its own (Dash's background job), so the memory cap of a load holds
@@ -123,13 +152,16 @@ def upload(set_progress, contents, filenames, loaded):
     scope, lang = caller_scope(), caller_language()
     if not scope.can_load:
         _refuse(scope, "load workbooks")
-        return [], t("forbidden.body", lang), no_update
+        return [], t("forbidden.body", lang), no_update, True
     from etl.limits import cap_memory, load_within_limits
     from etl.problems import Problem
 
     cap_memory()
 
-    rows, lines = [], []
+    # The confirmation button sends the same files again, replacing whatever they replace.
+    replace = dash.ctx.triggered_id == "data-confirm"
+    check_only = isinstance(dry_run, list) and "dry" in dry_run and not replace
+    rows, lines, needs_confirmation = [], [], False
     files = list(zip(contents or [], filenames or [], strict=False))
     for index, (content, name) in enumerate(files):
         name = Path(str(name)).name
@@ -151,13 +183,16 @@ def upload(set_progress, contents, filenames, loaded):
             progress(0, "waiting for another load to finish")
 
         report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
-                                    progress=report_progress, waiting=report_waiting)
+                                    progress=report_progress, waiting=report_waiting, dry_run=check_only,
+                                    replace=replace)
         summary = report.summary() if report.status != "failed" else f"{name}: {t('error.unavailable', lang)}"
-        lines.append(html.Li(summary, className=f"load-{report.status}"))
+        lines.append(html.Li([summary, html.Ul(_replacement_items(report, lang))], className=f"load-{report.status}"))
         rows += [p.as_dict() for p in report.problems]
+        # Only a large replacement stands in the way: it can be confirmed.
+        needs_confirmation |= bool(report.errors) and all(p.type == "large-replacement" for p in report.errors)
     set_progress(("100", ""))
     rows.sort(key=lambda p: (p["file"], p["row"], p["column"]))
-    return rows, html.Ul(lines, id="data-summary-list"), (loaded or 0) + 1
+    return rows, html.Ul(lines, id="data-summary-list"), (loaded or 0) + 1, not needs_confirmation
 
 
 @callback(Output("data-history", "rowData"), Input("data-loaded", "data"))

@@ -6,11 +6,13 @@ points it at its own fresh database through ``app.config["PIB_DATABASE_URL"]``.
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -327,3 +329,33 @@ def demo_page_factory(browser, live_server: str, demo_db: str):
     factory = PageFactory(browser, live_server)
     yield factory
     factory.close()
+
+
+# --- the Data page's background upload, driven as the renderer drives it ---------------------
+
+
+def is_upload(dependency: dict) -> bool:
+    return any(i["id"] == "data-upload" and i["property"] == "contents" for i in dependency["inputs"])
+
+
+def run_background(client, payload, limit=60):
+    """Start a background callback and poll it as the renderer does, until it answers."""
+    first = dash_post(client, payload)
+    assert first.status_code == 200, first.data[:300]
+    handles = first.get_json()
+    query = f"?cacheKey={handles['cacheKey']}&job={handles['job']}"
+    cookie = client.get_cookie("_csrf_token")
+    for _ in range(limit):
+        time.sleep(0.25)
+        answer = client.post("/_dash-update-component" + query, json=payload,
+                             headers={"X-CSRFToken": cookie.value})
+        if answer.status_code == 200 and "response" in (answer.get_json() or {}):
+            return answer.get_json()["response"]
+    raise AssertionError("the background callback did not answer")
+
+
+def upload_payload(client, data: bytes, name: str) -> dict:
+    dependency = next(d for d in client.get("/_dash-dependencies").get_json() if is_upload(d))
+    content = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+    return callback_payload(dependency, {"data-upload.contents": [content], "data-upload.filename": [name],
+                                         "data-loaded.data": 0})

@@ -26,7 +26,8 @@ def load_history(session: Session, scope: Scope, limit: int = HISTORY_LIMIT) -> 
             id=b.id, loaded_at=b.loaded_at.strftime("%Y-%m-%d %H:%M:%S"), loaded_by=b.loaded_by,
             file_name=b.file_name, checksum=b.checksum[:12], kind=b.kind, scope=b.scope_key,
             fiscal_year=b.fiscal_year, period=b.period or "", rows=b.row_count, status=b.status,
-            superseded_by=b.superseded_by, problems=len(json.loads(b.problems or "[]")),
+            superseded_by=b.superseded_by, partly_replaced_by=b.partly_replaced_by or "",
+            problems=len(json.loads(b.problems or "[]")),
         )
         for b in batches
     ]

@@ -61,7 +61,8 @@ def test_a_file_of_several_parts_replaces_the_earlier_rows_of_its_scope_only_onc
     rows = [exec_row(entity="07", account="6211", paid=1), exec_row(entity="07", account="6061", paid=2),
             exec_row(entity="07", activity="P1.1.1.2", paid=3), exec_row(entity="07", source="DP", paid=4),
             exec_row(entity="07", activity="P2.1.1.1", paid=5)]
-    second = load_file(execution_xlsx(rows), name="v2.xlsx", url=ref_db)
+    # Its paid falls from 50 to 15 riels: a large replacement, confirmed (this test is about parts).
+    second = load_file(execution_xlsx(rows), name="v2.xlsx", url=ref_db, replace=True)
     assert second.status == "loaded", [p.render() for p in second.problems]
     assert second.superseded == []  # Siem Reap's row of v1 is still current
     assert _mart_paid(ref_db) == {"07": 1 + 2 + 3 + 4 + 5, "17": 70}
@@ -69,7 +70,7 @@ def test_a_file_of_several_parts_replaces_the_earlier_rows_of_its_scope_only_onc
     assert [r[4] for r in facts if r[0] == "07"] == [1, 2, 3, 4, 5]
     assert len(facts) == 6
     # A file for Siem Reap alone empties v1, which is then superseded by it.
-    third = load_file(execution_xlsx([exec_row(entity="17", paid=9)]), name="v3.xlsx", url=ref_db)
+    third = load_file(execution_xlsx([exec_row(entity="17", paid=9)]), name="v3.xlsx", url=ref_db, replace=True)
     assert third.superseded == [first.batch_id]
 
 

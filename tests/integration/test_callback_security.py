@@ -5,15 +5,13 @@ province code in its inputs; no answer may carry a Siem Reap figure (taken from 
 budget unit). The reviewer's upload through the data page's background callback is refused.
 """
 
-import base64
 import re
-import time
 
 from sqlalchemy import text
 
 from components.format import format_khr
 from db.engine import get_engine
-from tests.app_fixtures import callback_payload, dash_post
+from tests.app_fixtures import callback_payload, dash_post, is_upload, run_background, upload_payload
 from tests.etl.builders import exec_row, execution_xlsx
 
 YEAR, PERIOD = 2025, "2025-09"
@@ -80,7 +78,7 @@ def test_no_callback_answers_the_kampot_director_with_a_siem_reap_figure(demo_cl
     assert len(dependencies) >= 15
     posted = 0
     for dependency in dependencies:
-        if dependency.get("clientside_function") or _is_upload(dependency):
+        if dependency.get("clientside_function") or is_upload(dependency):
             continue  # the upload is a background job: tested on its own below
         metrics = METRICS if any(s["id"].endswith("-metric") for s in dependency["inputs"]) else METRICS[:1]
         for code in CODES:
@@ -101,38 +99,11 @@ def test_no_callback_answers_the_kampot_director_with_a_siem_reap_figure(demo_cl
     assert refused >= 24
 
 
-def _is_upload(dependency: dict) -> bool:
-    return any(i["id"] == "data-upload" and i["property"] == "contents" for i in dependency["inputs"])
-
-
-def _run_background(client, payload, limit=60):
-    """Start a background callback and poll it as the renderer does, until it answers."""
-    first = dash_post(client, payload)
-    assert first.status_code == 200, first.data[:300]
-    handles = first.get_json()
-    query = f"?cacheKey={handles['cacheKey']}&job={handles['job']}"
-    cookie = client.get_cookie("_csrf_token")
-    for _ in range(limit):
-        time.sleep(0.25)
-        answer = client.post("/_dash-update-component" + query, json=payload,
-                             headers={"X-CSRFToken": cookie.value})
-        if answer.status_code == 200 and "response" in (answer.get_json() or {}):
-            return answer.get_json()["response"]
-    raise AssertionError("the background callback did not answer")
-
-
-def _upload_payload(client, data: bytes, name: str) -> dict:
-    dependency = next(d for d in client.get("/_dash-dependencies").get_json() if _is_upload(d))
-    content = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
-    return callback_payload(dependency, {"data-upload.contents": [content], "data-upload.filename": [name],
-                                         "data-loaded.data": 0})
-
-
 def test_the_reviewer_cannot_load_through_the_upload_callback(demo_client_as, demo_db):
     reviewer = demo_client_as("mef_reviewer")
     with get_engine(demo_db).connect() as conn:
         before = conn.execute(text("SELECT COUNT(*) FROM load_batch")).scalar_one()
-    response = _run_background(reviewer, _upload_payload(
+    response = run_background(reviewer, upload_payload(
         reviewer, execution_xlsx([exec_row(period="2025-10")]), "sneaky.xlsx"))
     assert response["data-summary"]["children"] == "Your role does not allow you to open this page."
     assert response["data-report"]["rowData"] == []
@@ -144,10 +115,10 @@ def test_the_reviewer_cannot_load_through_the_upload_callback(demo_client_as, de
 
 def test_the_budget_unit_loads_through_the_upload_callback(demo_client_as, demo_db):
     budget = demo_client_as("budget_unit")
-    good = _run_background(budget, _upload_payload(
+    good = run_background(budget, upload_payload(
         budget, execution_xlsx([exec_row(period="2025-10", paid=4242)]), "october.xlsx"))
     assert "october.xlsx: loaded 1 execution rows" in str(good["data-summary"]["children"])
-    bad = _run_background(budget, _upload_payload(
+    bad = run_background(budget, upload_payload(
         budget, execution_xlsx([exec_row(period="2025-10", paid=-1)]), "broken.xlsx"))
     assert [(r["row"], r["column"]) for r in bad["data-report"]["rowData"]] == [(2, "paid")]
     with get_engine(demo_db).connect() as conn:

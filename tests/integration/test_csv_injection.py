@@ -21,9 +21,8 @@ from sqlalchemy import insert, select
 
 from db.engine import get_engine
 from db.models import LoadBatch
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
+from tests.app_fixtures import callback_payload, dash_post, find_dependency, run_background, upload_payload
 from tests.etl.builders import exec_row, execution_xlsx
-from tests.integration.test_callback_security import _run_background, _upload_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 CELL = "report\r=cmd|' /C calc'!A0"
@@ -72,7 +71,7 @@ def test_formulas_after_line_breaks_and_escapes_in_names_stay_inert(client_as, a
         conn.execute(insert(LoadBatch).values(file_name=LEGACY, checksum="0" * 64, kind="execution",
                                               loaded_by="budget", status="rejected", problems="[]"))
     budget = client_as("budget_unit")
-    uploaded = _run_background(budget, _upload_payload(budget, execution_xlsx([exec_row(entity=CELL)]), NAME))
+    uploaded = run_background(budget, upload_payload(budget, execution_xlsx([exec_row(entity=CELL)]), NAME))
     rows = uploaded["data-report"]["rowData"]
     assert rows and any("=cmd" in r["value"] for r in rows)
     with get_engine(app_db).connect() as conn:

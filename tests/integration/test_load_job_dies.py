@@ -5,8 +5,8 @@ import os
 import signal
 
 from etl.limits import memory_cap_mb
+from tests.app_fixtures import run_background, upload_payload
 from tests.etl.builders import exec_row, execution_xlsx
-from tests.integration.test_callback_security import _run_background, _upload_payload
 
 
 def test_the_data_page_says_so_when_the_load_job_dies(client_as, monkeypatch):
@@ -16,7 +16,7 @@ def test_the_data_page_says_so_when_the_load_job_dies(client_as, monkeypatch):
 
     monkeypatch.setattr("etl.limits.load_within_limits", killed)
     budget = client_as("budget_unit")
-    response = _run_background(budget, _upload_payload(budget, execution_xlsx([exec_row()]), "june.xlsx"))
+    response = run_background(budget, upload_payload(budget, execution_xlsx([exec_row()]), "june.xlsx"))
     summary = str(response["data-summary"]["children"])
     assert "The load stopped before it finished" in summary
     assert f"more memory than a load may use ({memory_cap_mb():,} MB)" in summary
