@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 
-# valueFormatter expressions run in the browser (dash-ag-grid evaluates them with d3 available).
+# valueFormatter expressions run in the browser: the functions of assets/grid_functions.js, which
+# write numbers as components/format.py does, in the page's language. Riels read in the short
+# form of the cards, with every riel in the tooltip (and in the downloads).
 FORMATTERS = {
-    "percent": {"function": "params.value == null ? '–' : d3.format('.1%')(params.value)"},
-    "khr": {"function": "params.value == null ? '–' : d3.format(',.0f')(params.value)"},
-    "number": {"function": "params.value == null ? '–' : d3.format(',.0f')(params.value)"},
-    "decimal": {"function": "params.value == null ? '–' : d3.format(',.2f')(params.value)"},
+    "percent": "percent(params.value, '{lang}')",
+    "khr": "shortRiels(params.value, '{lang}')",
+    "number": "number(params.value, 0, '{lang}')",
+    "decimal": "number(params.value, 2, '{lang}')",
 }
 
 
@@ -27,6 +29,19 @@ LOCALE_TEXT_KM = {
 }
 
 
+# The widest value of each kind, in pixels at the grid's font: "KHR 999.99 bn" or its Khmer
+# form "៩៩៩,៩៩ ពាន់លាន", "100.0 %", a grouped count.
+VALUE_WIDTHS = {"khr": 150, "percent": 100, "number": 100, "decimal": 120, "text": 110}
+HEADER_PADDING = 56  # the sort and filter icons and the cell's padding
+CHARACTER_WIDTH = 9  # an average character of the header font, Latin or Khmer
+
+
+def _fitting_width(header: str, kind: str) -> int:
+    """A column's least width: its widest value, and its header's longest word unbroken."""
+    longest = max((len(word) for word in header.split()), default=0)
+    return max(VALUE_WIDTHS.get(kind, 110), longest * CHARACTER_WIDTH + HEADER_PADDING)
+
+
 def data_grid(grid_id: str, rows: list[dict], columns: list[dict], *, page_size: int | None = None,
               height: str | None = None, row_selection: str | None = None,
               row_id: str | None = None, lang: str = "en") -> dag.AgGrid:
@@ -36,11 +51,13 @@ def data_grid(grid_id: str, rows: list[dict], columns: list[dict], *, page_size:
         kind = column.get("kind", "text")
         spec = {"field": column["field"], "headerName": column["header"], "tooltipField": column.get("tooltip")}
         if kind in FORMATTERS:
-            spec.update(valueFormatter=FORMATTERS[kind], type="rightAligned", filter="agNumberColumnFilter")
+            spec.update(valueFormatter={"function": FORMATTERS[kind].format(lang=lang)}, type="rightAligned",
+                        filter="agNumberColumnFilter")
+        if kind == "khr":
+            spec["tooltipValueGetter"] = {"function": f"exactRiels(params.value, '{lang}')"}
         if column.get("pinned"):
             spec["pinned"] = "left"
-        if column.get("width"):
-            spec["minWidth"] = column["width"]
+        spec["minWidth"] = max(column.get("width", 0), _fitting_width(column["header"], kind))
         defs.append({k: v for k, v in spec.items() if v is not None})
     options: dict = {"domLayout": "autoHeight"} if height is None else {}
     if page_size:
@@ -53,7 +70,11 @@ def data_grid(grid_id: str, rows: list[dict], columns: list[dict], *, page_size:
     return dag.AgGrid(
         **extra,
         id=grid_id, rowData=rows, columnDefs=defs,
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1, "minWidth": 110},
-        dashGridOptions=options, className="ag-theme-alpine",
+        # Columns share the width but never narrower than their header's longest word and their
+        # values need (_fitting_width), in either language; headers wrap between words. Nothing is
+        # cut with an ellipsis: a narrow screen scrolls the grid sideways.
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
+        dashGridOptions={**options, "tooltipShowDelay": 300}, className="ag-theme-alpine",
         style={"height": height} if height else {"width": "100%"},
     )
