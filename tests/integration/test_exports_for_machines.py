@@ -113,3 +113,23 @@ def test_the_users_csv_is_valid(client_as):
     director = next(r for r in rows if r["User name"] == "director07")
     assert director["Province"] == "07" and director["Created by"] == "system"
     assert not any("scrypt" in str(v) for r in rows for v in r.values())
+
+
+def test_the_scorecard_excel_holds_every_khmer_name_exactly(demo_client_as):
+    # The PDF cannot give Khmer back as text (README): the Excel download is the searchable form.
+    from sqlalchemy import text as sql
+
+    from db.engine import get_engine
+    from tests.app_fixtures import post_with_csrf
+
+    client = demo_client_as("director07")
+    post_with_csrf(client, "/lang/km", {"next": "/"})
+    data = _download(client, "scorecard-download", "scorecard-xlsx", {
+        "scorecard-year.value": "2025", "scorecard-period.value": "2025-06", "scorecard-code.data": "07"})
+    sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
+    cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    url = client.application.config["PIB_DATABASE_URL"]
+    with get_engine(url).connect() as conn:
+        names = set(conn.execute(sql("SELECT name_km FROM indicator")).scalars())
+    assert "ការពេញចិត្តចំពោះសេវាថែទាំ" in names
+    assert names <= cells
