@@ -17,7 +17,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from components.context import caller_db_url, caller_language, caller_scope
 from components.errors import on_callback_error
-from components.exports import to_csv_bytes, to_excel_bytes
+from components.exports import ExportColumn, download_table
 from components.filters import period_label
 from components.format import format_khr_exact, format_number
 from components.grid import data_grid
@@ -33,6 +33,11 @@ dash.register_page(__name__, path="/data", name="data", title="Data")
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "expected", "message", "severity")
+REPORT_EXPORT = tuple(ExportColumn(c, f"data.col.{c}", "integer" if c == "row" else "text") for c in REPORT_COLUMNS)
+HISTORY_FIELDS = ("id", "loaded_at", "loaded_by", "file_name", "checksum", "kind", "scope", "rows", "status",
+                  "superseded_by", "partly_replaced_by", "problems")
+HISTORY_EXPORT = tuple(ExportColumn(c, f"data.hist.{c}", "integer" if c in ("id", "rows", "superseded_by", "problems")
+                                    else "text") for c in HISTORY_FIELDS)
 
 
 def _report_columns(lang: str) -> list[dict]:
@@ -41,10 +46,8 @@ def _report_columns(lang: str) -> list[dict]:
 
 
 def _history_columns(lang: str) -> list[dict]:
-    names = ("id", "loaded_at", "loaded_by", "file_name", "checksum", "kind", "scope", "rows", "status",
-             "superseded_by", "partly_replaced_by", "problems")
     return [{"field": n, "header": t(f"data.hist.{n}", lang),
-             "kind": "number" if n in ("id", "rows", "problems", "superseded_by") else "text"} for n in names]
+             "kind": "number" if n in ("id", "rows", "problems", "superseded_by") else "text"} for n in HISTORY_FIELDS]
 
 
 def layout(**_query: str) -> html.Div:
@@ -213,9 +216,8 @@ def download_report(_xlsx, _csv, rows):
         _refuse(scope, "validation report")
         return no_update
     frame = pd.DataFrame(rows or [], columns=list(REPORT_COLUMNS))
-    if dash.ctx.triggered_id == "data-report-xlsx":
-        return dcc.send_bytes(to_excel_bytes(frame, "report"), "validation-report.xlsx")
-    return dcc.send_bytes(to_csv_bytes(frame), "validation-report.csv")
+    return download_table(frame, REPORT_EXPORT, caller_language(), name="validation-report",
+                          as_csv=dash.ctx.triggered_id == "data-report-csv", sheet="report")
 
 
 @callback(Output("data-template-download", "data"), Input("data-template-execution", "n_clicks"),
@@ -245,6 +247,5 @@ def download_history(_xlsx, _csv):
         return no_update
     with session_scope(caller_db_url()) as session:
         frame = pd.DataFrame(load_history(session, scope))
-    if dash.ctx.triggered_id == "data-history-csv":
-        return dcc.send_bytes(to_csv_bytes(frame), "load-history.csv")
-    return dcc.send_bytes(to_excel_bytes(frame, "history"), "load-history.xlsx")
+    return download_table(frame, HISTORY_EXPORT, caller_language(), name="load-history",
+                          as_csv=dash.ctx.triggered_id == "data-history-csv", sheet="history")

@@ -83,22 +83,22 @@ def test_formulas_after_line_breaks_and_escapes_in_names_stay_inert(client_as, a
     assert report["filename"] == "validation-report.csv"
     records = csv_rows(base64.b64decode(report["content"]))
     header, cells = records[0], [dict(zip(records[0], r, strict=True)) for r in records[1:]]
-    assert header[:3] == ["file", "sheet", "row"]
+    assert header[:3] == ["File", "Sheet", "Row"]
     # The cell is still readable, the line after its break cannot run; the name has no escape.
-    entity = next(c for c in cells if c["column"] == "entity")
-    assert entity["value"] == "report\n'=cmd|' /C calc'!A0" and entity["row"] == "2"
-    assert all(c["file"] == stored[1] for c in cells)
+    entity = next(c for c in cells if c["Column"] == "entity")
+    assert entity["Value found"] == "report\n'=cmd|' /C calc'!A0" and entity["Row"] == "2"
+    assert all(c["File"] == stored[1] for c in cells)
 
     history = download(budget, "data-history-download", "data-history-csv")
     assert history["filename"] == "load-history.csv"
     records = csv_rows(base64.b64decode(history["content"]))
-    names = [r[records[0].index("file_name")] for r in records[1:]]
+    names = [r[records[0].index("File")] for r in records[1:]]
     assert names == [stored[1], "'\r'=cmd|'calc'!A0\x1b]0;pwned\x07\x1b[31mold.xlsx"]  # newest first
 
     workbook = download(budget, "data-history-download", "data-history-xlsx")
     assert workbook["filename"] == "load-history.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(workbook["content"]))).active
-    column = [c.value for c in sheet[1]].index("file_name") + 1
+    column = [c.value for c in sheet[1]].index("File") + 1
     shown = [sheet.cell(row=r, column=column).value for r in (2, 3)]
     assert shown[0] == stored[1] and "pwned" in shown[1] and "\x1b" not in shown[1]
     assert all(sheet.cell(row=r, column=column).data_type == "s" for r in (2, 3))

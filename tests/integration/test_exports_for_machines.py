@@ -133,3 +133,21 @@ def test_the_scorecard_excel_holds_every_khmer_name_exactly(demo_client_as):
         names = set(conn.execute(sql("SELECT name_km FROM indicator")).scalars())
     assert "ការពេញចិត្តចំពោះសេវាថែទាំ" in names
     assert names <= cells
+
+
+def test_the_validation_report_and_the_load_history_csvs_are_valid(demo_client_as):
+    from pages.data import HISTORY_EXPORT, REPORT_EXPORT
+    from tests.app_fixtures import run_background, upload_payload
+    from tests.etl.builders import exec_row, execution_xlsx
+
+    budget = demo_client_as("budget_unit")
+    refused = run_background(budget, upload_payload(
+        budget, execution_xlsx([exec_row(period="2025-10", paid=-1)]), "broken.xlsx"))
+    report = _download(budget, "data-report-download", "data-report-csv",
+                       {"data-report.rowData": refused["data-report"]["rowData"]})
+    rows = _valid(base64.b64decode(report["content"]), REPORT_EXPORT)
+    assert [(r["Row"], r["Column"]) for r in rows] == [("2", "paid")]
+    history = _valid(base64.b64decode(_download(budget, "data-history-download", "data-history-csv", {})["content"]),
+                     HISTORY_EXPORT)
+    assert history[0]["File"] == "broken.xlsx" and history[0]["Status"] == "rejected"
+    assert all(r["Batch"].isdigit() for r in history)
