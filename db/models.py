@@ -167,7 +167,7 @@ class LoadBatch(Base):
     superseded_by: Mapped[int | None] = mapped_column(ForeignKey("load_batch.id"))
     # Later batches that replaced some of this batch's rows (comma-separated ids), while it keeps
     # others: a province's corrected file replacing its rows of a ministry-wide file.
-    partly_replaced_by: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    partly_replaced_by: Mapped[str] = mapped_column(String(200), server_default="")
     problems: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of problems
 
 
