@@ -68,6 +68,7 @@ def url_for(backend: str, size: str, postgres: str = POSTGRES) -> str:
 def fact_counts(url: str) -> tuple[int, int] | None:
     """(budget_fact rows, indicator_value rows), or None when the database or its schema is missing."""
     from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import SQLAlchemyError
 
     if url.startswith("sqlite") and not Path(url.removeprefix("sqlite:///")).exists():
         return None
@@ -76,7 +77,7 @@ def fact_counts(url: str) -> tuple[int, int] | None:
         with engine.connect() as conn:
             return tuple(conn.execute(text(
                 "SELECT (SELECT COUNT(*) FROM budget_fact), (SELECT COUNT(*) FROM indicator_value)")).one())
-    except Exception:  # no database, no schema
+    except SQLAlchemyError:  # no database, no schema
         return None
     finally:
         engine.dispose()

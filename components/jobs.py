@@ -40,7 +40,7 @@ class WatchedDiskcacheManager(dash.DiskcacheManager):
         log.warning("background job %s ended without a result", job)
         try:
             self.terminate_job(job)  # waits for it, which reaps it when it is this process's child
-        except Exception:  # noqa: BLE001 - the report matters, the reaping does not
+        except Exception:  # the report matters, the reaping does not (logged below)
             log.debug("could not reap background job %s", job, exc_info=True)
         self.clear_cache_entry(self._make_progress_key(key))
         return {"background_callback_error": {"msg": JOB_DIED, "tb": ""}}

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from db.engine import get_engine
 from db.migrate import current_revision, upgrade
 
@@ -26,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"database {url}: schema at {current_revision()}; units added: {seeded}")
         else:
             print(current_revision() or "(empty)")
-    except Exception as exc:  # a usage-level failure: unreachable server, bad URL
+    except (SQLAlchemyError, OSError, ValueError) as exc:  # unreachable server, bad URL, no permission
         print(f"{url}: {exc.__class__.__name__}: {exc}", file=sys.stderr)
         return 1
     return 0

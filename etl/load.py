@@ -290,7 +290,7 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
         # An execution file is loaded part by part, each part written as the next is checked.
         in_parts = detected is not None and detected[0] == "execution" and not dry_run
         parsed = _validate(detected, ref, collector) if detected is not None and not in_parts else None
-    except Exception as exc:  # a file we failed to foresee must still end in a message
+    except Exception as exc:  # noqa: BLE001 - a file we failed to foresee ends in a message; _unforeseen logs it
         _unforeseen(collector, name, exc)
         detected, parsed, in_parts = None, None, False
     if in_parts:

@@ -72,8 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "ទិន្នន័យមិនអាចប្រើបានបណ្តោះអាសន្ន។ សូមព្យាយាមម្តងទៀតបន្តិចទៀត។",
     },
     "error.unexpected": {
-        "en": "Something went wrong on the server; it has been logged. Please try again.",
-        "km": "មានបញ្ហាកើតឡើងនៅលើម៉ាស៊ីនមេ ហើយត្រូវបានកត់ត្រាទុក។ សូមព្យាយាមម្តងទៀត។",
+        "en": "Something went wrong on the server; it has been logged as incident {incident}. Please try "
+              "again, and give the administrator that number if it happens again.",
+        "km": "មានបញ្ហាកើតឡើងនៅលើម៉ាស៊ីនមេ ហើយត្រូវបានកត់ត្រាទុកជាឧប្បត្តិហេតុ {incident}។ សូមព្យាយាមម្តងទៀត "
+              "ហើយផ្ដល់លេខនោះដល់អ្នកគ្រប់គ្រង ប្រសិនបើវាកើតឡើងម្តងទៀត។",
     },
     "error.reload": {"en": "Reload", "km": "ផ្ទុកឡើងវិញ"},
     # users page (administrators)

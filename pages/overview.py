@@ -6,6 +6,7 @@ The layout holds no figures; one callback answers the selectors with everything 
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
+from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from components.cards import kpi_card
@@ -77,7 +78,7 @@ def show_overview(year, period, metric, _asked):
             table = cached(session, scope, queries.province_table, year=int(year), period=period)
     except NationalWithheld as withheld:
         return *empty, withheld_message(withheld, lang)
-    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+    except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return *empty, unavailable(lang)
     cards = [
         kpi_card(t("kpi.revised", lang, year=period_label(str(year), lang)), format_khr(kpis["revised"], lang),

@@ -5,6 +5,7 @@ import dash
 import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.policy import Forbidden
 from components.context import caller_db_url, caller_language, caller_scope
@@ -183,7 +184,7 @@ def show_programmes(year, period, opened):
             linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
     except NationalWithheld as withheld:
         return [], [], withheld_message(withheld, lang), ""
-    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+    except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return [], [], unavailable(lang), ""
     rows = with_text(rows, lang)  # only the rows shown: 13 instead of 11,000 at 10M facts
     note = t("programmes.folded", lang, n=format_number(folded, lang)) if folded else ""

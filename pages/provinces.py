@@ -5,6 +5,7 @@ Clicking a tile or a province's name opens its scorecard.
 
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
@@ -95,7 +96,7 @@ def show_provinces(year, period, metric):
         return {}, [], t("overview.empty", lang)
     try:
         table = _table(year, period)
-    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+    except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return {}, [], unavailable(lang)
     rows = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)))
     if metric == "unit_cost":

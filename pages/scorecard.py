@@ -7,6 +7,7 @@ A director opening another province's code gets the "not permitted" page, and it
 import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
 
 from auth.policy import Forbidden
 from components.cards import kpi_card
@@ -137,7 +138,7 @@ def show_scorecard(year, period, code):
                            period=period, province=str(code))
     except Forbidden:
         return *nothing, t("forbidden.body", lang)
-    except Exception:  # noqa: BLE001 - the database may be away: say so, never a traceback
+    except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return *nothing, unavailable(lang)
     rank = "–" if card["rank"] is None else f"{card['rank']} / {card['ranked']}"
     kpis = [
