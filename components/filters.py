@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dash
 from dash import Input, Output, clientside_callback, dcc, html
 
@@ -88,3 +90,17 @@ def register_selector_callback(prefix: str, *, national: bool = True) -> None:
         }""",
         Output(f"{prefix}-url-sync", "data"), Input(f"{prefix}-year", "value"), Input(f"{prefix}-period", "value"),
     )
+
+
+_PERIOD_OF_YEAR = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
+
+
+def valid_period(year: object, period: object) -> bool:
+    """Whether the selectors' year and period are what the selectors offer: four ASCII digits and
+    a ``YYYY-MM`` of that year. A callback is a public endpoint: a crafted request may send a
+    5,000-digit year, superscripts or a list, which must end in an empty view, not a traceback."""
+    if not isinstance(year, (str, int)) or isinstance(year, bool) or not isinstance(period, str):
+        return False
+    text = str(year)
+    return (len(text) == 4 and text.isascii() and text.isdigit()
+            and _PERIOD_OF_YEAR.fullmatch(period) is not None and period[:4] == text)

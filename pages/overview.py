@@ -12,7 +12,7 @@ import settings
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
-from components.filters import period_label, register_selector_callback, year_period_selectors
+from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_percent, format_points, format_usd
 from components.national import withheld_message
 from components.page import guarded, page_frame, unavailable
@@ -69,7 +69,7 @@ register_selector_callback("overview")
 def show_overview(year, period, metric, _asked):
     scope, lang = caller_scope(), caller_language()
     empty = ([], {}, {}, {})
-    if not year or not period:
+    if not valid_period(year, period):
         return *empty, t("overview.empty", lang)
     try:
         with session_scope(caller_db_url()) as session:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from auth.policy import Forbidden
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
-from components.filters import register_selector_callback, year_period_selectors
+from components.filters import register_selector_callback, valid_period, year_period_selectors
 from components.format import format_khr, format_number, format_percent
 from components.grid import LOCALE_TEXT_KM
 from components.lineage import sources_list
@@ -175,7 +175,7 @@ def tree_shown(session, scope, *, year: int, period: str, lang: str, opened: lis
           Input("programmes-year", "value"), Input("programmes-period", "value"), Input("programmes-open", "data"))
 def show_programmes(year, period, opened):
     scope, lang = caller_scope(), caller_language()
-    if not year or not period:
+    if not valid_period(year, period):
         return [], [], t("overview.empty", lang), ""
     try:
         with session_scope(caller_db_url()) as session:
@@ -206,7 +206,7 @@ def show_programmes(year, period, opened):
           State("programmes-period", "value"), prevent_initial_call=True)
 def download(_xlsx, _csv, year, period):
     scope, lang = caller_scope(), caller_language()
-    if not year or not period:
+    if not valid_period(year, period):
         return no_update
     with session_scope(caller_db_url()) as session:
         tree = cached(session, scope, queries.programme_tree, year=int(year), period=period, lang=lang)
@@ -220,7 +220,7 @@ def download(_xlsx, _csv, year, period):
 def show_sources(clicked, year, period):
     """The files, sheets and rows a programme's (or cluster's, or activity's) figure was summed from."""
     lang = caller_language()
-    if not isinstance(clicked, dict) or clicked.get("colId") != "sources" or not year or not period:
+    if not isinstance(clicked, dict) or clicked.get("colId") != "sources" or not valid_period(year, period):
         return no_update  # a click elsewhere in the grid (or a hand-made request that is not a click)
     code = str(clicked.get("rowId") or "")
     try:
@@ -241,7 +241,7 @@ def show_sources(clicked, year, period):
           State("programmes-period", "value"), prevent_initial_call=True)
 def download_indicators(_xlsx, _csv, year, period):
     scope, lang = caller_scope(), caller_language()
-    if not year or not period:
+    if not valid_period(year, period):
         return no_update
     with session_scope(caller_db_url()) as session:
         linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
-from components.filters import period_label, register_selector_callback, year_period_selectors
+from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_percent
 from components.grid import data_grid
 from components.page import guarded, page_frame, unavailable
@@ -92,7 +92,7 @@ def show_provinces(year, period, metric):
     scope, lang = caller_scope(), caller_language()
     if not scope.can_open("provinces"):
         return {}, [], t("forbidden.body", lang)
-    if not year or not period:
+    if not valid_period(year, period):
         return {}, [], t("overview.empty", lang)
     try:
         table = _table(year, period)
@@ -136,7 +136,7 @@ def open_scorecard(click, cell, year, period):
           State("provinces-period", "value"), prevent_initial_call=True)
 def download(_xlsx, _csv, year, period):
     scope, lang = caller_scope(), caller_language()
-    if not scope.can_open("provinces") or not year or not period:
+    if not scope.can_open("provinces") or not valid_period(year, period):
         return no_update
     table = _table(year, period)
     source = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)),

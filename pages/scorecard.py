@@ -14,7 +14,7 @@ from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
-from components.filters import period_label, register_selector_callback, year_period_selectors
+from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_number, format_percent
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
@@ -124,7 +124,7 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
 def show_scorecard(year, period, code):
     lang = caller_language()
     nothing = ([], [], {}, {}, [], None)
-    if not year or not period:
+    if not valid_period(year, period):
         return *nothing, t("overview.empty", lang)
     try:
         card, previous, money = _card(str(code), year, period)
@@ -185,7 +185,7 @@ def show_scorecard(year, period, code):
 def drill_down(indicator, year, period, code):
     """The districts' and communes' values of one indicator in the province."""
     lang = caller_language()
-    if not indicator or not year or not period:
+    if not indicator or not valid_period(year, period):
         return []
     try:
         scope = caller_scope()
@@ -212,7 +212,8 @@ def show_sources(clicks, year, period, code):
     """The files, sheets and rows an indicator's value was summed from (lineage)."""
     lang = caller_language()
     trigger = dash.ctx.triggered_id
-    if not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict) or not year or not period:
+    if (not isinstance(clicks, list) or not any(clicks) or not isinstance(trigger, dict)
+            or not valid_period(year, period)):
         return no_update  # nothing clicked (or a hand-made request that is not a click)
     try:
         scope = caller_scope()
@@ -229,6 +230,8 @@ def show_sources(clicks, year, period, code):
           State("scorecard-period", "value"), State("scorecard-code", "data"), prevent_initial_call=True)
 def download(_xlsx, _csv, year, period, code):
     lang = caller_language()
+    if not valid_period(year, period):
+        return no_update
     try:
         card, _previous, _money = _card(str(code), year, period)
     except Forbidden:

@@ -15,7 +15,7 @@ import time
 
 from playwright.sync_api import expect
 
-from tests.app_fixtures import PEOPLE, browser_login
+from tests.helpers.web import PEOPLE, browser_login
 
 RECORD_VIOLATIONS = """
 window.__csp = [];

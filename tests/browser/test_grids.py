@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app_fixtures import PEOPLE, browser_login, browser_switch_language
-from tests.browser.test_sign_in_browser import SCREENSHOTS
+from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login, browser_switch_language
 
 # Every cell and header whose text is wider than its box, i.e. cut with an ellipsis.
 CUT = """() => [...document.querySelectorAll('#provinces-grid .ag-cell-value, #provinces-grid .ag-header-cell-text')]

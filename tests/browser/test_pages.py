@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import text
 
 from db.engine import get_engine
-from tests.app_fixtures import PEOPLE, browser_login, browser_switch_language
-from tests.browser.test_sign_in_browser import SCREENSHOTS
+from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login, browser_switch_language
 
 # page path → an element that only shows once the page's data has arrived
 READY = {
@@ -249,7 +248,7 @@ def test_programme_indicators_download_as_csv(demo_page_factory, tmp_path):
 def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_factory, demo_db, tmp_path):
     import openpyxl
 
-    from tests.etl.builders import exec_row, execution_xlsx
+    from tests.helpers.workbooks import exec_row, execution_xlsx
 
     good, broken = tmp_path / "october.xlsx", tmp_path / "broken.xlsx"
     good.write_bytes(execution_xlsx([exec_row(period="2025-10", paid=4242)]))
@@ -288,7 +287,7 @@ def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_facto
 
 def test_a_large_structure_opens_a_cluster_when_its_name_is_clicked(page_factory, sqlite_app_db, tmp_path):
     from etl.load import load_file
-    from tests.faults.conftest import load_scaled_reference, write_execution_month
+    from tests.helpers.workbooks import load_scaled_reference, write_execution_month
 
     load_scaled_reference(sqlite_app_db, tmp_path)
     assert load_file(write_execution_month(tmp_path), url=sqlite_app_db).status == "loaded"

@@ -1,12 +1,9 @@
 """Signing in through the real login page in headless Chromium, as each role."""
 
-from pathlib import Path
 
 import pytest
 
-from tests.app_fixtures import PEOPLE, browser_login
-
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login
 
 NAVIGATION = {
     "budget_unit": ["Overview", "Provinces", "Programmes", "Data", "Methodology"],

@@ -1,7 +1,6 @@
 """The administrator's users page in Chromium."""
 
-from tests.app_fixtures import PEOPLE, browser_login
-from tests.browser.test_sign_in_browser import SCREENSHOTS
+from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login
 
 
 def test_administrator_lists_and_creates_users(page_factory):

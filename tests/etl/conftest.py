@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.etl.builders import load_reference
+from tests.helpers.workbooks import load_reference
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import openpyxl
 from sqlalchemy import text
 
 from db.engine import get_engine
-from tests.etl.builders import exec_row
+from tests.helpers.workbooks import exec_row
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +66,7 @@ def test_demo_loads_with_no_problem_and_its_totals_agree(db_url, tmp_path):
 
 
 def test_load_command_exit_codes_and_problem_lines(ref_db, tmp_path):
-    from tests.etl.builders import execution_xlsx
+    from tests.helpers.workbooks import execution_xlsx
 
     good = tmp_path / "good.xlsx"
     good.write_bytes(execution_xlsx([exec_row()]))

@@ -13,8 +13,8 @@ from db.engine import get_engine, session_scope
 from db.models import AuditLog, IndicatorMart, LoadBatch
 from etl import clean
 from etl.load import load_file
-from tests.conftest import table_counts
-from tests.etl.builders import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
 
 HISTORY_TABLES = {"load_batch", "audit_log"}
 

@@ -20,9 +20,9 @@ import etl.read
 from etl import limits
 from etl.load import load_file
 from etl.read import UnreadableFile, read_file
-from tests.conftest import table_counts
-from tests.etl.builders import EXEC_HEADER, exec_row
 from tests.etl.crafted import one_sheet, shared_strings
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import EXEC_HEADER, exec_row
 
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY_TABLES = {"load_batch", "audit_log"}
@@ -259,7 +259,7 @@ def test_slots_are_shared_by_processes_and_freed_when_one_ends(tmp_path):
 def test_a_load_waits_its_turn_then_loads(ref_db, tmp_path, monkeypatch):
     monkeypatch.setattr("settings.INSTANCE_DIR", tmp_path)
     monkeypatch.setenv("PIB_MAX_CONCURRENT_LOADS", "1")
-    from tests.etl.builders import execution_xlsx
+    from tests.helpers.workbooks import execution_xlsx
 
     with ExitStack() as other_load:
         other_load.enter_context(limits.load_slot())

@@ -8,8 +8,8 @@ from db.engine import get_engine, session_scope
 from db.models import BudgetFact, IndicatorMart, LoadBatch
 from db.queries.budget import budget
 from etl.load import load_file
-from tests.conftest import table_counts
-from tests.etl.builders import exec_row, execution_xlsx, indicators_xlsx, xlsx
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, xlsx
 
 BUDGET_UNIT = Scope(user_id=1, username="budget", role="budget_unit")
 KHMER_HEADER = ["ឆ្នាំសារពើពន្ធ", "រយៈពេល", "អង្គភាព", "កម្មវិធី", "អនុកម្មវិធី", "ចង្កោមសកម្មភាព",
@@ -144,7 +144,7 @@ def test_a_province_name_in_khmer_and_a_district_code_without_its_zero(ref_db):
 def test_hidden_sheets_are_ignored_unless_they_hold_the_data(ref_db):
     data = execution_xlsx([exec_row()], hidden=[("old", [["fiscal_year", "period"], [2019, "junk"]])])
     assert load_file(data, name="h.xlsx", url=ref_db).status == "loaded"
-    from tests.etl.builders import EXEC_HEADER
+    from tests.helpers.workbooks import EXEC_HEADER
 
     # The data on a hidden sheet, a cover note on the visible one: the hidden sheet is the data.
     only_hidden = xlsx([["see the data sheet"]],

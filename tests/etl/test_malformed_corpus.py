@@ -11,9 +11,9 @@ import zipfile
 import pytest
 
 from etl.load import load_file
-from tests.conftest import table_counts
-from tests.etl.builders import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
 from tests.etl.crafted import one_sheet, shared_strings
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
 
 HISTORY_TABLES = {"load_batch", "audit_log"}
 

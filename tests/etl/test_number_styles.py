@@ -15,8 +15,8 @@ from sqlalchemy import text
 
 from db.engine import get_engine
 from etl.load import load_file
-from tests.conftest import table_counts
-from tests.etl.builders import EXEC_HEADER, IND_HEADER, exec_row, xlsx
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import EXEC_HEADER, IND_HEADER, exec_row, xlsx
 
 KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 

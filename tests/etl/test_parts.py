@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from db.engine import get_engine
 from etl.load import csv_text, load_file
-from tests.conftest import table_counts
-from tests.etl.builders import exec_row, execution_xlsx
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import exec_row, execution_xlsx
 
 HISTORY_TABLES = {"load_batch", "audit_log"}
 

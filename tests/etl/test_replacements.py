@@ -16,8 +16,8 @@ from sqlalchemy import text
 
 from db.engine import get_engine
 from etl.load import load_file
-from tests.conftest import table_counts
-from tests.etl.builders import exec_row, execution_xlsx
+from tests.helpers.database import table_counts
+from tests.helpers.workbooks import exec_row, execution_xlsx
 
 ACTIVITIES = [("P1.1.1.1", "6211"), ("P1.1.1.2", "6211"), ("P1.2.1.1", "6061"), ("P2.1.1.1", "6221")]
 

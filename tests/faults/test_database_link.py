@@ -8,18 +8,18 @@ from sqlalchemy import text
 
 from db.engine import get_engine
 from etl.load import load_file
-from tests.app_fixtures import (
+from tests.faults.proxy import TcpProxy
+from tests.helpers.web import (
     PEOPLE,
+    SCREENSHOTS,
     AuthActions,
-    _add_people,
+    add_people,
     callback_payload,
     dash_post,
     find_dependency,
     post_with_csrf,
 )
-from tests.browser.test_sign_in_browser import SCREENSHOTS
-from tests.faults.conftest import load_scaled_reference, write_execution_month
-from tests.faults.proxy import TcpProxy
+from tests.helpers.workbooks import load_scaled_reference, write_execution_month
 
 UNAVAILABLE_EN = "Data is temporarily unavailable. Please try again in a moment."
 UNAVAILABLE_KM = "ទិន្នន័យមិនអាចប្រើបានបណ្តោះអាសន្ន។"
@@ -40,7 +40,7 @@ def proxied_app(app, postgres_url, proxy, tmp_path):
     """The app reading PostgreSQL through the proxy, with a month of execution loaded."""
     load_scaled_reference(postgres_url, tmp_path)
     assert load_file(write_execution_month(tmp_path), url=postgres_url).status == "loaded"
-    _add_people(postgres_url)
+    add_people(postgres_url)
     url = proxy.url(postgres_url)
     previous = app.config["PIB_DATABASE_URL"]
     app.config["PIB_DATABASE_URL"] = url
@@ -121,7 +121,7 @@ def test_a_load_cut_in_the_middle_of_its_data_writes_nothing(proxied_app, proxy,
 
 def test_in_the_browser_the_outage_is_a_message_in_khmer_and_a_reload_brings_the_figures_back(
         proxied_app, proxy, browser, live_server):
-    from tests.app_fixtures import PageFactory, browser_login, browser_switch_language
+    from tests.helpers.web import PageFactory, browser_login, browser_switch_language
 
     pages = PageFactory(browser, live_server)
     page = pages()

@@ -16,7 +16,7 @@ from auth.policy import Scope
 from db.engine import dispose_all, get_engine
 from db.queries import overview
 from etl.load import load_file
-from tests.faults.conftest import load_scaled_reference, write_execution_month
+from tests.helpers.workbooks import load_scaled_reference, write_execution_month
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNTS = ("SELECT (SELECT COUNT(*) FROM budget_fact), (SELECT COUNT(*) FROM budget_mart), "

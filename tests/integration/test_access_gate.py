@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.app_fixtures import PEOPLE
+from tests.helpers.web import PEOPLE
 
 PAGES = ["/", "/provinces", "/scorecard/07", "/programmes", "/data", "/methodology", "/users",
          "/no-such-page"]

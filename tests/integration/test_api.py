@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from db.engine import get_engine
 from etl.load import load_file
-from tests.etl.builders import exec_row, execution_xlsx, indicators_xlsx, load_reference
+from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
 
 SIEM_REAP_PAID = 777_777_001
 SIEM_REAP_ACTUAL = 4_321

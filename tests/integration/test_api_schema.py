@@ -16,7 +16,7 @@ from schemathesis.generation.modes import GenerationMode
 from auth.users import create_token
 from db.engine import session_scope
 from etl.load import load_file
-from tests.etl.builders import exec_row, execution_xlsx, indicators_xlsx, load_reference
+from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
 
 EXAMPLES = 30
 

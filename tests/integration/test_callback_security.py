@@ -11,8 +11,8 @@ from sqlalchemy import text
 
 from components.format import format_khr
 from db.engine import get_engine
-from tests.app_fixtures import callback_payload, dash_post, is_upload, run_background, upload_payload
-from tests.etl.builders import exec_row, execution_xlsx
+from tests.helpers.web import callback_payload, dash_post, is_upload, run_background, upload_payload
+from tests.helpers.workbooks import exec_row, execution_xlsx
 
 YEAR, PERIOD = 2025, "2025-09"
 CODES = [f"{n:02d}" for n in range(1, 26)]

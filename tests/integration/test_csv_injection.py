@@ -21,8 +21,8 @@ from sqlalchemy import insert, select
 
 from db.engine import get_engine
 from db.models import LoadBatch
-from tests.app_fixtures import callback_payload, dash_post, find_dependency, run_background, upload_payload
-from tests.etl.builders import exec_row, execution_xlsx
+from tests.helpers.web import callback_payload, dash_post, find_dependency, run_background, upload_payload
+from tests.helpers.workbooks import exec_row, execution_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 CELL = "report\r=cmd|' /C calc'!A0"

@@ -13,7 +13,7 @@ import pytest
 from frictionless import Resource, Schema
 
 from components.exports import table_schema
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
+from tests.helpers.web import callback_payload, dash_post, find_dependency
 
 PERIOD = {"year": "2025", "period": "2025-06"}
 
@@ -69,7 +69,7 @@ def test_the_provinces_csv_is_typed_and_valid(budget_unit):
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_the_scorecard_csv_carries_score_rank_and_status_words(demo_client_as, lang):
     from pages.scorecard import EXPORT_COLUMNS
-    from tests.app_fixtures import post_with_csrf
+    from tests.helpers.web import post_with_csrf
 
     client = demo_client_as("director07")
     post_with_csrf(client, f"/lang/{lang}", {"next": "/"})
@@ -120,7 +120,7 @@ def test_the_scorecard_excel_holds_every_khmer_name_exactly(demo_client_as):
     from sqlalchemy import text as sql
 
     from db.engine import get_engine
-    from tests.app_fixtures import post_with_csrf
+    from tests.helpers.web import post_with_csrf
 
     client = demo_client_as("director07")
     post_with_csrf(client, "/lang/km", {"next": "/"})
@@ -137,8 +137,8 @@ def test_the_scorecard_excel_holds_every_khmer_name_exactly(demo_client_as):
 
 def test_the_validation_report_and_the_load_history_csvs_are_valid(demo_client_as):
     from pages.data import HISTORY_EXPORT, REPORT_EXPORT
-    from tests.app_fixtures import run_background, upload_payload
-    from tests.etl.builders import exec_row, execution_xlsx
+    from tests.helpers.web import run_background, upload_payload
+    from tests.helpers.workbooks import exec_row, execution_xlsx
 
     budget = demo_client_as("budget_unit")
     refused = run_background(budget, upload_payload(

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
+from tests.helpers.web import callback_payload, dash_post, find_dependency
 
 BUNDLE = "/_dash-component-suites/dash/dash-renderer/build/dash_renderer.min.js"
 LONG_YEAR = "9" * 5000

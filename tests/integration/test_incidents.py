@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
+from tests.helpers.web import callback_payload, dash_post, find_dependency
 
 OVERVIEW = {"overview-year.value": "2025", "overview-period.value": "2025-06",
             "overview-metric.value": "execution_rate"}

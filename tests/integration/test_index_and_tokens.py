@@ -62,7 +62,7 @@ def test_create_user_command_reads_the_password_from_stdin(app, app_db):
                 app_db, stdin="phnom-penh-pass\n")
     assert made.returncode == 0, made.stderr
     assert "created director12 (provincial_director 12)" in made.stdout
-    from tests.app_fixtures import AuthActions
+    from tests.helpers.web import AuthActions
 
     client = app.test_client()
     assert AuthActions(client).login("director12", "phnom-penh-pass").status_code == 302

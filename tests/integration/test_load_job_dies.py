@@ -5,8 +5,8 @@ import os
 import signal
 
 from etl.limits import memory_cap_mb
-from tests.app_fixtures import run_background, upload_payload
-from tests.etl.builders import exec_row, execution_xlsx
+from tests.helpers.web import run_background, upload_payload
+from tests.helpers.workbooks import exec_row, execution_xlsx
 
 
 def test_the_data_page_says_so_when_the_load_job_dies(client_as, monkeypatch):

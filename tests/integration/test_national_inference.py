@@ -21,7 +21,7 @@ from db.queries.cache import clear
 from db.queries.common import NationalWithheld, complete_periods
 from db.queries.indicators import indicator_values, scorecard
 from db.queries.overview import selector_data
-from tests.etl.builders import exec_row, execution_xlsx, load_reference
+from tests.helpers.workbooks import exec_row, execution_xlsx, load_reference
 
 PROVINCES = [f"{n:02d}" for n in range(1, 26)]
 GROUPINGS = [(), ("programme",), ("programme", "subprogramme", "economic_code", "funding_source")]
@@ -170,7 +170,7 @@ def test_a_late_province_withholds_the_national_figure_on_both_databases(client_
                                              ("km", "មិនទាន់គ្រប់រាជធានី-ខេត្តទាំងអស់បានរាយការណ៍")])
 def test_the_overview_and_programmes_pages_say_why_the_national_figures_are_not_shown(
         demo_client_as, demo_db, lang, words):
-    from tests.app_fixtures import callback_payload, dash_post, find_dependency, post_with_csrf
+    from tests.helpers.web import callback_payload, dash_post, find_dependency, post_with_csrf
 
     client = demo_client_as("director07")
     post_with_csrf(client, f"/lang/{lang}", {"next": "/"})

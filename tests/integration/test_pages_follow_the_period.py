@@ -15,7 +15,7 @@ import io
 import pytest
 
 from components.format import format_khr_exact
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
+from tests.helpers.web import callback_payload, dash_post, find_dependency
 
 PERIODS = ["2025-06", "2025-08"]
 

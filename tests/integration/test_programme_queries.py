@@ -9,7 +9,7 @@ from db.engine import get_engine, session_scope
 from db.queries import overview
 from db.queries import programmes as queries
 from etl.load import load_file
-from tests.etl.builders import exec_row, execution_xlsx, indicators_xlsx, load_reference
+from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
 
 BUDGET = Scope(user_id=1, username="budget", role="budget_unit", province=None)
 

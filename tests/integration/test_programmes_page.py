@@ -1,7 +1,7 @@
 """The programme grid opens a large structure cluster by cluster (both databases)."""
 
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
-from tests.faults.conftest import load_scaled_reference, write_execution_month
+from tests.helpers.web import callback_payload, dash_post, find_dependency
+from tests.helpers.workbooks import load_scaled_reference, write_execution_month
 
 
 def _grid(client, opened: list[str]) -> tuple[list[dict], str]:

@@ -10,7 +10,7 @@ from auth.policy import Scope
 from db.engine import session_scope
 from db.queries import cache
 from etl.load import load_file
-from tests.etl.builders import exec_row, execution_xlsx, load_reference
+from tests.helpers.workbooks import exec_row, execution_xlsx, load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = Scope(user_id=1, username="budget", role="budget_unit", province=None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from db.engine import get_engine
-from tests.app_fixtures import run_background, upload_payload
-from tests.etl.builders import exec_row, execution_xlsx
+from tests.helpers.web import run_background, upload_payload
+from tests.helpers.workbooks import exec_row, execution_xlsx
 
 KAMPOT_JUNE = execution_xlsx([exec_row(entity="07", period="2025-06", paid=639_500_000, revised=700_000_000,
                                        approved=700_000_000, committed=650_000_000)])

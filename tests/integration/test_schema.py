@@ -2,15 +2,14 @@
 
 import subprocess
 import sys
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
-from db.engine import get_engine, normalise_url
+from db.engine import get_engine
 from db.models import BudgetFact, EconomicCode, IndicatorValue, LoadBatch, Programme, User
-from tests.conftest import BACKENDS, POSTGRES_URL
+from tests.helpers.database import BACKENDS, create_postgres_database, drop_postgres_database
 
 
 def _upgrade(url: str) -> subprocess.CompletedProcess:
@@ -24,16 +23,11 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
         return
-    admin = create_engine(normalise_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    name = f"pib_upgrade_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin, url = create_postgres_database("pib_upgrade")
     try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_postgres_database(admin, url)
 
 
 def test_upgrade_twice_in_a_row_succeeds(empty_database_url):

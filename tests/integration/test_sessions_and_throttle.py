@@ -14,7 +14,7 @@ from auth import users
 from auth.__main__ import main as auth_cli
 from db.engine import session_scope
 from db.models import ApiToken, AuditLog, User, utcnow
-from tests.app_fixtures import PEOPLE, AuthActions, callback_payload, dash_post, find_dependency, post_with_csrf
+from tests.helpers.web import PEOPLE, AuthActions, callback_payload, dash_post, find_dependency, post_with_csrf
 
 WHOAMI = "/api/v1/whoami"
 
@@ -99,7 +99,7 @@ def test_forwarded_addresses_count_only_behind_configured_proxies(app, auth):
 
     def login_from(forwarded: str, password: str):
         form = client.get("/login")
-        from tests.app_fixtures import csrf_from
+        from tests.helpers.web import csrf_from
 
         return client.post("/login", data={"username": person.username, "password": password,
                                            "csrf_token": csrf_from(form.data)},

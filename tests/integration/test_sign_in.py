@@ -8,7 +8,7 @@ from auth.passwords import check_password
 from auth.users import FREE_FAILURES
 from db.engine import session_scope
 from db.models import AuditLog, User
-from tests.app_fixtures import PEOPLE, AuthActions, post_with_csrf
+from tests.helpers.web import PEOPLE, AuthActions, post_with_csrf
 
 
 def audit_actions(url: str) -> list[tuple[str, str]]:
@@ -89,7 +89,7 @@ def test_session_cookie_is_httponly_and_samesite(auth):
 def test_session_cookie_is_secure_over_https(app, app_db):
     client = app.test_client()
     form = client.get("/login", base_url="https://localhost")
-    from tests.app_fixtures import csrf_from
+    from tests.helpers.web import csrf_from
 
     person = PEOPLE["budget_unit"]
     response = client.post(

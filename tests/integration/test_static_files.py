@@ -2,7 +2,7 @@
 
 import brotli
 
-from tests.app_fixtures import PEOPLE, AuthActions
+from tests.helpers.web import PEOPLE, AuthActions
 
 PLOTLY = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import AuditLog, User
-from tests.app_fixtures import callback_payload, dash_post, find_dependency
+from tests.helpers.web import callback_payload, dash_post, find_dependency
 
 NEW_USER = {
     "users-create.n_clicks": 1,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from etl.demo import structure, write_reference
+from etl.demo import EXEC_HEADER as DEMO_EXEC_HEADER
+from etl.demo import execution_rows, populations, structure, write_csv, write_reference
 from etl.load import load_file
 
 EXEC_HEADER = ["fiscal_year", "period", "entity", "programme", "subprogramme", "activity_cluster",
@@ -61,5 +62,25 @@ def load_reference(url: str, tmp_path: Path) -> None:
     """Load the demo's illustrative programme structure, economic codes and catalogue."""
     path = tmp_path / "reference.xlsx"
     write_reference(path, structure())
+    report = load_file(path, url=url)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+
+
+# A larger structure, for loads long enough to be cut mid-way.
+SCALE = 40  # activities per cluster: a month of execution is 7,240 rows, enough to be cut mid-way
+
+
+def write_execution_month(folder: Path, year: int = 2024, month: int = 6) -> Path:
+    """A month of synthetic execution as CSV, for the structure at ``SCALE``."""
+    path = folder / f"execution-{year}-{month:02d}.csv"
+    write_csv(path, DEMO_EXEC_HEADER, execution_rows(year, month, structure(SCALE), populations(), SCALE))
+    return path
+
+
+def load_scaled_reference(url: str, folder: Path) -> None:
+    """The programme structure at ``SCALE``, so that the execution files' activities exist."""
+    path = folder / "reference.xlsx"
+    if not path.exists():
+        write_reference(path, structure(SCALE))
     report = load_file(path, url=url)
     assert report.status == "loaded", [p.render() for p in report.problems]
