@@ -242,3 +242,40 @@ def _coarsest_level(frame: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFram
     # Ratio indicators are rolled up from their parts: choose the level per part indicator.
     best = frame.assign(rank=rank).groupby(["province", "indicator"])["rank"].transform("min")
     return frame[rank == best]
+
+
+MARTS = (BudgetMart, BudgetItemMart, IndicatorMart)
+
+
+def rebuild_marts(conn: Connection, fiscal_year: int | None = None) -> dict[str, int]:
+    """Rebuild every mart from the facts, for one fiscal year or all; return the rows of each.
+
+    The year's mart rows are deleted first, so that a row without facts behind it (added or
+    left by hand) goes too; the refresh functions then sum again every key the facts hold.
+    """
+    if conn.dialect.name == "postgresql":
+        # A load writing while the marts are rebuilt would have its mart rows deleted or summed
+        # twice: loads wait for the rebuild here (and it for them), readers do not. The tables
+        # are taken in the order a load writes them, so neither waits for the other in a circle.
+        conn.execute(text(f"LOCK TABLE {', '.join(m.__tablename__ for m in MARTS)} IN SHARE ROW EXCLUSIVE MODE"))
+    for model in MARTS:
+        table = model.__table__
+        conn.execute(delete(table).where(*_year_filter(table, fiscal_year)))
+    fact = BudgetFact.__table__
+    value = IndicatorValue.__table__
+    budget_keys = [tuple(r) for r in conn.execute(
+        select(fact.c.fiscal_year, fact.c.period, fact.c.entity_code).distinct()
+        .where(*_year_filter(fact, fiscal_year)))]
+    refresh_budget_mart(conn, budget_keys)
+    refresh_budget_item_mart(conn, {(year, period) for year, period, _ in budget_keys})
+    refresh_indicator_mart(conn, [tuple(r) for r in conn.execute(
+        select(value.c.fiscal_year, value.c.period, value.c.province_code).distinct()
+        .where(*_year_filter(value, fiscal_year)))])
+    return {model.__tablename__: conn.execute(
+        select(func.count()).select_from(model.__table__)
+        .where(*_year_filter(model.__table__, fiscal_year))).scalar_one() for model in MARTS}
+
+
+def _year_filter(table, fiscal_year: int | None) -> tuple:
+    """The WHERE clauses that keep a table to one fiscal year (none: every year)."""
+    return () if fiscal_year is None else (table.c.fiscal_year == fiscal_year,)

@@ -126,8 +126,30 @@ def execution_rows(year: int, month: int, struct: Structure, pops: dict[str, int
 
 def indicator_rows(year: int, quarter: int, pops: dict[str, int], communes: dict[str, list[str]]
                    ) -> Iterator[list]:
-    """One quarter's cumulative targets and actuals: communes for transfers, provinces for the rest."""
+    """One quarter's cumulative baselines, targets and actuals: communes for transfers,
+    provinces for the rest.
+
+    A value's baseline is what the same unit achieved by the same quarter of the year before
+    (the figures are cumulative, so the previous year's same point is what they compare
+    with); in the first demo year, and wherever that actual is missing, it is a figure short
+    of the target (above it where less is better), drawn from a generator of its own so that
+    targets and actuals stay what they were before baselines were added.
+    """
     period = f"{year}-Q{quarter}"
+    decreasing = {r["code"] for r in _csv("indicators.csv") if r["direction"] == "decrease"}
+    before = ({(unit, code): actual for unit, code, _, actual in _indicator_values(year - 1, quarter, pops, communes)}
+              if year - 1 in YEARS else {})
+    for unit, code, target, actual in _indicator_values(year, quarter, pops, communes):
+        baseline = before.get((unit, code))
+        if baseline is None:
+            rng = random.Random(f"baseline|{year}|{quarter}|{unit}|{code}")
+            baseline = round(target * (rng.uniform(1.05, 1.25) if code in decreasing else rng.uniform(0.75, 0.95)))
+        yield [year, period, unit, code, baseline, target, actual, LABEL]
+
+
+def _indicator_values(year: int, quarter: int, pops: dict[str, int], communes: dict[str, list[str]]
+                      ) -> Iterator[tuple[str, str, int, int | None]]:
+    """(unit, indicator, target, actual) of one quarter; a missing actual is None."""
     fraction = quarter / 4
     for province in sorted(pops):
         if year == 2025 and quarter * 3 > LATE_PROVINCES.get(province, LAST_MONTH_2025):
@@ -151,7 +173,7 @@ def indicator_rows(year: int, quarter: int, pops: dict[str, int], communes: dict
                     actual = round(eligible * _noise(rng, 0.05))
                 else:
                     actual = round(targets[code] * delivery * _noise(rng, 0.15))
-                yield [year, period, commune, code, None, target, None if missing else actual, LABEL]
+                yield commune, code, target, None if missing else actual
         rng = random.Random(f"{year}|{quarter}|{province}")
         values = {
             "FP_OLD": (pops[province] * 0.004 * fraction, delivery * _noise(rng, 0.1)),
@@ -162,7 +184,7 @@ def indicator_rows(year: int, quarter: int, pops: dict[str, int], communes: dict
         }
         for code in PROVINCE_INDICATORS:
             target, ratio = values[code]
-            yield [year, period, province, code, None, round(target), round(target * ratio), LABEL]
+            yield province, code, round(target), round(target * ratio)
 
 
 def write_xlsx(path: Path, title: str, header: list[str], rows: Iterator[list]) -> int:

@@ -4,8 +4,9 @@
 rejected attempt is recorded in the history (a batch with status ``rejected`` and its
 problems) but leaves every fact, mart and reference table as it was. The same bytes loaded
 again are recognised by their checksum and change nothing. A file for a scope already loaded
-(execution: entity, year and period; indicators: unit, year, period and indicator) replaces
-the earlier rows; the earlier batch, once it has no rows left, is marked superseded.
+(execution: entity, year and period; indicators: province, with its districts and communes,
+year and period) replaces the earlier rows; the earlier batch, once it has no rows left, is
+marked superseded.
 """
 
 from __future__ import annotations
@@ -591,12 +592,6 @@ def _record_rejection(engine, report: LoadReport, loaded_by: str) -> None:
     report.batch_id = batch_id
 
 
-def _supersede(conn: Connection, table, keys: list[tuple], key_columns: tuple[str, ...],
-               batch_id: int) -> list[int]:
-    """Delete earlier rows with these keys; mark batches left without rows as superseded."""
-    return _mark_superseded(conn, table, _delete_earlier(conn, table, keys, key_columns), batch_id)
-
-
 def _delete_earlier(conn: Connection, table, keys: list[tuple], key_columns: tuple[str, ...]) -> set[int]:
     """Delete the rows with these keys; return the batches they came from."""
     cols = tuple(table.c[c] for c in key_columns)
@@ -724,30 +719,60 @@ def _bulk_insert(conn: Connection, table, frame: pd.DataFrame, columns: list[str
             progress(start + (end - start) * min(1.0, (i + BATCH_ROWS) / total), "writing")
 
 
+INDICATOR_KEY = ("fiscal_year", "period", "unit_code", "indicator_code")
+
+
 def _write_indicators(conn: Connection, parsed: validate.Parsed, batch_id: int,
                       progress: Progress) -> list[int]:
+    """Write an indicator file in place of everything loaded earlier for its provinces and periods.
+
+    For each (year, period, province) the file holds, every earlier row of that province's
+    units (province, districts, communes; central MoSVY ``00`` is a province of its own) is
+    deleted, whichever indicators the file names: a corrected file that leaves an indicator
+    out takes its old value away rather than leaving it beside the new ones. Returns the
+    earlier batches left without rows, now superseded.
+    """
     frame = parsed.frame.copy()
     frame["fiscal_year"] = frame["fiscal_year"].astype(int)
-    keys = [tuple(k) for k in frame[["fiscal_year", "period", "unit_code", "indicator_code"]]
-            .itertuples(index=False, name=None)]
     table = IndicatorValue.__table__
-    touched_provinces = _provinces_of(conn, table, keys)
-    superseded = _supersede(conn, table, keys, ("fiscal_year", "period", "unit_code", "indicator_code"),
-                            batch_id)
+    scopes = sorted({(int(y), p, prov) for y, p, prov in
+                     frame[["fiscal_year", "period", "province_code"]].drop_duplicates().itertuples(index=False)})
+    touched = _delete_provinces(conn, table, scopes)
+    # What is left under the file's natural keys belongs to another province: a unit re-coded
+    # since it was loaded. The key allows one row, so it goes too, and its province's mart is
+    # refreshed with the others.
+    keys = [tuple(k) for k in frame[list(INDICATOR_KEY)].itertuples(index=False, name=None)]
+    strays = _provinces_of(conn, table, keys)
+    if strays:
+        touched |= _delete_earlier(conn, table, keys, INDICATOR_KEY)
+    superseded = _mark_superseded(conn, table, touched, batch_id)
     frame["batch_id"] = batch_id
     frame["source_sheet"] = parsed.sheet
     frame["source_row"] = frame["source_row"].astype(int)
     _bulk_insert(conn, table, frame, INDICATOR_COLUMNS, progress, 0.55, 0.9)
     progress(0.92, "refreshing marts")
-    mart_keys = {(int(y), p, prov) for y, p, prov in
-                 frame[["fiscal_year", "period", "province_code"]].drop_duplicates().itertuples(index=False)}
-    refresh_indicator_mart(conn, mart_keys | touched_provinces)
+    refresh_indicator_mart(conn, set(scopes) | strays)
     return superseded
 
 
+def _delete_provinces(conn: Connection, table, scopes: list[tuple[int, str, str]]) -> set[int]:
+    """Delete the indicator rows of these (year, period, province) scopes; return their batches.
+
+    One scope at a time with plain equalities, so that the (province, year, period) index
+    finds the rows (a row-value IN list can make PostgreSQL scan the table).
+    """
+    touched: set[int] = set()
+    for year, period, province in scopes:
+        where = (table.c.province_code == province, table.c.fiscal_year == year, table.c.period == period)
+        found = set(conn.execute(select(table.c.batch_id).distinct().where(*where)).scalars())
+        if found:
+            conn.execute(delete(table).where(*where))
+            touched |= found
+    return touched
+
+
 def _provinces_of(conn: Connection, table, keys: list[tuple]) -> set[tuple[int, str, str]]:
-    # Rows about to be replaced may belong to provinces the new file does not name (a unit
-    # re-coded); their marts are refreshed too.
+    """The (year, period, province) of the stored rows with these natural keys."""
     found: set[tuple[int, str, str]] = set()
     cols = (table.c.fiscal_year, table.c.period, table.c.unit_code, table.c.indicator_code)
     for start in range(0, len(keys), 500):
