@@ -155,7 +155,7 @@ def register_dash(server: Flask) -> dash.Dash:
         server=server,
         use_pages=True,
         # Pages' layouts are never called at start-up for validation: they would run as the
-        # first visitor and leak into every page's config (DESIGN section 11).
+        # first visitor and leak into every page's config (docs/architecture.md).
         suppress_callback_exceptions=True,
         title="PIB Dashboard",
         update_title=None,

@@ -1,4 +1,4 @@
-"""Configuration read once from the environment, with safe defaults (DESIGN section 2)."""
+"""Configuration read once from the environment, with safe defaults (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The read API under ``/api/v1/`` (DESIGN section 10): JSON, session or bearer token."""
+"""The read API under ``/api/v1/`` (README.md): JSON, session or bearer token."""
 
 from api.routes import bp
 

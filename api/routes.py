@@ -1,4 +1,4 @@
-"""Routes of the read API (DESIGN section 10).
+"""Routes of the read API (README.md).
 
 Each route builds the caller's Scope on the server (session or bearer token), checks its
 parameters (400 naming the parameter), and asks the query layer, which applies the scope in

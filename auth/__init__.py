@@ -1,1 +1,1 @@
-"""Who may see what: users, roles, the access policy (DESIGN section 6) and sign-in."""
+"""Who may see what: users, roles, the access policy (docs/architecture.md) and sign-in."""

@@ -1,4 +1,4 @@
-"""``python -m auth``: manage users and API tokens from the command line (DESIGN section 10).
+"""``python -m auth``: manage users and API tokens from the command line (README.md).
 
 Exit status: 0 on success, 1 when the change was refused, 2 on a usage error.
 """

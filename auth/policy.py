@@ -1,4 +1,4 @@
-"""The access policy of DESIGN section 6, as data and one ``Scope`` object.
+"""The access policy in docs/architecture.md, as data and one ``Scope`` object.
 
 A ``Scope`` is built on the server from the signed-in user (never from anything the browser
 sends) and every query that returns data takes one. Asking a scope for a province it may not

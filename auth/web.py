@@ -1,6 +1,6 @@
 """Sign-in for the web: flask-login wiring, the login page, the language switch and the gate.
 
-The gate (DESIGN section 11) runs before every request: anonymous users reach only the login
+The gate (docs/architecture.md) runs before every request: anonymous users reach only the login
 page, the language switch, ``/assets/`` and Dash's component bundles. Pages redirect to
 ``/login``; Dash's JSON routes and the API answer 401. Who may see which figures is decided
 later, in the query layer, with the ``Scope`` that :func:`current_scope` builds.

@@ -1,1 +1,1 @@
-"""Benchmarks (DESIGN section 8). Not part of the test suite: run with ``make bench``."""
+"""Benchmarks (bench/RESULTS.md). Not part of the test suite: run with ``make bench``."""

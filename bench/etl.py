@@ -2,7 +2,7 @@
 
     python -m bench.etl [--rows 500000] [--repeat 3] [--postgres URL]
 
-Prints each timing and its ratio to calamine's read time (DESIGN section 8: a full load should
+Prints each timing and its ratio to calamine's read time (bench/RESULTS.md: a full load should
 take less than twice that), and to calamine's read with the cycle collector paused as the loader
 pauses it (the stricter ratio, for information). Each figure is the best of --repeat runs. Builds the workbook once
 under bench/out/; every database it creates is dropped at the end.

@@ -127,7 +127,7 @@ def etl_section() -> list[str]:
     if not path.exists():
         return ["## 2. ETL speed", "", "Not run in this report (`python -m bench.etl`; `make bench` runs it).", ""]
     return ["## 2. ETL speed (`python -m bench.etl`)", "",
-            "Bar (DESIGN section 8): a full load under twice (a), calamine's read alone. The loader pauses "
+            "Bar (bench/RESULTS.md): a full load under twice (a), calamine's read alone. The loader pauses "
             "Python's cycle collector, which also speeds up its own read: (a') is calamine's read with the "
             "collector paused, and `load / (a')` the stricter ratio, shown for information.", "",
             "```", path.read_text().strip(), "```", ""]

@@ -3,7 +3,7 @@
 Background callbacks run in another process, without a request and so without
 ``current_user``. A ``custom_data`` hook runs inside every callback request instead, builds
 the caller's scope there from the signed-in user, and Dash hands it to the job; nothing of it
-comes from the browser (DESIGN section 11).
+comes from the browser (docs/architecture.md).
 """
 
 from __future__ import annotations

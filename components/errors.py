@@ -1,5 +1,5 @@
 """What a user sees when something fails on the server: a message in his or her language,
-never a traceback. The database going away is the fault we expect (DESIGN section 8); every
+never a traceback. The database going away is the fault we expect (bench/RESULTS.md); every
 other exception gets a plain apology while the log keeps the details.
 """
 

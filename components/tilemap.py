@@ -1,4 +1,4 @@
-"""The province tile map (DESIGN section 7): 25 equal tiles placed roughly where each lies.
+"""The province tile map (docs/architecture.md): 25 equal tiles placed roughly where each lies.
 
 Equal tiles keep Kep, Pailin and Phnom Penh as visible as Mondul Kiri. The colour scale is
 cividis (readable with every common colour-vision deficiency), and the value is written in the

@@ -100,7 +100,7 @@ class EconomicCode(Base):
 
 
 class Indicator(Base):
-    """An entry of the indicator catalogue (DESIGN section 3)."""
+    """An entry of the indicator catalogue (docs/data-contract.md)."""
 
     __tablename__ = "indicator"
     __table_args__ = (

@@ -1,4 +1,4 @@
-"""``python -m etl``: load, template, demo, history (DESIGN section 10).
+"""``python -m etl``: load, template, demo, history (README.md).
 
 Exit status: 0 on success, 1 when anything was rejected, 2 on a usage error. Problems go to
 standard error, one a line, as ``FILE:SHEET:ROW:COLUMN: message``.

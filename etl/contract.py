@@ -1,4 +1,4 @@
-"""The data contract of DESIGN section 4: the columns of each workbook kind and their names.
+"""The data contract in docs/data-contract.md: the columns of each workbook kind and their names.
 
 Headers are matched case-insensitively, ignoring surrounding and repeated spaces, in English or
 in Khmer; the templates (``python -m etl template``) write the first English name and list the

@@ -1,4 +1,4 @@
-"""The synthetic demo ministry (DESIGN section 9): workbooks written, then loaded by the loader.
+"""The synthetic demo ministry (docs/data-contract.md): workbooks written, then loaded by the loader.
 
 Everything here is SYNTHETIC and labelled so: provinces are scaled by their approximate 2019
 census population, the programme structure follows the ministry's three programmes, and the

@@ -27,7 +27,7 @@ class Problem:
     severity: str = ERROR
 
     def render(self) -> str:
-        """``FILE:SHEET:ROW:COLUMN: message`` (DESIGN section 10), one line."""
+        """``FILE:SHEET:ROW:COLUMN: message`` (README.md), one line."""
         where = f"{self.file}:{self.sheet}:{self.row or ''}:{self.column}"
         prefix = "warning: " if self.severity == WARNING else ""
         return f"{where}: {prefix}{self.message}"

@@ -1,4 +1,4 @@
-"""The formulas of DESIGN section 5 as pure functions over pandas objects (no database, no Dash).
+"""The formulas in indicators/methodology.py as pure functions over pandas objects (no database, no Dash).
 
 Functions take pandas Series (aligned on their index) or plain numbers; a Series in gives a
 Series out, numbers in give a number out. Missing or undefined values are NaN, never infinity.

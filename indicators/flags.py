@@ -1,4 +1,4 @@
-"""Performance-informed flags on a budget request (DESIGN section 5).
+"""Performance-informed flags on a budget request (indicators/methodology.py).
 
 Each check returns a tidy frame, one row per flag, with the columns of :data:`FLAG_COLUMNS`:
 ``kind`` (a key of :data:`FLAG_MESSAGES`), ``key`` (the programme, indicator or province

@@ -1,4 +1,4 @@
-"""National overview (DESIGN section 7): KPIs, programmes, indicator status, the province map.
+"""National overview (docs/architecture.md): KPIs, programmes, indicator status, the province map.
 
 The layout holds no figures; one callback answers the selectors with everything the page shows.
 """

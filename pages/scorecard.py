@@ -1,4 +1,4 @@
-"""Province scorecard ``/scorecard/<code>`` (DESIGN section 7): score, rank, every indicator,
+"""Province scorecard ``/scorecard/<code>`` (docs/architecture.md): score, rank, every indicator,
 budget by programme; printable on one A4 page; downloads.
 
 A director opening another province's code gets the "not permitted" page, and it is audited.

@@ -1,4 +1,4 @@
-"""The province scorecard as one A4 sheet in English and Khmer side by side (DESIGN section 7).
+"""The province scorecard as one A4 sheet in English and Khmer side by side (docs/architecture.md).
 
 The sheet is built from the same query layer as the page (so the caller's scope applies) and
 rendered to HTML by a template; WeasyPrint turns that HTML into the PDF. WeasyPrint shapes Khmer

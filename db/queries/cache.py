@@ -1,4 +1,4 @@
-"""A cache for read models, keyed on the scope as well as the inputs (DESIGN section 11).
+"""A cache for read models, keyed on the scope as well as the inputs (docs/architecture.md).
 
 Two tiers: a small LRU in each process, and a disk cache that every process of the machine
 shares (gunicorn's workers), so that an answer computed by one

@@ -43,7 +43,7 @@ def _read_catalogue(session: Session) -> pd.DataFrame:
 
 
 def with_status(values: pd.DataFrame, cat: pd.DataFrame) -> pd.DataFrame:
-    """Add achievement and status (DESIGN section 5) to value rows, by their catalogue entry."""
+    """Add achievement and status (indicators/methodology.py) to value rows, by their catalogue entry."""
     frame = values.merge(cat, on="indicator", how="left")
     frame["achievement"] = formulas.achievement(frame["actual"], frame["target"], frame["direction"])
     frame["status"] = formulas.status(frame["achievement"], frame["on_track"], frame["watch"])

@@ -279,7 +279,7 @@ def test_spaces_only_cells_are_empty_in_columns_of_few_or_many_values(ref_db):
 
 def test_calamine_reads_an_error_cell_as_an_empty_string():
     # The reader scans a sheet's XML for error cells only when a data column has empty cells;
-    # that is sound only as long as calamine turns an error cell into "" (DESIGN section 11).
+    # that is sound only as long as calamine turns an error cell into "" (docs/architecture.md).
     import io
 
     from python_calamine import CalamineWorkbook

@@ -1,4 +1,4 @@
-"""The gate: what an anonymous visitor can and cannot reach (DESIGN sections 6 and 11)."""
+"""The gate: what an anonymous visitor can and cannot reach (docs/architecture.md)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""Every formula of DESIGN section 5 against hand-worked numbers."""
+"""Every formula in indicators/methodology.py against hand-worked numbers."""
 
 import importlib
 import math

@@ -1,4 +1,4 @@
-"""The Scope object of the access policy (DESIGN section 6)."""
+"""The Scope object of the access policy (docs/architecture.md)."""
 
 from dataclasses import dataclass
 
