@@ -274,7 +274,10 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
         # Only a batch whose rows are still current makes a file a duplicate: a file that was
         # superseded and is loaded again is a deliberate return to it, and replaces its successor.
         earlier = conn.execute(
-            select(LoadBatch.id).where(LoadBatch.checksum == checksum, LoadBatch.status == "loaded")
+            # A batch partly replaced by later files is not current either: loading it again is a
+            # deliberate return to its figures.
+            select(LoadBatch.id).where(LoadBatch.checksum == checksum, LoadBatch.status == "loaded",
+                                       LoadBatch.partly_replaced_by == "")
             .order_by(LoadBatch.id)
         ).scalars().first()
         ref = reference_data(conn)

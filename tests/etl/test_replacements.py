@@ -107,3 +107,12 @@ def test_the_dry_run_and_the_command_line_show_the_replacement_before_it_happens
     kampot_id = next(line.split("\t")[0] for line in history.stdout.splitlines()
                      if "\tkampot-june.xlsx\t" in line and line.endswith("\tloaded"))
     assert ministry.endswith(f"\tloaded (partly replaced by {kampot_id})")
+
+
+def test_the_ministry_file_can_be_loaded_again_after_a_province_replaced_part_of_it(ref_db):
+    first = load_file(_ministry_june(), name="ministry-june.xlsx", url=ref_db)
+    load_file(KAMPOT_ONLY, name="kampot-june.xlsx", url=ref_db, replace=True)
+    again = load_file(_ministry_june(), name="ministry-june.xlsx", url=ref_db)
+    # Not a duplicate: its figures are no longer all current, and loading it is a return to them.
+    assert again.status == "loaded" and again.batch_id != first.batch_id
+    assert _paid(ref_db, "07") == 4_000_000_000
