@@ -271,17 +271,18 @@ def reauthenticate(session: Session, username: str, password: str, address: str)
     it: the power stays, but it needs the password, not just an open session. Throttled like a
     sign-in; raises ``UserError`` when refused.
     """
+    if not password:
+        raise UserError("Enter your own password to confirm this change.", "users.reauth_missing")
     allowed, wait = _claim_attempt(session, username, address)
     if not allowed:
         audit.record(session, "reauth_throttled", username=username, address=address)
         session.commit()
-        raise UserError(f"too many wrong passwords; wait {wait} seconds", "users.reauth_wait", seconds=wait)
+        raise UserError(f"Too many wrong passwords; wait {wait} seconds.", "users.reauth_wait", seconds=wait)
     user = get_user(session, username)
     if user is None or not check_password(user.password_hash, password):
         audit.record(session, "reauth_failed", username=username, address=address)
         session.commit()  # the failure stays recorded though the change is refused
-        raise UserError("your own password is needed to confirm this change, and it was not correct",
-                        "users.reauth_failed")
+        raise UserError("Your own password, given to confirm this change, is not correct.", "users.reauth_failed")
     session.execute(delete(SignInThrottle).where(SignInThrottle.username == username,
                                                  SignInThrottle.address == address))
 

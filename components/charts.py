@@ -109,3 +109,11 @@ def quadrant_scatter(frame: pd.DataFrame, lang: str, *, expected: float) -> dict
               "yaxis": {"title": {"text": t("chart.mean_achievement", lang)}, "tickformat": ".0%",
                         "range": [0, 1.55], "automargin": True}}
     return {"data": [point], "layout": layout}
+
+
+def message_figure(text: str, lang: str) -> dict:
+    """A chart's place when there is nothing to draw: the reason, in words, and no bare axes."""
+    layout = {**base_layout(lang, height=120), "xaxis": {"visible": False}, "yaxis": {"visible": False},
+              "annotations": [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper",
+                               "x": 0.5, "y": 0.5, "font": {"size": 13}}]}
+    return {"data": [], "layout": layout}

@@ -49,7 +49,9 @@ def data_grid(grid_id: str, rows: list[dict], columns: list[dict], *, page_size:
     defs = []
     for column in columns:
         kind = column.get("kind", "text")
-        spec = {"field": column["field"], "headerName": column["header"], "tooltipField": column.get("tooltip")}
+        # A long text (a problem's message, a file name) shows whole on hover.
+        spec = {"field": column["field"], "headerName": column["header"],
+                "tooltipField": column.get("tooltip", column["field"] if kind == "text" else None)}
         if kind in FORMATTERS:
             spec.update(valueFormatter={"function": FORMATTERS[kind].format(lang=lang)}, type="rightAligned",
                         filter="agNumberColumnFilter")

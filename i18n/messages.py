@@ -109,6 +109,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "ខេត្តមិនទាន់បានរាយការណ៍គ្រប់សូចនាករសម្រាប់ {period} ទេ៖ សូចនាករទាំងនោះបង្ហាញគិតត្រឹម {as_of} "
               "ដែលជារបាយការណ៍ចុងក្រោយមុននោះ។",
     },
+    "overview.withheld_chart": {"en": "Not shown for this period: see the note above.",
+                                "km": "មិនបង្ហាញសម្រាប់រយៈពេលនេះទេ៖ សូមមើលកំណត់ចំណាំខាងលើ។"},
     "national.withheld": {
         "en": "National figures of {period} are not shown yet: not every province has reported this "
               "period, and comparing it with another period would reveal one province's figures. The "
@@ -135,13 +137,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "ការបង្កើតគណនីដែលអានតួលេខ ឬការប្ដូរតួនាទីរបស់គណនីណាមួយ ត្រូវការពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នកម្ដងទៀត។ "
               "រាល់ការផ្លាស់ប្ដូរបែបនេះត្រូវបានកត់ត្រាជាមួយឈ្មោះរបស់អ្នក។",
     },
+    "users.reauth_missing": {
+        "en": "Enter your own password to confirm this change.",
+        "km": "សូមបញ្ចូលពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នក ដើម្បីបញ្ជាក់ការផ្លាស់ប្ដូរនេះ។",
+    },
     "users.reauth_failed": {
-        "en": "your own password is needed to confirm this change, and it was not correct",
-        "km": "ត្រូវការពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នក ដើម្បីបញ្ជាក់ការផ្លាស់ប្ដូរនេះ ហើយវាមិនត្រឹមត្រូវទេ",
+        "en": "Your own password, given to confirm this change, is not correct.",
+        "km": "ពាក្យសម្ងាត់ផ្ទាល់ខ្លួនរបស់អ្នក ដែលបានផ្ដល់ដើម្បីបញ្ជាក់ការផ្លាស់ប្ដូរនេះ មិនត្រឹមត្រូវទេ។",
     },
     "users.reauth_wait": {
-        "en": "too many wrong passwords; wait {seconds} seconds",
-        "km": "ពាក្យសម្ងាត់ខុសច្រើនដងពេក។ សូមរង់ចាំ {seconds} វិនាទី",
+        "en": "Too many wrong passwords; wait {seconds} seconds.",
+        "km": "ពាក្យសម្ងាត់ខុសច្រើនដងពេក។ សូមរង់ចាំ {seconds} វិនាទី។",
     },
     "users.change_role": {"en": "Change the selected user's role", "km": "ប្ដូរតួនាទីរបស់អ្នកប្រើដែលបានជ្រើស"},
     "users.language": {"en": "Language", "km": "ភាសា"},
@@ -247,6 +253,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "ឯកសារខាងលើនឹងដកចេញច្រើនជាងពាក់កណ្តាលនៃអ្វីដែលបានផ្ទុកសម្រាប់អង្គភាព និងរយៈពេលមួយ។ "
               "ប្រសិនបើតួលេខរបស់វាត្រូវជំនួសតួលេខមុន សូមបញ្ជាក់៖",
     },
+    "data.kind.execution": {"en": "execution", "km": "ការអនុវត្តថវិកា"},
+    "data.kind.indicators": {"en": "indicator", "km": "សូចនាករ"},
+    "data.kind.reference": {"en": "reference", "km": "ទិន្នន័យយោង"},
+    "data.summary.loaded": {
+        "en": "{file}: loaded — {rows} {kind} row(s) as batch {batch}; {warnings} warning(s)",
+        "km": "{file}៖ បានផ្ទុក — {rows} ជួរ{kind} ជាបាច់ {batch}; ការព្រមាន {warnings}",
+    },
+    "data.summary.valid": {
+        "en": "{file}: checked, nothing loaded — a valid {kind} file of {rows} row(s); {warnings} warning(s)",
+        "km": "{file}៖ បានពិនិត្យ មិនបានផ្ទុកអ្វីទេ — ឯកសារ{kind}ត្រឹមត្រូវ {rows} ជួរ; ការព្រមាន {warnings}",
+    },
+    "data.summary.duplicate": {
+        "en": "{file}: already loaded as batch {batch} (the same file); nothing changed",
+        "km": "{file}៖ បានផ្ទុករួចហើយជាបាច់ {batch} (ឯកសារដដែល); គ្មានអ្វីផ្លាស់ប្ដូរទេ",
+    },
+    "data.summary.rejected": {
+        "en": "{file}: not loaded — {errors} problem(s) to correct, listed below; nothing changed",
+        "km": "{file}៖ មិនបានផ្ទុកទេ — មានបញ្ហា {errors} ដែលត្រូវកែ ដូចបានរាយខាងក្រោម; គ្មានអ្វីផ្លាស់ប្ដូរទេ",
+    },
+    "data.load_now": {"en": "Load these files", "km": "ផ្ទុកឯកសារទាំងនេះ"},
     "data.confirm": {"en": "Replace and load", "km": "ជំនួស និងផ្ទុក"},
     "data.replaced": {
         "en": "replaced {entity}, {period}: {rows_before} rows → {rows_after}; revised {revised_before} → "

@@ -69,6 +69,9 @@ def layout(**_query: str) -> html.Div:
                 html.Div([html.P(t("data.confirm_why", lang)),
                           html.Button(t("data.confirm", lang), id="data-confirm", className="button")],
                          id="data-confirm-box", hidden=True, className="confirm-box"),
+                # After a check that found nothing wrong: load the same files without choosing them again.
+                html.Div([html.Button(t("data.load_now", lang), id="data-load-now", className="button")],
+                         id="data-load-now-box", hidden=True),
             ], className="panel"),
             html.Section([
                 html.H2(t("data.report", lang)),
@@ -114,7 +117,17 @@ def _upload_failed(error: Exception):
     dash.set_props("data-progress-label", {"children": ""})
     loaded = dash.ctx.states.get("data-loaded.data")  # the files loaded before it are in the history
     return ([], html.Ul([html.Li(message, className="load-failed")], id="data-summary-list"), (loaded or 0) + 1,
-            True)
+            True, True)
+
+
+def _summary(report, lang: str) -> str:
+    """One line per file, in the user's language (the command line prints the report's own)."""
+    if report.status == "failed":
+        return f"{report.file}: {t('error.unavailable', lang)}"
+    kind = t(f"data.kind.{report.kind}", lang) if report.kind in ("execution", "indicators", "reference") else ""
+    return t(f"data.summary.{report.status}", lang, file=report.file, kind=kind,
+             rows=format_number(report.rows, lang), batch=report.batch_id or "",
+             warnings=format_number(len(report.warnings), lang), errors=format_number(len(report.errors), lang))
 
 
 def _replacement_items(report, lang: str) -> list:
@@ -129,15 +142,15 @@ def _replacement_items(report, lang: str) -> list:
                       revised_after=format_khr_exact(r.revised_after, lang),
                       paid_before=format_khr_exact(r.paid_before, lang),
                       paid_after=format_khr_exact(r.paid_after, lang)),
-                    className="replacement" + (" replacement-large" if r.halves else ""))
+                    className="replacement" + (" replacement-large" if r.halves and report.status != "loaded" else ""))
             for r in report.replacements]
 
 
 @callback(
     Output("data-report", "rowData"), Output("data-summary", "children"), Output("data-loaded", "data"),
-    Output("data-confirm-box", "hidden"),
-    Input("data-upload", "contents"), Input("data-confirm", "n_clicks"), State("data-upload", "filename"),
-    State("data-loaded", "data"), State("data-dry-run", "value"),
+    Output("data-confirm-box", "hidden"), Output("data-load-now-box", "hidden"),
+    Input("data-upload", "contents"), Input("data-confirm", "n_clicks"), Input("data-load-now", "n_clicks"),
+    State("data-upload", "filename"), State("data-loaded", "data"), State("data-dry-run", "value"),
     background=True,
     manager=watched_manager(),
     on_error=_upload_failed,
@@ -145,7 +158,7 @@ def _replacement_items(report, lang: str) -> list:
     running=[(Output("data-upload", "disabled"), True, False)],
     prevent_initial_call=True,
 )
-def upload(set_progress, contents, _confirmed, filenames, loaded, dry_run):
+def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry_run):
     """Validate and load each uploaded file with the loader; report every problem found.
 
     It runs in a process of its own (Dash's background job), so the memory cap of a load holds
@@ -155,7 +168,7 @@ def upload(set_progress, contents, _confirmed, filenames, loaded, dry_run):
     scope, lang = caller_scope(), caller_language()
     if not scope.can_load:
         _refuse(scope, "load workbooks")
-        return [], t("forbidden.body", lang), no_update, True
+        return [], t("forbidden.body", lang), no_update, True, True
     from etl.limits import cap_memory, load_within_limits
     from etl.problems import Problem
 
@@ -163,8 +176,10 @@ def upload(set_progress, contents, _confirmed, filenames, loaded, dry_run):
 
     # The confirmation button sends the same files again, replacing whatever they replace.
     replace = dash.ctx.triggered_id == "data-confirm"
-    check_only = isinstance(dry_run, list) and "dry" in dry_run and not replace
-    rows, lines, needs_confirmation = [], [], False
+    # "Load these files" after a check: the same files, loaded this time.
+    check_only = (isinstance(dry_run, list) and "dry" in dry_run and not replace
+                  and dash.ctx.triggered_id != "data-load-now")
+    rows, lines, needs_confirmation, all_valid = [], [], False, bool(contents)
     files = list(zip(contents or [], filenames or [], strict=False))
     for index, (content, name) in enumerate(files):
         name = Path(str(name)).name
@@ -188,14 +203,16 @@ def upload(set_progress, contents, _confirmed, filenames, loaded, dry_run):
         report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
                                     progress=report_progress, waiting=report_waiting, dry_run=check_only,
                                     replace=replace)
-        summary = report.summary() if report.status != "failed" else f"{name}: {t('error.unavailable', lang)}"
+        summary = _summary(report, lang)
         lines.append(html.Li([summary, html.Ul(_replacement_items(report, lang))], className=f"load-{report.status}"))
         rows += [p.as_dict() for p in report.problems]
         # Only a large replacement stands in the way: it can be confirmed.
         needs_confirmation |= bool(report.errors) and all(p.type == "large-replacement" for p in report.errors)
+        all_valid &= report.status == "valid"
     set_progress(("100", ""))
     rows.sort(key=lambda p: (p["file"], p["row"], p["column"]))
-    return rows, html.Ul(lines, id="data-summary-list"), (loaded or 0) + 1, not needs_confirmation
+    return (rows, html.Ul(lines, id="data-summary-list"), (loaded or 0) + 1, not needs_confirmation,
+            not (check_only and all_valid))
 
 
 @callback(Output("data-history", "rowData"), Input("data-loaded", "data"))

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from components.cards import kpi_card
-from components.charts import budget_vs_execution_bar, status_summary_bar
+from components.charts import budget_vs_execution_bar, message_figure, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_percent, format_points, format_usd
@@ -77,7 +77,9 @@ def show_overview(year, period, metric, _asked):
             programmes = cached(session, scope, queries.programmes, year=int(year), period=period, lang=lang)
             table = cached(session, scope, queries.province_table, year=int(year), period=period)
     except NationalWithheld as withheld:
-        return *empty, withheld_message(withheld, lang)
+        # The charts say it too, rather than show empty axes that look like a page that failed.
+        blank = message_figure(t("overview.withheld_chart", lang), lang)
+        return [], blank, blank, blank, withheld_message(withheld, lang)
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return *empty, unavailable(lang)
     cards = [

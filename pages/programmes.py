@@ -208,8 +208,11 @@ def download(_xlsx, _csv, year, period):
     scope, lang = caller_scope(), caller_language()
     if not valid_period(year, period):
         return no_update
-    with session_scope(caller_db_url()) as session:
-        tree = cached(session, scope, queries.programme_tree, year=int(year), period=period, lang=lang)
+    try:
+        with session_scope(caller_db_url()) as session:
+            tree = cached(session, scope, queries.programme_tree, year=int(year), period=period, lang=lang)
+    except NationalWithheld:
+        return no_update  # the page already says why the national figures are not shown
     return download_table(tree, TREE_EXPORT, lang, name=f"programmes-{period}",
                           as_csv=dash.ctx.triggered_id == "programmes-csv", sheet="programmes",
                           title=f"{t('nav.programmes', lang)} {period}")
@@ -243,8 +246,11 @@ def download_indicators(_xlsx, _csv, year, period):
     scope, lang = caller_scope(), caller_language()
     if not valid_period(year, period):
         return no_update
-    with session_scope(caller_db_url()) as session:
-        linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
+    try:
+        with session_scope(caller_db_url()) as session:
+            linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
+    except NationalWithheld:
+        return no_update  # the page already says why the national figures are not shown
     source = linked.assign(name=linked.get("name_km" if lang == "km" else "name_en"))
     return download_table(source, INDICATOR_EXPORT, lang, name=f"indicators-{period}",
                           as_csv=dash.ctx.triggered_id == "programmes-ind-csv", sheet="indicators")

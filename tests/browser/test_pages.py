@@ -261,7 +261,7 @@ def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_facto
     page.set_input_files("#data-upload input[type=file]", [str(good), str(broken)])
     page.wait_for_selector("#data-summary-list li.load-rejected", timeout=30_000)
     summary = page.locator("#data-summary-list").inner_text()
-    assert "october.xlsx: loaded 1 execution rows" in summary
+    assert "october.xlsx: loaded — 1 execution row(s) as batch" in summary
     # The report names the broken file's rows and columns, one line per problem.
     page.wait_for_selector("#data-report .ag-row")
     assert page.locator("#data-report .ag-row").count() == 2

@@ -19,7 +19,7 @@ def test_administrator_lists_and_creates_users(page_factory):
     page.fill("#users-new-password", "takeo-pass-123")
     # A director reads figures: the administrator's own password is asked for again.
     page.click("#users-create")
-    page.wait_for_selector("text=your own password is needed")
+    page.wait_for_selector("text=Enter your own password to confirm this change.")
     page.fill("#users-new-password", "takeo-pass-123")
     page.fill("#users-own-password", PEOPLE["admin"].password)
     page.click("#users-create")

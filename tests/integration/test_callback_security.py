@@ -117,7 +117,7 @@ def test_the_budget_unit_loads_through_the_upload_callback(demo_client_as, demo_
     budget = demo_client_as("budget_unit")
     good = run_background(budget, upload_payload(
         budget, execution_xlsx([exec_row(period="2025-10", paid=4242)]), "october.xlsx"))
-    assert "october.xlsx: loaded 1 execution rows" in str(good["data-summary"]["children"])
+    assert "october.xlsx: loaded — 1 execution row(s) as batch" in str(good["data-summary"]["children"])
     bad = run_background(budget, upload_payload(
         budget, execution_xlsx([exec_row(period="2025-10", paid=-1)]), "broken.xlsx"))
     assert [(r["row"], r["column"]) for r in bad["data-report"]["rowData"]] == [(2, "paid")]

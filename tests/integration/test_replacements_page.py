@@ -29,12 +29,17 @@ def test_a_large_replacement_is_listed_then_loaded_only_when_confirmed(demo_clie
     checked = run_background(budget, check)
     summary = str(checked["data-summary"]["children"])
     assert f"would replace 07 Kampot, 2025-06: {before[0]} rows → 1" in summary
-    assert "→ KHR 639,500,000" in summary and "valid execution file" in summary
+    assert "→ KHR 639,500,000" in summary and "checked, nothing loaded — a valid execution file" in summary
     assert _kampot_june(demo_db) == before
+    assert checked["data-load-now-box"]["hidden"] is False  # "Load these files", no second choosing
 
-    # Loading it: refused, with the same listing and a button to confirm.
-    refused = run_background(budget, upload_payload(budget, KAMPOT_JUNE, "kampot-june.xlsx"))
-    assert refused["data-confirm-box"]["hidden"] is False
+    # Loading it (the button after the check): refused, with the same listing and a button to confirm.
+    load_now = upload_payload(budget, KAMPOT_JUNE, "kampot-june.xlsx")
+    load_now["state"] = check["state"]
+    load_now["inputs"] = [{**i, "value": 1} if i["id"] == "data-load-now" else i for i in load_now["inputs"]]
+    load_now["changedPropIds"] = ["data-load-now.n_clicks"]
+    refused = run_background(budget, load_now)
+    assert refused["data-confirm-box"]["hidden"] is False and refused["data-load-now-box"]["hidden"] is True
     assert [r["severity"] for r in refused["data-report"]["rowData"]] == ["error"]
     assert "more than half would go" in refused["data-report"]["rowData"][0]["message"]
     assert _kampot_june(demo_db) == before
@@ -45,7 +50,7 @@ def test_a_large_replacement_is_listed_then_loaded_only_when_confirmed(demo_clie
     confirm["changedPropIds"] = ["data-confirm.n_clicks"]
     loaded = run_background(budget, confirm)
     summary = str(loaded["data-summary"]["children"])
-    assert "kampot-june.xlsx: loaded 1 execution rows" in summary
+    assert "kampot-june.xlsx: loaded — 1 execution row(s) as batch" in summary
     assert f"replaced 07 Kampot, 2025-06: {before[0]} rows → 1" in summary
     assert loaded["data-confirm-box"]["hidden"] is True
     assert _kampot_june(demo_db) == (1, 639_500_000)
