@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-YEAR_MIN, YEAR_MAX = 2015, 2035
+from domain.periods import normalise_period as _normalise
+from domain.vocabulary import PROVINCE_COUNT, YEAR_MAX, YEAR_MIN
+
 # [0-9], not \d or str.isdigit(): those also accept other scripts' digits and superscripts
 # ("²⁰²⁵"), which int() then refuses or reads as a number nobody typed.
-_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-[Qq]([1-4]))?$")
 _SHOWN = 40  # characters of a refused value repeated in the message
 
 
@@ -59,16 +60,9 @@ def year(args: Mapping[str, str], name: str = "year", *, required: bool = True) 
 
 
 def normalise_period(raw: str) -> str | None:
-    """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` as the month it ends in (``YYYY-MM``), else None."""
-    match = _PERIOD.match(raw)
-    if not match:
-        return None
-    y, month, quarter = match.groups()
-    if quarter:
-        return f"{y}-{int(quarter) * 3:02d}"
-    if month:
-        return f"{y}-{month}" if 1 <= int(month) <= 12 else None
-    return f"{y}-12"
+    """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` as the month it ends in (``YYYY-MM``), else None: the
+    API's strict form, as its OpenAPI document states it."""
+    return _normalise(raw, strict=True)
 
 
 def period(args: Mapping[str, str], fiscal_year: int | None, name: str = "period") -> str | None:
@@ -92,7 +86,7 @@ def code(args: Mapping[str, str], name: str, *, lengths: tuple[int, ...]) -> str
     if not ascii_digits(raw, lengths):
         sizes = " or ".join(str(n) for n in lengths)
         raise ParamError(name, f"expected a code of {sizes} digits, got {shown(raw)}")
-    if int(raw[:2]) > 25:
+    if int(raw[:2]) > PROVINCE_COUNT:
         raise ParamError(name, f"no province or entity has code {shown(raw)}")
     return raw
 

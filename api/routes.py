@@ -15,13 +15,14 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from api import params
-from auth.policy import Forbidden
 from auth.web import audit_refusal, current_scope, db_url
 from db.engine import session_scope
 from db.queries import budget as budget_queries
 from db.queries import indicators as indicator_queries
 from db.queries import lineage as lineage_queries
 from db.queries.common import NationalWithheld
+from domain.access import Forbidden
+from domain.vocabulary import NATIONAL
 from extensions import csrf
 from i18n import t
 
@@ -145,7 +146,7 @@ def scorecard():
     year = params.year(args)
     period = params.period(args, year)
     province = params.code(args, "province", lengths=(2,))
-    if province is None or province == "00":
+    if province is None or province == NATIONAL:
         raise params.ParamError("province", "is required (a province code 01 to 25)")
     with session_scope(db_url()) as session:
         card = indicator_queries.scorecard(session, scope, year=year, province=province, period=period)

@@ -10,8 +10,8 @@ import getpass
 import sys
 
 from auth import users
-from auth.policy import ROLES
 from db.engine import session_scope
+from domain.access import ROLES
 
 
 def _read_password() -> str:

@@ -9,13 +9,14 @@ from sqlalchemy import func, select
 from auth.users import create_user
 from db.engine import session_scope
 from db.models import User
+from domain.vocabulary import ADMIN, BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR
 
 DEMO_USERS = (
-    ("budget", "budget_unit", None, "MoSVY Budget Unit (demo)"),
-    ("reviewer", "mef_reviewer", None, "MEF GDB Reviewer (demo)"),
-    ("director07", "provincial_director", "07", "Director, Kampot (demo)"),
-    ("director17", "provincial_director", "17", "Director, Siem Reap (demo)"),
-    ("admin", "admin", None, "System Administrator (demo)"),
+    ("budget", BUDGET_UNIT, None, "MoSVY Budget Unit (demo)"),
+    ("reviewer", MEF_REVIEWER, None, "MEF GDB Reviewer (demo)"),
+    ("director07", PROVINCIAL_DIRECTOR, "07", "Director, Kampot (demo)"),
+    ("director17", PROVINCIAL_DIRECTOR, "17", "Director, Siem Reap (demo)"),
+    ("admin", ADMIN, None, "System Administrator (demo)"),
 )
 
 

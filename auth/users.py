@@ -14,9 +14,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from auth.passwords import check_password, hash_password, password_problem
-from auth.policy import DATA_ROLES, PROVINCIAL_DIRECTOR, ROLES
 from db import audit
 from db.models import AdminUnit, ApiToken, SignInThrottle, User, utcnow
+from domain.access import DATA_ROLES, PROVINCIAL_DIRECTOR, ROLES
 
 # Failed sign-ins are counted per (account, address). The first few are free (people mistype);
 # after that each try must wait, twice as long after every further failure, up to a quarter of

@@ -30,9 +30,9 @@ from flask_wtf.csrf import CSRFError, generate_csrf
 from sqlalchemy.exc import DBAPIError
 
 from auth import users
-from auth.policy import Forbidden, Scope
 from db import audit
 from db.engine import session_scope
+from domain.access import Forbidden, Scope
 from extensions import STATIC_PREFIXES, login_manager
 from i18n import LANGUAGES, normalise_language, t
 

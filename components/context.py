@@ -11,8 +11,8 @@ from __future__ import annotations
 import dash
 from flask_login import current_user
 
-from auth.policy import Forbidden, Scope
 from auth.web import current_language, db_url
+from domain.access import Forbidden, Scope
 
 NAMESPACE = "pib"
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import dash
 from dash import Input, Output, clientside_callback, dcc, html
 
+from domain.periods import is_month_period
 from i18n import t
 
 
@@ -92,8 +91,6 @@ def register_selector_callback(prefix: str, *, national: bool = True) -> None:
     )
 
 
-_PERIOD_OF_YEAR = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
-
 
 def valid_period(year: object, period: object) -> bool:
     """Whether the selectors' year and period are what the selectors offer: four ASCII digits and
@@ -103,4 +100,4 @@ def valid_period(year: object, period: object) -> bool:
         return False
     text = str(year)
     return (len(text) == 4 and text.isascii() and text.isdigit()
-            and _PERIOD_OF_YEAR.fullmatch(period) is not None and period[:4] == text)
+            and is_month_period(period) and period[:4] == text)

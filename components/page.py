@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from dash import dcc, html
 
-from auth.policy import Forbidden, Scope
 from auth.web import audit_refusal, current_language, current_scope
+from domain.access import Forbidden, Scope
 from i18n import t
 
 

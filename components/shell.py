@@ -8,9 +8,9 @@ from flask import has_request_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from auth.policy import NAV_ORDER, PROVINCIAL_DIRECTOR, Scope
 from auth.web import current_language
 from components.errors import ALERT_ID
+from domain.access import NAV_ORDER, PROVINCIAL_DIRECTOR, Scope
 from i18n import LANGUAGES, t
 
 

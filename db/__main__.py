@@ -13,8 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from db.engine import get_engine
 from db.migrate import current_revision, upgrade
-
-YEAR_MIN, YEAR_MAX = 2015, 2035  # the fiscal years the fact tables accept
+from domain.vocabulary import YEAR_MAX, YEAR_MIN
 
 
 def _fiscal_year(value: str) -> int:

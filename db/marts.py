@@ -21,8 +21,8 @@ from db.models import (
     IndicatorMart,
     IndicatorValue,
 )
+from domain.vocabulary import NATIONAL
 
-NATIONAL = "00"
 LEVEL_ORDER = ("province", "district", "commune")  # the coarsest level reported is used
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, select
 
 from db.engine import get_engine
 from db.models import AdminUnit
+from domain.vocabulary import NATIONAL as NATIONAL_CODE
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-NATIONAL_CODE = "00"
+
 NATIONAL_NAME_EN = "Central MoSVY"
 NATIONAL_NAME_KM = "ក្រសួងសង្គមកិច្ច (ថ្នាក់ជាតិ)"
 

@@ -14,13 +14,14 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from domain.periods import PeriodError, parse_period
+from domain.vocabulary import NATIONAL, YEAR_MAX, YEAR_MIN
+
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
-YEAR_MIN, YEAR_MAX = 2015, 2035
 # [0-9], not \d: \d also matches superscripts and other scripts' digits, which int() refuses
 # (a traceback) or reads silently; Khmer digits are translated to Latin before these run.
 _NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]+)?$")
 _SPACED = re.compile(r"^[+-]?[0-9]{1,3}( [0-9]{3})+(\.[0-9]+)?$")
-_PERIOD = re.compile(r"^([0-9]{4})(?:[-/]([0-9]{1,2})|[-\s]?Q([1-4]))?$", re.IGNORECASE)
 _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 
 
@@ -223,20 +224,16 @@ def period(value: object) -> str:
     expected = "a period YYYY-MM, YYYY-Qn or YYYY"
     if isinstance(value, (dt.datetime, dt.date)):
         return f"{value.year:04d}-{value.month:02d}"
-    raw = text(value).translate(KHMER_DIGITS)
-    match = _PERIOD.match(_SPACES.sub("", raw) if "Q" not in raw.upper() else raw.replace(" ", ""))
-    if not match:
-        raise CellError(expected, f"{text(value)!r} is not a period (YYYY-MM, YYYY-Qn or YYYY)")
-    y, month, quarter = match.groups()
-    if not YEAR_MIN <= int(y) <= YEAR_MAX:
-        raise CellError(expected, f"{text(value)!r}: the year is not from {YEAR_MIN} to {YEAR_MAX}")
-    if quarter:
-        return f"{y}-{int(quarter) * 3:02d}"
-    if month:
-        if not 1 <= int(month) <= 12:
-            raise CellError(expected, f"{text(value)!r}: there is no month {int(month)}")
-        return f"{y}-{int(month):02d}"
-    return f"{y}-12"
+    raw = _SPACES.sub("", text(value).translate(KHMER_DIGITS))
+    try:
+        return parse_period(raw)
+    except PeriodError as error:
+        message = {
+            "form": f"{text(value)!r} is not a period (YYYY-MM, YYYY-Qn or YYYY)",
+            "year": f"{text(value)!r}: the year is not from {YEAR_MIN} to {YEAR_MAX}",
+            "month": f"{text(value)!r}: there is no month {raw.split('-')[-1].split('/')[-1].lstrip('0') or '0'}",
+        }[error.reason]
+        raise CellError(expected, message) from error
 
 
 def code(value: object) -> str:
@@ -281,7 +278,7 @@ class EntityNames:
             self.by_name[_squash(en)] = code_
             self.by_name[_squash(km)] = code_
         for alias in self.NATIONAL_NAMES:
-            self.by_name[_squash(alias)] = "00"
+            self.by_name[_squash(alias)] = NATIONAL
 
     def resolve(self, value: object, *, levels: tuple[str, ...]) -> str:
         """The unit code for ``value``, which must be of one of ``levels``."""

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from domain.vocabulary import NATIONAL
 from etl import contract
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -103,7 +104,7 @@ def execution_rows(year: int, month: int, struct: Structure, pops: dict[str, int
     """One month's cumulative execution rows for central MoSVY and the provinces reporting."""
     total_pop = sum(pops.values())
     growth = 1.06 ** (year - 2022)
-    entities = [("00", None)] + [(p, pops[p] / total_pop) for p in sorted(pops)]
+    entities = [(NATIONAL, None)] + [(p, pops[p] / total_pop) for p in sorted(pops)]
     for entity, share in entities:
         if year == 2025 and month > LATE_PROVINCES.get(entity, LAST_MONTH_2025):
             continue

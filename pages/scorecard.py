@@ -9,7 +9,6 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
-from auth.policy import Forbidden
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
@@ -26,6 +25,7 @@ from db.queries import programmes as programme_queries
 from db.queries.cache import cached
 from db.queries.lineage import indicator_lineage
 from db.queries.units import local_unit_name, unit_name
+from domain.access import Forbidden
 from i18n import t
 from indicators import expected_execution, period_month
 

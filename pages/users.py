@@ -10,7 +10,6 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth import users as user_service
-from auth.policy import ROLES, Forbidden
 from auth.web import audit_refusal, client_address, current_language, current_scope, db_url
 from components.exports import ExportColumn, download_table
 from components.grid import LOCALE_TEXT_KM
@@ -18,11 +17,12 @@ from components.page import guarded, page_frame
 from db.engine import session_scope
 from db.queries.units import unit_name
 from db.queries.users import list_users
+from domain.access import ROLES, Forbidden
+from domain.vocabulary import PROVINCE_CODES
 from i18n import t
 
 dash.register_page(__name__, path="/users", name="users", title="Users")
 
-PROVINCE_CODES = [f"{n:02d}" for n in range(1, 26)]
 EXPORT_COLUMNS = (
     ExportColumn("username", "login.username", "code"), ExportColumn("full_name", "users.full_name"),
     ExportColumn("role", "users.role", "code"), ExportColumn("province", "users.province", "code"),

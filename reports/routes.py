@@ -11,16 +11,16 @@ import re
 from flask import Blueprint, Response, abort, make_response, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from auth.policy import Forbidden
 from auth.web import audit_refusal, current_scope, db_url
 from db.engine import session_scope
 from db.queries import overview as overview_queries
+from domain.access import Forbidden
+from domain.periods import is_month_period
 from i18n import t
 from reports.scorecard_sheet import render_sheet_html, scorecard_sheet, sheet_pdf
 
 bp = Blueprint("reports", __name__, template_folder="templates", static_folder="static",
                static_url_path="/reports/static")
-PERIOD = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])$")  # [0-9]: \d also takes other scripts' digits
 YEAR = re.compile(r"^[0-9]{4}$")
 
 
@@ -46,10 +46,9 @@ def _sheet(code: str) -> dict | Response:
                     return _plain(400, "sheet.bad_year")  # a year asked for is never swapped silently
                 year = year or str(max(periods))
                 period = preferred.get(int(year)) or periods[int(year)][0]
-            match = PERIOD.fullmatch(period)
-            if not match or (year and year != match.group(1)):
+            if not is_month_period(period) or (year and year != period[:4]):
                 return _plain(400, "sheet.bad_period")
-            return scorecard_sheet(session, scope, code=code, year=int(match.group(1)), period=period)
+            return scorecard_sheet(session, scope, code=code, year=int(period[:4]), period=period)
     except Forbidden as refusal:
         audit_refusal(refusal.what)
         return _plain(403, "forbidden.body")

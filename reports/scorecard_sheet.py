@@ -15,11 +15,11 @@ from pathlib import Path
 from flask import render_template
 from sqlalchemy.orm import Session
 
-from auth.policy import Scope
 from components.format import format_khr, format_number, format_percent
 from db.queries import indicators as indicator_queries
 from db.queries import overview as overview_queries
 from db.queries.units import unit_name
+from domain.access import Scope
 from i18n import t
 from indicators import STATUS_ICONS, expected_execution, period_month, trend
 

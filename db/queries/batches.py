@@ -7,8 +7,8 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auth.policy import Forbidden, Scope
 from db.models import LoadBatch
+from domain.access import Forbidden, Scope
 
 HISTORY_LIMIT = 500
 

@@ -8,9 +8,9 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from auth.policy import Scope
 from db.models import BudgetMart
 from db.queries.common import as_of_condition, as_of_periods, national_period, restrict_entities
+from domain.access import Scope
 
 AMOUNTS = ("approved", "revised", "committed", "paid")
 # API grouping names → mart columns. ``economic_code`` is the chapter: accounts are in the facts.

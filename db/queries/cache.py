@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import settings
-from auth.policy import Scope
 from db.models import LoadBatch
+from domain.access import Scope
 
 log = logging.getLogger(__name__)
 MAX_ENTRIES = 512

@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from auth.policy import NATIONAL, Forbidden, Scope
 from db.models import BudgetMart, IndicatorMart
 from db.queries.cache import cached_reference
+from domain.access import NATIONAL, Forbidden, Scope
 
 
 def visible_entities(scope: Scope) -> list[str] | None:

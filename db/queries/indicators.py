@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import indicators as formulas
-from auth.policy import NATIONAL, Scope
 from db.models import Indicator, IndicatorMart, IndicatorValue
 from db.queries.cache import cached_reference
 from db.queries.common import NationalWithheld, latest_period_join, national_period, restrict_entities
+from domain.access import NATIONAL, Scope
 
 VALUE_COLUMNS = ["unit", "indicator", "period", "baseline", "target", "actual"]
 CATALOGUE_COLUMNS = ["indicator", "name_en", "name_km", "unit_label", "programme", "direction",

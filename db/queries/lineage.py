@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from auth.policy import Scope
 from db.models import BudgetFact, BudgetMart, EconomicCode, IndicatorValue, LoadBatch
 from db.queries.common import visible_entities
+from domain.access import Scope
+from domain.vocabulary import NATIONAL
 
 MAX_ROWS_LISTED = 200
 
@@ -168,7 +169,7 @@ def indicator_lineage(
         .where(value.fiscal_year == year, value.period == period, value.indicator_code == indicator)
         .order_by(value.batch_id, value.source_row)
     )
-    if unit == "00":
+    if unit == NATIONAL:
         # The national value is rolled up from every province: list only the provinces (and
         # central rows) the scope may see.
         entities = visible_entities(scope)

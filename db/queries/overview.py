@@ -7,11 +7,12 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 import indicators as formulas
-from auth.policy import NATIONAL, Scope
 from db.models import AdminUnit, BudgetMart, IndicatorActivity, Programme
 from db.queries.budget import budget
 from db.queries.common import as_of_condition, as_of_periods, complete_periods
 from db.queries.indicators import all_province_values, catalogue, indicator_values, with_status
+from domain.access import NATIONAL, Scope
+from domain.vocabulary import PROVINCE_COUNT
 
 
 def default_period(session: Session, scope: Scope, year: int | None = None) -> tuple[int, str] | None:
@@ -86,7 +87,7 @@ def national_completeness(session: Session, scope: Scope, *, year: int, period: 
                .where(table.c.fiscal_year == year, table.c.period <= period, table.c.entity_code != NATIONAL)
                .subquery())
     received = session.execute(select(func.count()).select_from(reports)).scalar_one()
-    return formulas.completeness(received, 25 * formulas.period_month(period))
+    return formulas.completeness(received, PROVINCE_COUNT * formulas.period_month(period))
 
 
 def overview(session: Session, scope: Scope, *, year: int, period: str | None) -> dict:

@@ -9,10 +9,10 @@ from sqlalchemy import Subquery, Table, case, func, select, union_all
 from sqlalchemy.orm import Session
 
 import indicators as formulas
-from auth.policy import NATIONAL, Scope
 from db.models import BudgetFact, BudgetItemMart, IndicatorActivity, Programme
 from db.queries.common import as_of_condition, as_of_periods, national_period
 from db.queries.indicators import indicator_values
+from domain.access import NATIONAL, Scope
 
 LEVEL_DEPTH = {"programme": 0, "subprogramme": 1, "activity_cluster": 2, "activity": 3}
 
@@ -135,7 +135,7 @@ def node_level(session: Session, code: str) -> str | None:
 
 
 def linked_indicators(session: Session, scope: Scope, *, year: int, period: str | None,
-                      unit: str = "00") -> pd.DataFrame:
+                      unit: str = NATIONAL) -> pd.DataFrame:
     """Indicators with the programme they measure, their target, actual and status, and unit cost
     where the catalogue names the activities that produce them."""
     values = indicator_values(session, scope, year=year, period=period, unit=unit)
@@ -144,7 +144,7 @@ def linked_indicators(session: Session, scope: Scope, *, year: int, period: str 
     links = pd.DataFrame(session.execute(select(IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
                                          ).all(), columns=["indicator", "activity"])
     linked = sorted(set(links["activity"]))
-    # National ("00"): every entity's spending, like the national values, as of the same period.
+    # National: every entity's spending, like the national values, as of the same period.
     items = _items(session, scope, year=year, period=period, entity=None if unit == NATIONAL else unit,
                    where=lambda table: [table.c.item_code.in_(linked)])
     paid = dict(session.execute(select(items.c.item_code, func.sum(items.c.paid)).group_by(items.c.item_code)).all())

@@ -7,8 +7,8 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auth.policy import Scope
 from db.models import AdminUnit
+from domain.access import Scope
 
 
 @lru_cache(maxsize=1)

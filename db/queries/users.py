@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auth.policy import Forbidden, Scope
 from db.models import User
+from domain.access import Forbidden, Scope
 
 
 def list_users(session: Session, scope: Scope) -> list[dict]:

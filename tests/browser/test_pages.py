@@ -194,7 +194,7 @@ def test_the_load_history_downloads_as_excel(demo_page_factory, tmp_path):
     assert path.name == "load-history.xlsx"
     sheet = openpyxl.load_workbook(path).active
     header = [c.value for c in sheet[1]]
-    assert header[:4] == ["id", "loaded_at", "loaded_by", "file_name"]
+    assert header[:4] == ["Batch", "When", "Who", "File"]
     assert sheet.max_row == 62  # the header and the demo's 61 batches
     assert isinstance(sheet["H2"].value, int)  # rows stay numbers
 
@@ -280,7 +280,7 @@ def test_uploading_a_good_and_a_broken_workbook_through_the_page(demo_page_facto
     download.value.save_as(path)
     sheet = openpyxl.load_workbook(path).active
     assert path.name == "validation-report.xlsx"
-    assert [c.value for c in sheet[1]][:4] == ["file", "sheet", "row", "column"]
+    assert [c.value for c in sheet[1]][:4] == ["File", "Sheet", "Row", "Column"]
     assert sorted((r[0], r[2], r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)) == [
         ("broken.xlsx", 2, "paid"), ("broken.xlsx", 3, "entity")]
 

@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select, text
 
-from auth.policy import Scope
 from db.engine import get_engine, session_scope
 from db.models import BudgetFact, IndicatorMart, LoadBatch
 from db.queries.budget import budget
+from domain.access import Scope
 from etl.load import load_file
 from tests.helpers.database import table_counts
 from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, xlsx

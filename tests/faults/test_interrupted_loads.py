@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from auth.policy import Scope
 from db.engine import dispose_all, get_engine
 from db.queries import overview
+from domain.access import Scope
 from etl.load import load_file
 from tests.helpers.workbooks import load_scaled_reference, write_execution_month
 

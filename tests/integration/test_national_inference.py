@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from auth.policy import Scope
 from db.engine import session_scope
 from db.queries.budget import AMOUNTS, budget
 from db.queries.cache import clear
 from db.queries.common import NationalWithheld, complete_periods
 from db.queries.indicators import indicator_values, scorecard
 from db.queries.overview import selector_data
+from domain.access import Scope
 from tests.helpers.workbooks import exec_row, execution_xlsx, load_reference
 
 PROVINCES = [f"{n:02d}" for n in range(1, 26)]

@@ -4,10 +4,10 @@
 import pytest
 from sqlalchemy import text
 
-from auth.policy import Scope
 from db.engine import get_engine, session_scope
 from db.queries import overview
 from db.queries import programmes as queries
+from domain.access import Scope
 from etl.load import load_file
 from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from auth.policy import Scope
 from db.engine import session_scope
 from db.queries import cache
+from domain.access import Scope
 from etl.load import load_file
 from tests.helpers.workbooks import exec_row, execution_xlsx, load_reference
 
@@ -17,7 +17,7 @@ BUDGET = Scope(user_id=1, username="budget", role="budget_unit", province=None)
 # Run in another process, as another gunicorn worker would: its answer and whether it computed it.
 OTHER_WORKER = """
 import sys
-from auth.policy import Scope
+from domain.access import Scope
 from db.engine import session_scope
 from db.queries.cache import cached
 from tests.integration import cache_probe

@@ -1,8 +1,8 @@
 """The scope applied in SQL, on a sample query (both databases)."""
 
-from auth.policy import Scope
 from db.engine import session_scope
 from db.queries.units import readable_provinces
+from domain.access import Scope
 
 
 def test_sample_query_returns_only_what_the_scope_allows(db_url):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from auth.policy import Forbidden, Scope
+from domain.access import Forbidden, Scope
 
 PROVINCES = [f"{n:02d}" for n in range(1, 26)]
 
@@ -70,6 +70,6 @@ def test_only_the_director_role_is_bound_to_its_province():
 )
 def test_pages_each_role_may_open(role, pages):
     scope = Scope.for_user(FakeUser(7, "u", role, "07" if role == "provincial_director" else None))
-    from auth.policy import PAGE_ROLES
+    from domain.access import PAGE_ROLES
 
     assert {p for p in PAGE_ROLES if scope.can_open(p)} == pages

@@ -10,14 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-BUDGET_UNIT = "budget_unit"
-MEF_REVIEWER = "mef_reviewer"
-PROVINCIAL_DIRECTOR = "provincial_director"
-ADMIN = "admin"
-ROLES = (BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR, ADMIN)
-NATIONAL = "00"
-
-DATA_ROLES = frozenset({BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR})
+from domain.vocabulary import ADMIN, BUDGET_UNIT, DATA_ROLES, MEF_REVIEWER, NATIONAL, PROVINCIAL_DIRECTOR, ROLES
 
 # Which role may open which page (keys are the page names registered in pages/).
 PAGE_ROLES: dict[str, frozenset[str]] = {
