@@ -228,9 +228,9 @@ NAIVE: dict[str, Callable] = {
 
 def check_naive(url: str, year: int, period: str) -> str:
     """The naive national totals must equal the query layer's (else the comparison is void)."""
-    from auth.policy import Scope
     from db.engine import get_engine, session_scope
     from db.queries import overview
+    from domain.access import Scope
 
     with get_engine(url).connect() as conn:
         totals = naive_overview(conn, year, period, "07")[0]
