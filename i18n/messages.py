@@ -274,18 +274,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "data.load_now": {"en": "Load these files", "km": "ផ្ទុកឯកសារទាំងនេះ"},
     "data.confirm": {"en": "Replace and load", "km": "ជំនួស និងផ្ទុក"},
-    "data.replaced": {
-        "en": "replaced {entity}, {period}: {rows_before} rows → {rows_after}; revised {revised_before} → "
+    # One line per (entity, period) a file replaces; {verb} is data.verb.replaced or .would_replace.
+    "data.replacement": {
+        "en": "{verb} {entity}, {period}: {rows_before} rows → {rows_after}; revised {revised_before} → "
               "{revised_after}; paid {paid_before} → {paid_after}",
-        "km": "បានជំនួស {entity}, {period}៖ {rows_before} ជួរ → {rows_after}; ឥណទានកែសម្រួល {revised_before} → "
+        "km": "{verb} {entity}, {period}៖ {rows_before} ជួរ → {rows_after}; ឥណទានកែសម្រួល {revised_before} → "
               "{revised_after}; ការទូទាត់ {paid_before} → {paid_after}",
     },
-    "data.would_replace": {
-        "en": "would replace {entity}, {period}: {rows_before} rows → {rows_after}; revised {revised_before} → "
-              "{revised_after}; paid {paid_before} → {paid_after}",
-        "km": "នឹងជំនួស {entity}, {period}៖ {rows_before} ជួរ → {rows_after}; ឥណទានកែសម្រួល {revised_before} → "
-              "{revised_after}; ការទូទាត់ {paid_before} → {paid_after}",
-    },
+    "data.verb.replaced": {"en": "replaced", "km": "បានជំនួស"},
+    "data.verb.would_replace": {"en": "would replace", "km": "នឹងជំនួស"},
     "data.hist.problems": {"en": "Problems", "km": "បញ្ហា"},
     "programmes.node": {"en": "Programme, sub-programme, cluster, activity", "km": "កម្មវិធី អនុកម្មវិធី ចង្កោម សកម្មភាព"},
     "scorecard.sources": {"en": "Sources", "km": "ប្រភព"},

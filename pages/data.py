@@ -132,11 +132,11 @@ def _summary(report, lang: str) -> str:
 
 def _replacement_items(report, lang: str) -> list:
     """Each (entity, period) the file replaced, or would replace, with its figures before → after."""
-    key = {"loaded": "data.replaced", "valid": "data.would_replace", "rejected": "data.would_replace"}.get(
-        report.status)
-    if key is None:
+    verb = {"loaded": "replaced", "valid": "would_replace", "rejected": "would_replace"}.get(report.status)
+    if verb is None:
         return []
-    return [html.Li(t(key, lang, entity=f"{r.entity} {unit_name(r.entity, lang)}", period=period_label(r.period, lang),
+    return [html.Li(t("data.replacement", lang, verb=t(f"data.verb.{verb}", lang),
+                      entity=f"{r.entity} {unit_name(r.entity, lang)}", period=period_label(r.period, lang),
                       rows_before=format_number(r.rows_before, lang), rows_after=format_number(r.rows_after, lang),
                       revised_before=format_khr_exact(r.revised_before, lang),
                       revised_after=format_khr_exact(r.revised_after, lang),

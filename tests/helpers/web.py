@@ -209,3 +209,12 @@ def upload_payload(client, data: bytes, name: str) -> dict:
     content = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
     return callback_payload(dependency, {"data-upload.contents": [content], "data-upload.filename": [name],
                                          "data-loaded.data": 0})
+
+
+def download_data(client: FlaskClient, output: str, button: str, values: dict | None = None) -> dict:
+    """Click a download button through its callback: the ``dcc.Download`` data it answers."""
+    payload = callback_payload(find_dependency(client, output), {f"{button}.n_clicks": 1, **(values or {})})
+    payload["changedPropIds"] = [f"{button}.n_clicks"]  # the button that was clicked
+    answer = dash_post(client, payload)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    return answer.get_json()["response"][output]["data"]

@@ -8,7 +8,6 @@ were cleaned is in the history too: the downloads and the command line must cope
 """
 
 import base64
-import csv
 import io
 import os
 import subprocess
@@ -21,7 +20,12 @@ from sqlalchemy import insert, select
 
 from db.engine import get_engine
 from db.models import LoadBatch
-from tests.helpers.web import callback_payload, dash_post, find_dependency, run_background, upload_payload
+from tests.helpers.exports import csv_rows
+from tests.helpers.web import (
+    download_data,
+    run_background,
+    upload_payload,
+)
 from tests.helpers.workbooks import exec_row, execution_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,28 +33,10 @@ CELL = "report\r=cmd|' /C calc'!A0"
 NAME = "june\r=cmd|'calc'!A0 \x1b[31mred.xlsx"
 # As a name could be stored before names were cleaned: an OSC title and a colour escape.
 LEGACY = "\r=cmd|'calc'!A0\x1b]0;pwned\x07\x1b[31mold.xlsx"
-DANGEROUS = ("=", "+", "-", "@", "\t")
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
-    """The records of a CSV download, checked to be safe line by line and quoted field by field."""
-    text = data.decode("utf-8-sig")
-    # Whatever a reader takes for a line break, no line may start the way a formula does.
-    for line in text.splitlines():
-        assert not line.startswith(DANGEROUS), repr(line)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    requoted = io.StringIO(newline="")
-    csv.writer(requoted, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
-    assert requoted.getvalue() == text  # every field was quoted, nothing else was written
-    return rows
 
 
-def download(client, output: str, button: str, values: dict | None = None) -> dict:
-    payload = callback_payload(find_dependency(client, output), {f"{button}.n_clicks": 1, **(values or {})})
-    payload["changedPropIds"] = [f"{button}.n_clicks"]  # the button that was clicked
-    answer = dash_post(client, payload)
-    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
-    return answer.get_json()["response"][output]["data"]
 
 
 def no_control_characters(text: str) -> bool:
@@ -79,7 +65,7 @@ def test_formulas_after_line_breaks_and_escapes_in_names_stay_inert(client_as, a
     assert stored[0] == LEGACY and len(stored) == 2
     assert no_control_characters(stored[1]) and stored[1] == "june=cmd|'calc'!A0 [31mred.xlsx"
 
-    report = download(budget, "data-report-download", "data-report-csv", {"data-report.rowData": rows})
+    report = download_data(budget, "data-report-download", "data-report-csv", {"data-report.rowData": rows})
     assert report["filename"] == "validation-report.csv"
     records = csv_rows(base64.b64decode(report["content"]))
     header, cells = records[0], [dict(zip(records[0], r, strict=True)) for r in records[1:]]
@@ -89,13 +75,13 @@ def test_formulas_after_line_breaks_and_escapes_in_names_stay_inert(client_as, a
     assert entity["Value found"] == "report\n'=cmd|' /C calc'!A0" and entity["Row"] == "2"
     assert all(c["File"] == stored[1] for c in cells)
 
-    history = download(budget, "data-history-download", "data-history-csv")
+    history = download_data(budget, "data-history-download", "data-history-csv")
     assert history["filename"] == "load-history.csv"
     records = csv_rows(base64.b64decode(history["content"]))
     names = [r[records[0].index("File")] for r in records[1:]]
     assert names == [stored[1], "'\r'=cmd|'calc'!A0\x1b]0;pwned\x07\x1b[31mold.xlsx"]  # newest first
 
-    workbook = download(budget, "data-history-download", "data-history-xlsx")
+    workbook = download_data(budget, "data-history-download", "data-history-xlsx")
     assert workbook["filename"] == "load-history.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(workbook["content"]))).active
     column = [c.value for c in sheet[1]].index("File") + 1

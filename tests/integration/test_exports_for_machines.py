@@ -13,17 +13,9 @@ import pytest
 from frictionless import Resource, Schema
 
 from components.exports import table_schema
-from tests.helpers.web import callback_payload, dash_post, find_dependency
+from tests.helpers.web import download_data
 
 PERIOD = {"year": "2025", "period": "2025-06"}
-
-
-def _download(client, output: str, button: str, states: dict) -> dict:
-    payload = callback_payload(find_dependency(client, output), {f"{button}.n_clicks": 1, **states})
-    payload["changedPropIds"] = [f"{button}.n_clicks"]
-    answer = dash_post(client, payload)
-    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
-    return answer.get_json()["response"][output]["data"]
 
 
 def _valid(content: bytes, columns, lang: str = "en") -> list[dict]:
@@ -41,7 +33,7 @@ def budget_unit(demo_client_as):
 def test_the_provinces_csv_is_typed_and_valid(budget_unit):
     from pages.provinces import EXPORT_COLUMNS
 
-    data = _download(budget_unit, "provinces-download", "provinces-csv",
+    data = download_data(budget_unit, "provinces-download", "provinces-csv",
                      {"provinces-year.value": "2025", "provinces-period.value": "2025-06"})
     content = base64.b64decode(data["content"])
     rows = _valid(content, EXPORT_COLUMNS)
@@ -58,7 +50,7 @@ def test_the_provinces_csv_is_typed_and_valid(budget_unit):
         "/api/v1/budget?year=2025&period=2025-06&group_by=entity").get_json()["rows"]}
     assert all(int(r["Paid (KHR)"]) == api[r["Code"]]["paid"] for r in rows)
     # The Excel file of the same table: numbers are numbers, the rate shown as a percentage.
-    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(_download(
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(download_data(
         budget_unit, "provinces-download", "provinces-xlsx",
         {"provinces-year.value": "2025", "provinces-period.value": "2025-06"})["content"])))
     sheet = book.active
@@ -73,7 +65,7 @@ def test_the_scorecard_csv_carries_score_rank_and_status_words(demo_client_as, l
 
     client = demo_client_as("director07")
     post_with_csrf(client, f"/lang/{lang}", {"next": "/"})
-    data = _download(client, "scorecard-download", "scorecard-csv", {
+    data = download_data(client, "scorecard-download", "scorecard-csv", {
         "scorecard-year.value": "2025", "scorecard-period.value": "2025-06", "scorecard-code.data": "07"})
     rows = _valid(base64.b64decode(data["content"]), EXPORT_COLUMNS, lang)
     card = client.get("/api/v1/scorecard?year=2025&province=07&period=2025-06").get_json()
@@ -93,14 +85,14 @@ def test_the_programme_exports_are_valid(budget_unit):
     from pages.programmes import INDICATOR_EXPORT, TREE_EXPORT
 
     states = {"programmes-year.value": "2025", "programmes-period.value": "2025-06"}
-    tree = _valid(base64.b64decode(_download(budget_unit, "programmes-download", "programmes-csv",
+    tree = _valid(base64.b64decode(download_data(budget_unit, "programmes-download", "programmes-csv",
                                              states)["content"]), TREE_EXPORT)
     programmes = {r["Code"]: r for r in tree if r["Level"] == "programme"}
     api = {r["programme"]: r for r in budget_unit.get(
         "/api/v1/budget?year=2025&period=2025-06&group_by=programme").get_json()["rows"]}
     assert {code: int(r["Revised (KHR)"]) for code, r in programmes.items()} == {
         code: r["revised"] for code, r in api.items()}
-    indicators = _valid(base64.b64decode(_download(budget_unit, "programmes-ind-download", "programmes-ind-csv",
+    indicators = _valid(base64.b64decode(download_data(budget_unit, "programmes-ind-download", "programmes-ind-csv",
                                                    states)["content"]), INDICATOR_EXPORT)
     assert indicators and all(r["Status"] in {"On track", "Watch", "Off track", "No data"} for r in indicators)
 
@@ -108,7 +100,7 @@ def test_the_programme_exports_are_valid(budget_unit):
 def test_the_users_csv_is_valid(client_as):
     from pages.users import EXPORT_COLUMNS
 
-    data = _download(client_as("admin"), "users-download", "users-csv", {})
+    data = download_data(client_as("admin"), "users-download", "users-csv", {})
     rows = _valid(base64.b64decode(data["content"]), EXPORT_COLUMNS)
     director = next(r for r in rows if r["User name"] == "director07")
     assert director["Province"] == "07" and director["Created by"] == "system"
@@ -124,7 +116,7 @@ def test_the_scorecard_excel_holds_every_khmer_name_exactly(demo_client_as):
 
     client = demo_client_as("director07")
     post_with_csrf(client, "/lang/km", {"next": "/"})
-    data = _download(client, "scorecard-download", "scorecard-xlsx", {
+    data = download_data(client, "scorecard-download", "scorecard-xlsx", {
         "scorecard-year.value": "2025", "scorecard-period.value": "2025-06", "scorecard-code.data": "07"})
     sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(data["content"]))).active
     cells = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
@@ -143,11 +135,11 @@ def test_the_validation_report_and_the_load_history_csvs_are_valid(demo_client_a
     budget = demo_client_as("budget_unit")
     refused = run_background(budget, upload_payload(
         budget, execution_xlsx([exec_row(period="2025-10", paid=-1)]), "broken.xlsx"))
-    report = _download(budget, "data-report-download", "data-report-csv",
+    report = download_data(budget, "data-report-download", "data-report-csv",
                        {"data-report.rowData": refused["data-report"]["rowData"]})
     rows = _valid(base64.b64decode(report["content"]), REPORT_EXPORT)
     assert [(r["Row"], r["Column"]) for r in rows] == [("2", "paid")]
-    history = _valid(base64.b64decode(_download(budget, "data-history-download", "data-history-csv", {})["content"]),
-                     HISTORY_EXPORT)
+    history_csv = download_data(budget, "data-history-download", "data-history-csv", {})
+    history = _valid(base64.b64decode(history_csv["content"]), HISTORY_EXPORT)
     assert history[0]["File"] == "broken.xlsx" and history[0]["Status"] == "rejected"
     assert all(r["Batch"].isdigit() for r in history)

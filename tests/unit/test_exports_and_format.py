@@ -1,6 +1,5 @@
 """Exports that cannot run anything, and numbers formatted for reading in both languages."""
 
-import csv
 import io
 
 import openpyxl
@@ -9,6 +8,7 @@ import pandas as pd
 from components.exports import to_csv_bytes, to_excel_bytes
 from components.format import format_khr, format_khr_exact, format_percent, format_points
 from components.tilemap import tile_positions
+from tests.helpers.exports import csv_rows
 
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
@@ -33,22 +33,10 @@ def test_csv_neutralises_formula_starts_and_keeps_numbers():
     assert to_csv_bytes(frame)[:3] == b"\xef\xbb\xbf"  # BOM: Excel opens Khmer correctly
 
 
-DANGEROUS = ("=", "+", "-", "@", "\t")
 AFTER_BREAKS = ["report\r=cmd|' /C calc'!A0", "a\n+1", "b\r\n-1", "c\n@SUM(A1)", "d\r\n\tx",
                 "e\r\r=1", "f\u2028=1", "paragraph one\r\n\r\nparagraph two"]
 
 
-def csv_rows(data: bytes) -> list[list[str]]:
-    """The records of a CSV download, checked to be safe line by line and quoted field by field."""
-    text = data.decode("utf-8-sig")
-    # Whatever a reader takes for a line break, no line may start the way a formula does.
-    for line in text.splitlines():
-        assert not line.startswith(DANGEROUS), repr(line)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    requoted = io.StringIO(newline="")
-    csv.writer(requoted, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows(rows)
-    assert requoted.getvalue() == text  # every field was quoted, nothing else was written
-    return rows
 
 
 def test_csv_neutralises_every_line_of_a_text_and_quotes_every_field():
