@@ -56,7 +56,7 @@ from etl import clean, validate
 from etl.contract import HeaderMatch
 from etl.problems import ERROR, WARNING, Collector, Problem
 from etl.read import Sheet, UnreadableFile, read_file
-from etl.replacements import Replacement, execution_replacements
+from etl.replacements import Replacement, execution_replacements, indicator_replacements
 
 Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
@@ -306,13 +306,18 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
             _record_rejection(engine, report, loaded_by)
         return report
     report.rows = len(parsed.frame) if parsed.kind != "reference" else sum(len(f) for f in parsed.extra.values())
+    if parsed.kind in ("execution", "indicators"):
+        with engine.connect() as conn:
+            report.replacements = (execution_replacements(conn, _stored_amounts(parsed.frame))
+                                   if parsed.kind == "execution" else indicator_replacements(conn, parsed.frame))
+        large = [r for r in report.replacements if r.halves]
+        if large and not replace:
+            for replacement in large:
+                _large_replacement(collector, parsed.sheet, replacement, WARNING if dry_run else ERROR)
+            if not dry_run:
+                _record_rejection(engine, report, loaded_by)
+                return report
     if dry_run:
-        if parsed.kind == "execution":
-            with engine.connect() as conn:
-                report.replacements = execution_replacements(conn, _stored_amounts(parsed.frame))
-            for replacement in report.replacements:
-                if replacement.halves:
-                    _large_replacement(collector, parsed.sheet, replacement, WARNING)
         report.status = "valid"
         return report
     key, year, period = scope_key(parsed)
@@ -366,8 +371,8 @@ def _large_replacement(collector: Collector, sheet: str, replacement: Replacemen
     collector.add(sheet, 0, "", f"{replacement.entity} {replacement.period}",
                   "confirmation that the earlier figures are to be replaced (--replace)",
                   f"this file would replace {replacement.render()}: more than half would go. If the "
-                  "earlier rows are to be replaced, load it again confirming the replacement "
-                  "(--replace on the command line)", "large-replacement", severity)
+                  "earlier rows are to be replaced, load it again confirming the replacement ('Replace "
+                  "and load' on the Data page, --replace on the command line)", "large-replacement", severity)
 
 
 def _load_execution(engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], ref: validate.Reference,

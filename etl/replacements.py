@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, func, select, tuple_
 
-from db.models import BudgetMart
+from db.models import BudgetMart, IndicatorValue
 
 SCOPE = ["fiscal_year", "period", "entity_code"]
 
@@ -31,8 +31,9 @@ class Replacement:
     rows_after: int
     revised_before: int
     revised_after: int
-    paid_before: int
-    paid_after: int
+    paid_before: int = 0
+    paid_after: int = 0
+    kind: str = "execution"  # or "indicators": rows only, amounts are not theirs
 
     @property
     def halves(self) -> bool:
@@ -43,6 +44,9 @@ class Replacement:
 
     def render(self) -> str:
         """One line for a person (the command line; the Data page translates its own)."""
+        if self.kind == "indicators":
+            return (f"province {self.entity}, {self.period}: {self.rows_before:,} indicator rows "
+                    f"→ {self.rows_after:,}")
         return (f"entity {self.entity}, {self.period}: {self.rows_before:,} rows → {self.rows_after:,}; "
                 f"revised {self.revised_before:,} → {self.revised_after:,}; "
                 f"paid {self.paid_before:,} → {self.paid_after:,} riels")
@@ -75,4 +79,23 @@ def execution_replacements(conn: Connection, facts: pd.DataFrame) -> list[Replac
             continue
         out.append(Replacement(int(y), p, e, old[0], int(row["rows"]), old[1], int(row["revised"]), old[2],
                                int(row["paid"])))
+    return sorted(out, key=lambda r: (r.fiscal_year, r.period, r.entity))
+
+
+def indicator_replacements(conn: Connection, frame: pd.DataFrame) -> list[Replacement]:
+    """The replacements an indicator file makes: for each (year, period, province) it holds, the
+    rows of that province's units loaded already, all of which it replaces, before → after."""
+    if frame.empty:
+        return []
+    after = frame.groupby(["fiscal_year", "period", "province_code"]).size()
+    table = IndicatorValue.__table__
+    out = []
+    for (year, period, province), rows in after.items():
+        # One scope at a time with plain equalities: the (province, year, period) index answers.
+        before = conn.execute(select(func.count()).select_from(table).where(
+            table.c.province_code == province, table.c.fiscal_year == int(year),
+            table.c.period == period)).scalar_one()
+        if before:
+            out.append(Replacement(int(year), period, province, int(before), int(rows), 0, 0, 0, 0,
+                                   kind="indicators"))
     return sorted(out, key=lambda r: (r.fiscal_year, r.period, r.entity))

@@ -281,6 +281,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "{verb} {entity}, {period}៖ {rows_before} ជួរ → {rows_after}; ឥណទានកែសម្រួល {revised_before} → "
               "{revised_after}; ការទូទាត់ {paid_before} → {paid_after}",
     },
+    "data.replacement_indicators": {
+        "en": "{verb} {entity}, {period}: {rows_before} indicator rows → {rows_after}",
+        "km": "{verb} {entity}, {period}៖ {rows_before} ជួរសូចនាករ → {rows_after}",
+    },
     "data.verb.replaced": {"en": "replaced", "km": "បានជំនួស"},
     "data.verb.would_replace": {"en": "would replace", "km": "នឹងជំនួស"},
     "data.hist.problems": {"en": "Problems", "km": "បញ្ហា"},

@@ -135,15 +135,21 @@ def _replacement_items(report, lang: str) -> list:
     verb = {"loaded": "replaced", "valid": "would_replace", "rejected": "would_replace"}.get(report.status)
     if verb is None:
         return []
-    return [html.Li(t("data.replacement", lang, verb=t(f"data.verb.{verb}", lang),
-                      entity=f"{r.entity} {unit_name(r.entity, lang)}", period=period_label(r.period, lang),
-                      rows_before=format_number(r.rows_before, lang), rows_after=format_number(r.rows_after, lang),
-                      revised_before=format_khr_exact(r.revised_before, lang),
-                      revised_after=format_khr_exact(r.revised_after, lang),
-                      paid_before=format_khr_exact(r.paid_before, lang),
-                      paid_after=format_khr_exact(r.paid_after, lang)),
+    return [html.Li(_replacement_text(r, t(f"data.verb.{verb}", lang), lang),
                     className="replacement" + (" replacement-large" if r.halves and report.status != "loaded" else ""))
             for r in report.replacements]
+
+
+def _replacement_text(r, verb: str, lang: str) -> str:
+    entity, period = f"{r.entity} {unit_name(r.entity, lang)}", period_label(r.period, lang)
+    rows_before, rows_after = format_number(r.rows_before, lang), format_number(r.rows_after, lang)
+    if r.kind == "indicators":
+        return t("data.replacement_indicators", lang, verb=verb, entity=entity, period=period,
+                 rows_before=rows_before, rows_after=rows_after)
+    return t("data.replacement", lang, verb=verb, entity=entity, period=period, rows_before=rows_before,
+             rows_after=rows_after, revised_before=format_khr_exact(r.revised_before, lang),
+             revised_after=format_khr_exact(r.revised_after, lang), paid_before=format_khr_exact(r.paid_before, lang),
+             paid_after=format_khr_exact(r.paid_after, lang))
 
 
 @callback(

@@ -41,8 +41,8 @@ KAMPOT_JUNE_CORRECTED = [
 ]
 
 
-def _load(url: str, rows: list[list], name: str) -> LoadReport:
-    report = load_file(indicators_xlsx(rows), name=name, url=url)
+def _load(url: str, rows: list[list], name: str, *, replace: bool = False) -> LoadReport:
+    report = load_file(indicators_xlsx(rows), name=name, url=url, replace=replace)
     assert report.status == "loaded", [p.render() for p in report.problems]
     return report
 
@@ -112,7 +112,8 @@ def test_a_corrected_file_that_leaves_an_indicator_out_takes_its_old_rows_away(r
     assert _mart(ref_db) == mart
 
     # Siem Reap corrected in turn: the June file has no row left, and is superseded.
-    siem_reap = _load(ref_db, SIEM_REAP_JUNE[:1], "june-siem-reap-v2.xlsx")
+    # Three rows to one: more than half go, so the replacement is confirmed.
+    siem_reap = _load(ref_db, SIEM_REAP_JUNE[:1], "june-siem-reap-v2.xlsx", replace=True)
     assert siem_reap.superseded == [june.batch_id]
     assert _batch(ref_db, june.batch_id)[:2] == ("superseded", siem_reap.batch_id)
     assert _values(ref_db, f"batch_id = {june.batch_id}") == set()
@@ -151,3 +152,21 @@ def test_the_whole_replacement_is_rolled_back_with_a_failed_load(ref_db, monkeyp
     assert _values(ref_db) == values and _mart(ref_db) == mart
     with get_engine(ref_db).connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM load_batch")).scalar_one() == batches
+
+
+def test_an_indicator_file_that_would_take_away_more_than_half_is_listed_and_needs_confirming(ref_db):
+    _load(ref_db, KAMPOT_JUNE, "kampot-june.xlsx")
+    two_rows = indicators_xlsx(KAMPOT_JUNE_CORRECTED[:2])
+    checked = load_file(two_rows, name="kampot-two.xlsx", url=ref_db, dry_run=True)
+    assert checked.status == "valid"
+    assert checked.replacement_lines() == ["  would replace province 07, 2025-06: 6 indicator rows → 2"]
+    assert [p.severity for p in checked.problems] == ["warning"]
+    refused = load_file(two_rows, name="kampot-two.xlsx", url=ref_db)
+    assert refused.status == "rejected" and [p.type for p in refused.errors] == ["large-replacement"]
+    with get_engine(ref_db).connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM indicator_value WHERE province_code = '07'")).scalar_one() == 6
+    confirmed = load_file(two_rows, name="kampot-two.xlsx", url=ref_db, replace=True)
+    assert confirmed.status == "loaded" and confirmed.errors == []
+    assert confirmed.replacement_lines() == ["  replaced province 07, 2025-06: 6 indicator rows → 2"]
+    with get_engine(ref_db).connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM indicator_value WHERE province_code = '07'")).scalar_one() == 2

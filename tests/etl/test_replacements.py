@@ -97,7 +97,7 @@ def test_the_dry_run_and_the_command_line_show_the_replacement_before_it_happens
             "paid 4,000,000,000 → 639,500,000 riels") in dry.stdout.splitlines()
     assert "kampot-june.xlsx:data::: warning: this file would replace entity 07, 2025-06" in dry.stderr
     refused = run("load", str(path))
-    assert refused.returncode == 1 and "(--replace on the command line)" in refused.stderr
+    assert refused.returncode == 1 and "--replace on the command line)" in refused.stderr
     assert _paid(ref_db, "07") == 4_000_000_000
     loaded = run("load", str(path), "--replace")
     assert loaded.returncode == 0, loaded.stderr
