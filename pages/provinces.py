@@ -37,6 +37,8 @@ def _columns(lang: str) -> list[dict]:
     return [
         {"field": "code", "header": t("metric.code", lang), "width": 80},
         {"field": "name", "header": t("metric.province", lang), "width": 150, "pinned": True},
+        # Beside the name, where the note above the grid sends the reader.
+        {"field": "as_of", "header": t("metric.as_of", lang), "width": 120},
         {"field": "revised", "header": t("metric.revised", lang), "kind": "khr"},
         {"field": "paid", "header": t("metric.paid", lang), "kind": "khr"},
         {"field": "execution_rate", "header": t("metric.execution_rate", lang), "kind": "percent"},
@@ -44,7 +46,6 @@ def _columns(lang: str) -> list[dict]:
         {"field": "rank", "header": t("metric.rank", lang), "kind": "number"},
         {"field": "completeness", "header": t("metric.completeness", lang), "kind": "percent"},
         {"field": "unit_cost", "header": t("metric.unit_cost", lang), "kind": "khr"},
-        {"field": "as_of", "header": t("metric.as_of", lang), "width": 120},
     ]
 
 
