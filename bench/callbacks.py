@@ -23,7 +23,7 @@ def main() -> int:
     from auth.users import create_user, get_user
     from db.engine import session_scope
     from db.queries.cache import clear
-    from tests.app_fixtures import callback_payload
+    from tests.helpers.web import callback_payload
 
     app = create_app({"TESTING": True})
     people = {"budget": ("budget_unit", None), "director07": ("provincial_director", "07")}

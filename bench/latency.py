@@ -107,7 +107,7 @@ def _by_output(dependencies: list[dict]) -> dict[str, dict]:
 
 def payloads(dependencies: list[dict], year: int, period: str, code: str, role: str) -> dict[str, dict]:
     """Name → ``/_dash-update-component`` body for every page callback, as the browser sends it."""
-    from tests.app_fixtures import callback_payload
+    from tests.helpers.web import callback_payload
 
     deps = _by_output(dependencies)
     out: dict[str, dict] = {}
