@@ -52,7 +52,7 @@ from db.models import (
     LoadBatch,
     Programme,
 )
-from etl import clean, validate
+from etl import clean, contract, validate
 from etl.contract import HeaderMatch
 from etl.problems import ERROR, WARNING, Collector, Problem
 from etl.read import Sheet, UnreadableFile, read_file
@@ -166,6 +166,20 @@ def detect(data: bytes, name: str, collector: Collector) -> tuple[str, list] | N
                       f"{validate.HEADER_SEARCH_ROWS} rows, and no reference sheet (programmes, "
                       "economic_codes, indicators)", "unknown-kind")
         return None
+    kind, found = detected
+    if kind in ("execution", "indicators"):
+        # A file is loaded from one sheet: a second visible sheet of data would be left out, and
+        # a file is never loaded in part.
+        columns = contract.EXECUTION if kind == "execution" else contract.INDICATOR_VALUES
+        first = found[0][0]
+        for sheet in sheets:
+            if sheet is not first and sheet.visible and validate.find_header(sheet, columns) is not None:
+                collector.add(sheet.name, 0, "", "", "one sheet of data per file",
+                              f"this sheet holds {kind} rows too, but a file is loaded from one sheet "
+                              f"('{first.name}'): move its rows to that sheet, or load it as a file of its own",
+                              "extra-data-sheet")
+        if collector.errors:
+            return None
     return detected
 
 

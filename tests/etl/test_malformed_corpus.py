@@ -8,6 +8,7 @@ problems) and in the audit log; every other table must be unchanged.
 import io
 import zipfile
 
+import openpyxl
 import pytest
 
 from etl.load import load_file
@@ -190,3 +191,26 @@ def test_question_marks_inside_text_are_not_taken_for_lost_letters(ref_db):
     data = "\n".join(",".join("" if v is None else str(v) for v in r) for r in rows).encode()
     report = load_file(data, name="notes.csv", url=ref_db)
     assert report.status == "loaded", [p.render() for p in report.problems]
+
+
+def test_a_workbook_with_a_second_sheet_of_data_is_refused_not_loaded_in_part(ref_db):
+    # Kampot on one sheet, Siem Reap on another: loading the first alone would load part of the file.
+    book = openpyxl.Workbook()
+    kampot = book.active
+    kampot.title = "Kampot"
+    siem_reap = book.create_sheet("Siem Reap")
+    for sheet, entity in ((kampot, "07"), (siem_reap, "17")):
+        sheet.append(EXEC_HEADER)
+        sheet.append(exec_row(entity=entity))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    before = table_counts(ref_db)
+    report = load_file(buffer.getvalue(), name="two-provinces.xlsx", url=ref_db)
+    assert report.status == "rejected"
+    [problem] = report.errors
+    assert problem.render() == (
+        "two-provinces.xlsx:Siem Reap::: this sheet holds execution rows too, but a file is loaded from one "
+        "sheet ('Kampot'): move its rows to that sheet, or load it as a file of its own")
+    after = table_counts(ref_db)
+    assert {t: n for t, n in after.items() if t not in HISTORY_TABLES} == \
+           {t: n for t, n in before.items() if t not in HISTORY_TABLES}
