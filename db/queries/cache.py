@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -84,7 +85,28 @@ def _shared_set(digest: str, value: Any) -> None:
         log.warning("query cache: write failed (%s)", error)
 
 
+def _handed_out(value: Any) -> Any:
+    """The value as a caller gets it: one it may change without changing the cached answer.
+
+    Frames and series are shallow copies, which pandas' copy-on-write makes independent at no
+    cost until written; dicts and lists (a scorecard, KPIs) are copied through, frames included.
+    """
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, dict):
+        return {k: _handed_out(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_handed_out(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_handed_out(v) for v in value)
+    return value
+
+
 def _remember(key: tuple, compute: Callable[[], Any]) -> Any:
+    return _handed_out(_stored(key, compute))
+
+
+def _stored(key: tuple, compute: Callable[[], Any]) -> Any:
     with _lock:
         if key in _entries:
             _entries.move_to_end(key)
@@ -111,7 +133,7 @@ def scope_key(scope: Scope) -> tuple[str, str | None]:
 def cached(session: Session, scope: Scope, fn: Callable[..., Any], **kwargs: Any) -> Any:
     """``fn(session, scope, **kwargs)``, remembered per (database, scope, function, inputs, data version).
 
-    Callers must not change the value they get: it is shared.
+    The caller gets its own copy (:func:`_handed_out`): changing it changes nobody else's answer.
     """
     key = (str(session.get_bind().url), scope_key(scope), fn.__module__, fn.__qualname__,
            tuple(sorted(kwargs.items())), data_version(session))
@@ -121,8 +143,7 @@ def cached(session: Session, scope: Scope, fn: Callable[..., Any], **kwargs: Any
 def cached_reference(session: Session, fn: Callable[[Session], Any]) -> Any:
     """``fn(session)`` for reference data every signed-in user may read (the indicator catalogue),
     remembered per database and data version: a load of a new catalogue is a new version too.
-
-    Callers must not change the value they get: it is shared.
+    The caller gets its own copy, as from :func:`cached`.
     """
     key = (str(session.get_bind().url), None, fn.__module__, fn.__qualname__, (), data_version(session))
     return _remember(key, lambda: fn(session))

@@ -24,7 +24,7 @@ CATALOGUE_COLUMNS = ["indicator", "name_en", "name_km", "unit_label", "programme
 
 def catalogue(session: Session) -> pd.DataFrame:
     """The indicator catalogue, one row per indicator (thresholds as fractions); read once per
-    data version and shared, so callers must not change it."""
+    data version, each caller getting its own copy."""
     return cached_reference(session, _read_catalogue)
 
 

@@ -10,7 +10,7 @@ from db.engine import session_scope
 from db.queries import cache
 from domain.access import Scope
 from etl.load import load_file
-from tests.helpers.workbooks import exec_row, execution_xlsx, load_reference
+from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = Scope(user_id=1, username="budget", role="budget_unit", province=None)
@@ -75,3 +75,28 @@ def test_a_cache_directory_that_cannot_be_used_only_costs_speed(db_url, tmp_path
         assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4
         assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4  # the process's own tier
     assert cache_probe.CALLS == [1]
+
+
+def test_changing_an_answer_one_got_changes_nobody_elses(db_url, tmp_path, monkeypatch):
+    from db.queries.budget import budget
+    from db.queries.indicators import scorecard
+
+    monkeypatch.setenv("PIB_INSTANCE_DIR", str(tmp_path / "instance"))
+    cache.clear()
+    load_reference(db_url, tmp_path)
+    assert load_file(execution_xlsx([exec_row(entity="07", paid=500_000)]), name="june.xlsx",
+                     url=db_url).status == "loaded"
+    assert load_file(indicators_xlsx([[2025, "2025-06", "07", "FP_PW", None, 100, 95]]), name="q2.xlsx",
+                     url=db_url).status == "loaded"
+    reviewer = Scope(user_id=1, username="r", role="mef_reviewer")
+    with session_scope(db_url) as session:
+        first = cache.cached(session, reviewer, budget, year=2025, period="2025-06", group_by=("entity",))
+        first.loc[0, "paid"] = -1  # a careless caller
+        first["paid"] = 0
+        again = cache.cached(session, reviewer, budget, year=2025, period="2025-06", group_by=("entity",))
+        assert again["paid"].tolist() == [500_000]
+        card = cache.cached(session, reviewer, scorecard, year=2025, province="07", period="2025-06")
+        card["rows"].loc[:, "target"] = -1
+        card["score"] = 99
+        fresh = cache.cached(session, reviewer, scorecard, year=2025, province="07", period="2025-06")
+        assert fresh["score"] != 99 and fresh["rows"].set_index("indicator").loc["FP_PW", "target"] == 100
