@@ -10,7 +10,8 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from auth import users as user_service
-from auth.web import audit_refusal, client_address, current_language, current_scope, db_url
+from auth.web import audit_refusal, client_address
+from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
 from components.grid import LOCALE_TEXT_KM
 from components.page import guarded, page_frame
@@ -44,8 +45,8 @@ def _columns(lang: str) -> list[dict]:
 
 
 def _rows(lang: str) -> list[dict]:
-    with session_scope(db_url()) as session:
-        rows = list_users(session, current_scope())
+    with session_scope(caller_db_url()) as session:
+        rows = list_users(session, caller_scope())
     for row in rows:
         row["role_label"] = t(f"role.{row['role']}", lang)
         row["active_label"] = t("yes" if row["active"] else "no", lang)
@@ -123,7 +124,7 @@ def layout(**_query: str) -> html.Div:
 
 
 def _require_admin():
-    scope = current_scope()
+    scope = caller_scope()
     if not scope.can_manage_users:
         audit_refusal("users")
         raise Forbidden("users")
@@ -136,7 +137,7 @@ def show_users(_refresh):
         _require_admin()
     except Forbidden:
         return []
-    return _rows(current_language())
+    return _rows(caller_language())
 
 
 @callback(
@@ -155,10 +156,10 @@ def show_users(_refresh):
     prevent_initial_call=True,
 )
 def create_user(_clicks, name, full_name, role, province, password, own_password, refresh):
-    lang = current_language()
+    lang = caller_language()
     try:
         scope = _require_admin()
-        with session_scope(db_url()) as session:
+        with session_scope(caller_db_url()) as session:
             if user_service.is_data_role(role or ""):
                 user_service.reauthenticate(session, scope.username, own_password or "",
                                             client_address())
@@ -186,7 +187,7 @@ def create_user(_clicks, name, full_name, role, province, password, own_password
     prevent_initial_call=True,
 )
 def change_role(_clicks, selected, role, province, own_password, refresh):
-    lang = current_language()
+    lang = caller_language()
     try:
         scope = _require_admin()
     except Forbidden:
@@ -195,7 +196,7 @@ def change_role(_clicks, selected, role, province, own_password, refresh):
         return t("users.select_first", lang), no_update, ""
     name = str(selected[0].get("username", ""))
     try:
-        with session_scope(db_url()) as session:
+        with session_scope(caller_db_url()) as session:
             # Any role change of an account is grave: it may grant figures, or take them away
             # from a colleague; both need the administrator's own password.
             user_service.reauthenticate(session, scope.username, own_password or "", client_address())
@@ -217,7 +218,7 @@ def change_role(_clicks, selected, role, province, own_password, refresh):
     prevent_initial_call=True,
 )
 def set_active(_disable, _enable, selected, refresh):
-    lang = current_language()
+    lang = caller_language()
     try:
         scope = _require_admin()
     except Forbidden:
@@ -229,7 +230,7 @@ def set_active(_disable, _enable, selected, refresh):
     if not active and name == scope.username:
         return t("users.not_self", lang), no_update
     try:
-        with session_scope(db_url()) as session:
+        with session_scope(caller_db_url()) as session:
             user_service.set_active(session, name, active, by=scope.username)
     except user_service.UserError as problem:
         return problem.text(lang), no_update
@@ -244,7 +245,7 @@ def download_users(_xlsx, _csv):
         _require_admin()
     except Forbidden:
         return no_update
-    with session_scope(db_url()) as session:
-        frame = pd.DataFrame(list_users(session, current_scope()))
-    return download_table(frame, EXPORT_COLUMNS, current_language(), name="users",
+    with session_scope(caller_db_url()) as session:
+        frame = pd.DataFrame(list_users(session, caller_scope()))
+    return download_table(frame, EXPORT_COLUMNS, caller_language(), name="users",
                           as_csv=dash.ctx.triggered_id == "users-csv", sheet="users")
