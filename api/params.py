@@ -59,6 +59,18 @@ def year(args: Mapping[str, str], name: str = "year", *, required: bool = True) 
     return int(raw)
 
 
+def whole(args: Mapping[str, str], name: str, *, required: bool = False) -> int | None:
+    """A whole number from 1 to 9999 (a version number), in ASCII digits."""
+    raw = raw_value(args, name)
+    if not raw:
+        if required:
+            raise ParamError(name, "is required (a whole number such as 1)")
+        return None
+    if not ascii_digits(raw, (1, 2, 3, 4)) or int(raw) < 1:
+        raise ParamError(name, f"expected a whole number from 1 to 9999, got {shown(raw)}")
+    return int(raw)
+
+
 def normalise_period(raw: str) -> str | None:
     """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` as the month it ends in (``YYYY-MM``), else None: the
     API's strict form, as its OpenAPI document states it."""

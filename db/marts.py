@@ -31,7 +31,8 @@ def _key_filter(columns, keys: list[tuple]) -> object:
     return tuple_(*columns).in_(keys)
 
 
-MART_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code", "chapter_code",
+MART_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code", "cluster_code",
+                "chapter_code",
                 "funding_source", "approved", "revised", "committed", "paid", "row_count"]
 
 
@@ -53,18 +54,15 @@ def refresh_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]]) 
         conn.execute(delete(mart).where(_key_filter(mart_key, chunk)))
         summary = (
             select(fact.c.fiscal_year, fact.c.period, fact.c.entity_code, fact.c.programme_code,
-                   fact.c.subprogramme_code, chapter.label("chapter_code"), fact.c.funding_source,
-                   func.sum(fact.c.approved), func.sum(fact.c.revised), func.sum(fact.c.committed),
-                   func.sum(fact.c.paid), func.count())
+                   fact.c.subprogramme_code, fact.c.cluster_code, chapter.label("chapter_code"),
+                   fact.c.funding_source, func.sum(fact.c.approved), func.sum(fact.c.revised),
+                   func.sum(fact.c.committed), func.sum(fact.c.paid), func.count())
             .join(econ, econ.c.code == fact.c.economic_code)
             .where(_key_filter((fact.c.fiscal_year, fact.c.period, fact.c.entity_code), chunk))
             .group_by(fact.c.fiscal_year, fact.c.period, fact.c.entity_code, fact.c.programme_code,
-                      fact.c.subprogramme_code, chapter, fact.c.funding_source)
+                      fact.c.subprogramme_code, fact.c.cluster_code, chapter, fact.c.funding_source)
         )
-        conn.execute(insert(mart).from_select(
-            ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
-             "chapter_code", "funding_source", "approved", "revised", "committed", "paid",
-             "row_count"], summary))
+        conn.execute(insert(mart).from_select(MART_COLUMNS, summary))
 
 
 def refresh_budget_item_mart(conn: Connection, year_periods: Iterable[tuple[int, str]]) -> None:
@@ -98,8 +96,7 @@ def budget_mart_rows(facts: pd.DataFrame, parents: dict[str, str | None]) -> lis
         return []
     # A chapter is its own chapter; an account's chapter is its parent (as coalesce() in SQL).
     chapter = facts["economic_code"].map(lambda code: parents.get(code) or code)
-    groups = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code", "chapter_code",
-              "funding_source"]
+    groups = MART_COLUMNS[:8]
     summed = (facts.assign(chapter_code=chapter, row_count=1)
               .groupby(groups, sort=True)[["approved", "revised", "committed", "paid", "row_count"]].sum()
               .reset_index())

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from domain.submission import SUBMISSION_STATUSES
 from domain.vocabulary import (
     AGGREGATIONS,
     DIRECTIONS,
@@ -273,6 +274,9 @@ class BudgetMart(Base):
     entity_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"), primary_key=True)
     programme_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     subprogramme_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The activity cluster: a submission line is (entity, cluster, chapter, source), and its
+    # last-year figures are read from here rather than summed from millions of facts.
+    cluster_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     chapter_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     funding_source: Mapped[str] = mapped_column(String(3), primary_key=True)
     approved: Mapped[int] = mapped_column(BigInteger)
@@ -380,6 +384,121 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- the budget cycle: next year's request ---------------------------------------------------
+
+
+class Ceiling(Base):
+    """MEF's ceiling for the ministry's request of a year: the total (programme ``""``) and,
+    optionally, per programme."""
+
+    __tablename__ = "ceiling"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    programme_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    set_by: Mapped[str] = mapped_column(String(80))
+    set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Submission(Base):
+    """The ministry's budget request for one fiscal year: its state, version and who did what."""
+
+    __tablename__ = "submission"
+    __table_args__ = (
+        CheckConstraint(_in("status", SUBMISSION_STATUSES), name="status"),
+        CheckConstraint(f"fiscal_year BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name="fiscal_year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, unique=True)
+    status: Mapped[str] = mapped_column(String(12))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    open_to_provinces: Mapped[bool] = mapped_column(Boolean, default=False)
+    above_ceiling_justification: Mapped[str] = mapped_column(Text, default="")
+    # Bumped by every change of the header (state, switch, justification): a stale change is refused.
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SubmissionLine(Base):
+    """One line of the request: (entity, activity cluster, economic chapter, funding source)
+    with the amounts asked for Y, Y+1 and Y+2 and the justification. Last year's figures are
+    never stored here: they are read from the marts whenever the line is shown."""
+
+    __tablename__ = "submission_line"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "entity_code", "cluster_code", "economic_code", "funding_source",
+                         name="uq_submission_line_key"),
+        CheckConstraint(_in("funding_source", FUNDING_SOURCES), name="funding_source"),
+        CheckConstraint("request_y1 >= 0 AND request_y2 >= 0 AND request_y3 >= 0", name="request_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    entity_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"))
+    cluster_code: Mapped[str] = mapped_column(ForeignKey("programme.code"))
+    economic_code: Mapped[str] = mapped_column(ForeignKey("economic_code.code"))
+    funding_source: Mapped[str] = mapped_column(String(3))
+    request_y1: Mapped[int] = mapped_column(BigInteger, default=0)
+    request_y2: Mapped[int] = mapped_column(BigInteger, default=0)
+    request_y3: Mapped[int] = mapped_column(BigInteger, default=0)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SubmissionTarget(Base):
+    """The target of one indicator in one unit (``00`` national or a province) for Y, Y+1, Y+2."""
+
+    __tablename__ = "submission_target"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "indicator_code", "unit_code", name="uq_submission_target_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"))
+    target_y1: Mapped[float | None] = mapped_column(Float)
+    target_y2: Mapped[float | None] = mapped_column(Float)
+    target_y3: Mapped[float | None] = mapped_column(Float)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SubmissionVersion(Base):
+    """A version as it was sent to MEF, kept whole (lines and targets as JSON), so that "what
+    changed since version n" is a diff of two stored wholes."""
+
+    __tablename__ = "submission_version"
+    __table_args__ = (UniqueConstraint("submission_id", "version", name="uq_submission_version_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    taken_by: Mapped[str] = mapped_column(String(80))
+    content: Mapped[str] = mapped_column(Text)  # JSON: {"lines": [...], "targets": [...]}
+
+
+class SubmissionProvince(Base):
+    """A province's part of an open draft: whether its director has marked it finished."""
+
+    __tablename__ = "submission_province"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), primary_key=True)
+    province_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"), primary_key=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_by: Mapped[str] = mapped_column(String(80), default="")
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditLog(Base):

@@ -312,3 +312,37 @@ def funding_source(value: object) -> str:
     if found is None:
         raise CellError("RGC or DP", f"{text(value)!r} is not a funding source (RGC or DP)")
     return found
+
+
+# Words a person types after an amount: "1.2 bn", "850 k", "3 លាន" (million), "1,5 ពាន់លាន" (billion).
+_SCALES = {"k": 1e3, "thousand": 1e3, "ពាន់": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "លាន": 1e6,
+           "bn": 1e9, "b": 1e9, "billion": 1e9, "ពាន់លាន": 1e9}
+_SCALED = re.compile(r"^\s*(?P<number>.*?)\s*(?P<scale>[a-zA-Z\u1780-\u17ff]+)\.?\s*$")
+
+
+def typed_amount(value: object, convention: str | None = None) -> float:
+    """An amount a person typed into a grid cell, read like a workbook cell: Latin or Khmer
+    digits, thousands grouped the English (``1,200,000.5``) or the Khmer way (``1.200.000,5``),
+    and a scale word (``1.2 bn``, ``850k``, ``3 លាន``). ``convention`` (``en`` or ``km``) decides
+    a value that could be read either way (``1.200``); without one such a value is refused.
+    Raises ``CellError`` with what was expected.
+    """
+    raw = text(value)
+    scale = 1.0
+    found = _SCALED.match(raw)
+    if found and found.group("number").strip():
+        word = found.group("scale").lower()
+        if word not in _SCALES:
+            raise CellError("a number, optionally followed by k, m or bn",
+                            f"{raw!r}: {found.group('scale')!r} is not a scale (k, m, bn, លាន, ពាន់លាន)")
+        scale, raw = _SCALES[word], found.group("number")
+    style = NumberStyle()
+    convention = {"en": ENGLISH, "km": KHMER}.get(convention or "", convention)
+    if convention in (ENGLISH, KHMER):
+        style.style, style.example = convention, ""
+        # A person's own convention decides an ambiguous value, but a value that can only be
+        # the other way round is still read as what it plainly is.
+        decided = _style_of(_compact(raw))
+        if decided is not None and decided != convention:
+            style.style = decided
+    return number(raw, style) * scale

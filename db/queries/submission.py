@@ -1,0 +1,433 @@
+"""Read models of next year's request: its lines and targets beside last year's figures, read
+live from the marts (never stored with the line), its flags, totals and versions.
+
+Year words: a submission is for fiscal year Y; the current year is Y−1 (figures to date at each
+entity's latest period); the last full year is Y−2.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import indicators as formulas
+from db.models import (
+    AuditLog,
+    BudgetMart,
+    Ceiling,
+    IndicatorActivity,
+    IndicatorMart,
+    Programme,
+    Submission,
+    SubmissionLine,
+    SubmissionProvince,
+    SubmissionTarget,
+    SubmissionVersion,
+)
+from db.queries.common import as_of_condition, as_of_periods, latest_period_join
+from db.queries.indicators import catalogue, with_status
+from domain.access import Forbidden, Scope
+from domain.submission import actions_for, can_write_any
+from domain.vocabulary import NATIONAL, is_province
+from indicators import submission as flags
+
+LINE_KEYS = ["entity", "cluster", "economic_code", "funding_source"]
+REQUESTS = ["request_y1", "request_y2", "request_y3"]
+TARGETS = ["target_y1", "target_y2", "target_y3"]
+
+
+class NotFound(LookupError):
+    """No submission (or line) by that id."""
+
+
+def find_by_year(session: Session, year: int) -> Submission | None:
+    """The submission of fiscal year ``year``, if one was opened."""
+    return session.scalar(select(Submission).where(Submission.fiscal_year == year))
+
+
+def get(session: Session, scope: Scope, submission_id: int) -> Submission:
+    """The submission ``submission_id`` (its header is readable by every data role)."""
+    scope.require_data()
+    found = session.get(Submission, submission_id)
+    if found is None:
+        raise NotFound(f"no submission {submission_id}")
+    return found
+
+
+def listing(session: Session, scope: Scope, year: int | None = None) -> list[Submission]:
+    """Every submission (or that of ``year``), newest year first."""
+    scope.require_data()
+    query = select(Submission).order_by(Submission.fiscal_year.desc())
+    if year is not None:
+        query = query.where(Submission.fiscal_year == year)
+    return list(session.scalars(query))
+
+
+def latest_data_year(session: Session) -> int | None:
+    """The newest fiscal year with budget execution."""
+    return session.scalar(select(func.max(BudgetMart.fiscal_year)))
+
+
+# --- last year's figures, per line key -----------------------------------------------------------
+
+
+def _chapter_sums(session: Session, year: int, entities: list[str] | None,
+                  where: dict[str, str] | None = None) -> pd.DataFrame:
+    """Revised and paid of ``year`` per line key, each entity at its newest period."""
+    mart = BudgetMart.__table__
+    as_of = as_of_periods(session, year, None)
+    if entities is not None:
+        as_of = {e: p for e, p in as_of.items() if e in entities}
+    columns = ["entity", "cluster", "economic_code", "funding_source", "period", "revised", "paid"]
+    if not as_of:
+        return pd.DataFrame(columns=columns)
+    query = (select(mart.c.entity_code, mart.c.cluster_code, mart.c.chapter_code, mart.c.funding_source,
+                    mart.c.period, func.sum(mart.c.revised), func.sum(mart.c.paid))
+             .where(mart.c.fiscal_year == year, as_of_condition(mart, as_of)))
+    for name, value in (where or {}).items():
+        query = query.where({"cluster": mart.c.cluster_code, "economic_code": mart.c.chapter_code,
+                             "funding_source": mart.c.funding_source}[name] == value)
+    query = query.group_by(mart.c.entity_code, mart.c.cluster_code, mart.c.chapter_code, mart.c.funding_source,
+                           mart.c.period)
+    frame = pd.DataFrame(session.execute(query).all(), columns=columns)
+    return frame.astype({"revised": "float64", "paid": "float64"})
+
+
+def last_year_figures(session: Session, year: int, entities: list[str] | None = None,
+                      where: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per line key of a submission for ``year``: the current year's revised and paid to date,
+    their execution rate and pro-rata benchmark at the entity's latest period, and the last
+    full year's paid."""
+    current = _chapter_sums(session, year - 1, entities, where)
+    full = _chapter_sums(session, year - 2, entities, where)
+    current = current.rename(columns={"revised": "revised_last", "paid": "paid_to_date", "period": "as_of"})
+    full = full.rename(columns={"paid": "paid_full_year"})[[*LINE_KEYS, "paid_full_year"]]
+    frame = current.merge(full, on=LINE_KEYS, how="outer")
+    frame["execution_rate"] = formulas.execution_rate(frame["paid_to_date"], frame["revised_last"])
+    months = frame["as_of"].map(lambda p: formulas.period_month(p) if isinstance(p, str) else None)
+    frame["benchmark"] = formulas.expected_execution(months)
+    return frame
+
+
+# --- indicators linked to clusters -------------------------------------------------------------------
+
+
+def cluster_indicators(session: Session) -> pd.DataFrame:
+    """(cluster, indicator, activity): each indicator's linked activities and their clusters."""
+    links = session.execute(
+        select(Programme.parent_code, IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
+        .join(Programme, Programme.code == IndicatorActivity.programme_code)
+    ).all()
+    return pd.DataFrame(links, columns=["cluster", "indicator", "activity"])
+
+
+def _latest_values(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
+    table = IndicatorMart.__table__
+    query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
+                   table.c.period, table.c.baseline, table.c.target, table.c.actual).where(table.c.fiscal_year == year)
+    query = latest_period_join(query, table, year, keys=("indicator_code",))
+    if units is not None:
+        query = query.where(table.c.entity_code.in_(units))
+    return pd.DataFrame(session.execute(query).mappings().all(),
+                        columns=["unit", "indicator", "period", "baseline", "target", "actual"])
+
+
+def indicator_context(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
+    """Per (unit, indicator): the current year's latest actual, target, achievement and status."""
+    values = with_status(_latest_values(session, year - 1, units), catalogue(session))
+    return values[["unit", "indicator", "period", "actual", "target", "achievement", "status", "direction"]]
+
+
+def observed_unit_costs(session: Session, year: int, units: list[str], links: pd.DataFrame) -> pd.DataFrame:
+    """Per (unit, indicator): the observed unit cost on a full-year basis.
+
+    On the footing of the request it is held against: what the indicator's clusters paid (every
+    chapter and source of the unit; every entity for the national ``00``) ÷ the actual output.
+    The last full year (Y−2) where the unit's books reach December; otherwise the current
+    year's paid to date scaled to twelve months.
+    """
+    columns = ["unit", "indicator", "observed_unit_cost", "cost_basis"]
+    if links.empty or not units:
+        return pd.DataFrame(columns=columns)
+    pairs = links[["cluster", "indicator"]].drop_duplicates()
+    rows = []
+    for basis, fiscal in (("full_year", year - 2), ("scaled", year - 1)):
+        paid = _chapter_sums(session, fiscal, None)
+        if paid.empty:
+            continue
+        months = paid["period"].map(formulas.period_month)
+        if basis == "full_year":
+            paid = paid[months == 12]
+        else:
+            paid = paid.assign(paid=flags.full_year_paid(paid["paid"], months))
+        spent = paid.merge(pairs, on="cluster")
+        by_unit = spent.groupby(["entity", "indicator"])["paid"].sum()
+        national = spent.groupby("indicator")["paid"].sum()
+        for row in _latest_values(session, fiscal, units).itertuples(index=False):
+            money = national.get(row.indicator) if row.unit == NATIONAL else by_unit.get((row.unit, row.indicator))
+            if money is None or pd.isna(money):
+                continue
+            cost = formulas.unit_cost(float(money), row.actual)
+            if pd.notna(cost):
+                rows.append((row.unit, row.indicator, float(cost), basis))
+    frame = pd.DataFrame(rows, columns=columns)
+    # The full year wins over a scaled part-year where both exist.
+    return frame.drop_duplicates(["unit", "indicator"], keep="first")
+
+
+# --- the whole view ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SubmissionView:
+    """A submission as one user may see it: header, lines and targets with their context."""
+
+    submission: Submission
+    lines: pd.DataFrame
+    targets: pd.DataFrame
+    totals: dict
+    ceiling: dict
+    provinces: list[dict]
+    versions: list[dict]
+    actions: list[str]
+    can_edit: bool
+
+
+def _line_frame(session: Session, submission_id: int, entities: list[str] | None,
+                line_ids: list[int] | None = None) -> pd.DataFrame:
+    table = SubmissionLine.__table__
+    query = select(table.c.id, table.c.entity_code.label("entity"), table.c.cluster_code.label("cluster"),
+                   table.c.economic_code, table.c.funding_source, *(table.c[c] for c in REQUESTS),
+                   table.c.justification, table.c.row_version, table.c.updated_by, table.c.updated_at,
+                   Programme.parent_code.label("subprogramme")) \
+        .join(Programme, Programme.code == table.c.cluster_code) \
+        .where(table.c.submission_id == submission_id).order_by(table.c.id)
+    if entities is not None:
+        query = query.where(table.c.entity_code.in_(entities))
+    if line_ids is not None:
+        query = query.where(table.c.id.in_(line_ids))
+    frame = pd.DataFrame(session.execute(query).mappings().all(),
+                         columns=["id", *LINE_KEYS, *REQUESTS, "justification", "row_version", "updated_by",
+                                  "updated_at", "subprogramme"])
+    parents = dict(session.execute(select(Programme.code, Programme.parent_code)).all())
+    frame["programme"] = frame["subprogramme"].map(parents)
+    return frame
+
+
+def _target_frame(session: Session, submission_id: int, units: list[str] | None) -> pd.DataFrame:
+    table = SubmissionTarget.__table__
+    query = select(table.c.id, table.c.indicator_code.label("indicator"), table.c.unit_code.label("unit"),
+                   *(table.c[c] for c in TARGETS), table.c.row_version, table.c.updated_by) \
+        .where(table.c.submission_id == submission_id).order_by(table.c.indicator_code, table.c.unit_code)
+    if units is not None:
+        query = query.where(table.c.unit_code.in_(units))
+    return pd.DataFrame(session.execute(query).mappings().all(),
+                        columns=["id", "indicator", "unit", *TARGETS, "row_version", "updated_by"])
+
+
+def _incomplete(session: Session, year: int, entities: list[str]) -> set[str]:
+    """Provinces whose reports of the current year stop before the newest period anyone reported."""
+    budget = as_of_periods(session, year - 1, None)
+    newest_budget = max(budget.values(), default=None)
+    table = IndicatorMart.__table__
+    indicator_periods = dict(session.execute(
+        select(table.c.entity_code, func.max(table.c.period)).where(table.c.fiscal_year == year - 1)
+        .group_by(table.c.entity_code)).all())
+    newest_indicator = max(indicator_periods.values(), default=None)
+    out = set()
+    for entity in entities:
+        if not is_province(entity):
+            continue
+        if newest_budget and budget.get(entity, "") < newest_budget:
+            out.add(entity)
+        if newest_indicator and indicator_periods.get(entity, "") < newest_indicator:
+            out.add(entity)
+    return out
+
+
+def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataFrame,
+             all_lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``lines`` and ``targets`` with last year's figures, indicator context, unit costs and flags.
+
+    ``all_lines`` are the lines whose requests implied unit costs sum (every line of the
+    submission for national targets); ``lines`` when not given.
+    """
+    all_lines = lines if all_lines is None else all_lines
+    entities = sorted(set(lines["entity"]) | set(targets["unit"]))
+    links = cluster_indicators(session)
+    figures = last_year_figures(session, year, entities if entities else None)
+    lines = lines.merge(figures, on=LINE_KEYS, how="left")
+    context = indicator_context(session, year, entities or None)
+
+    # Targets: baseline (the latest actual), implied and observed unit costs, their gap.
+    targets = targets.merge(context.rename(columns={"period": "baseline_period", "actual": "baseline",
+                                                    "target": "current_target"}),
+                            on=["unit", "indicator"], how="left")
+    clusters_of = links.groupby("indicator")["cluster"].agg(lambda c: sorted(set(c)))
+    implied_request = []
+    for row in targets.itertuples(index=False):
+        clusters = clusters_of.get(row.indicator, [])
+        chosen = all_lines[all_lines["cluster"].isin(clusters)]
+        if row.unit != NATIONAL:
+            chosen = chosen[chosen["entity"] == row.unit]
+        implied_request.append(float(chosen["request_y1"].sum()) if clusters else float("nan"))
+    targets["linked_request"] = implied_request
+    targets["implied_unit_cost"] = flags.implied_unit_cost(targets["linked_request"], targets["target_y1"]) \
+        if not targets.empty else pd.Series(dtype="float64")
+    costs = observed_unit_costs(session, year, entities, links)
+    targets = targets.merge(costs, on=["unit", "indicator"], how="left")
+    if targets.empty:
+        for column in ("cost_gap", "unit_cost_gap", "below_actual"):
+            targets[column] = pd.Series(dtype="object")
+    else:
+        targets["unit_cost_gap"] = flags.unit_cost_gap(targets["implied_unit_cost"], targets["observed_unit_cost"])
+        targets["cost_gap"] = flags.has_unit_cost_gap(targets["implied_unit_cost"], targets["observed_unit_cost"])
+        targets["below_actual"] = flags.target_below_actual(targets["target_y1"], targets["baseline"],
+                                                            targets["direction"].fillna("increase"))
+    targets["flags"] = [[*([flags.UNIT_COST_GAP] if gap else []), *([flags.TARGET_BELOW_ACTUAL] if below else [])]
+                        for gap, below in zip(targets["cost_gap"], targets["below_actual"], strict=True)]
+
+    # Lines: the statuses of the indicators linked to their cluster, for their entity.
+    status = context.merge(links[["cluster", "indicator"]].drop_duplicates(), on="indicator")
+    off = set(map(tuple, status.loc[status["status"] == "off_track", ["unit", "cluster"]].to_numpy()))
+    linked = status.groupby(["unit", "cluster"]).apply(
+        lambda g: [{"indicator": i, "achievement": _number(a), "status": s}
+                   for i, a, s in zip(g["indicator"], g["achievement"], g["status"], strict=True)],
+        include_groups=False).to_dict() if not status.empty else {}
+    target_keys = targets.merge(links[["cluster", "indicator"]].drop_duplicates(), on="indicator")
+    gap_pairs = set(map(tuple, target_keys.loc[target_keys["cost_gap"].astype(bool), ["unit", "cluster"]].to_numpy()))
+    below_pairs = set(map(tuple, target_keys.loc[target_keys["below_actual"].astype(bool),
+                                                 ["unit", "cluster"]].to_numpy()))
+    pairs = list(zip(lines["entity"], lines["cluster"], strict=True))
+    incomplete = _incomplete(session, year, sorted(set(lines["entity"])))
+    lines["linked_indicators"] = [linked.get(p, []) for p in pairs]
+    lines["request"] = lines["request_y1"]
+    lines["linked_off_track"] = pd.Series([p in off for p in pairs], index=lines.index, dtype=bool)
+    lines["cost_gap"] = pd.Series([p in gap_pairs for p in pairs], index=lines.index, dtype=bool)
+    lines["target_below"] = pd.Series([p in below_pairs for p in pairs], index=lines.index, dtype=bool)
+    lines["incomplete"] = lines["entity"].isin(incomplete)
+    lines["flags"] = flags.line_flags(lines) if not lines.empty else pd.Series(dtype="object")
+    return lines, targets
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def ceilings(session: Session, year: int) -> dict:
+    """MEF's ceiling of ``year``: ``{"total": amount or None, "programmes": {code: amount}}``."""
+    rows = session.execute(select(Ceiling.programme_code, Ceiling.amount).where(Ceiling.fiscal_year == year)).all()
+    programmes = {code: int(amount) for code, amount in rows if code}
+    total = next((int(amount) for code, amount in rows if not code), None)
+    return {"total": total, "programmes": programmes}
+
+
+def totals(session: Session, submission_id: int) -> dict:
+    """The whole request (every line, whoever asks: national totals are shown to directors too),
+    per year and per programme."""
+    table = SubmissionLine.__table__
+    sums = session.execute(select(*(func.coalesce(func.sum(table.c[c]), 0) for c in REQUESTS))
+                           .where(table.c.submission_id == submission_id)).one()
+    sub = select(Programme.code, Programme.parent_code).subquery()
+    by_programme = session.execute(
+        select(sub.c.parent_code, func.sum(table.c.request_y1))
+        .join(Programme, Programme.code == table.c.cluster_code)
+        .join(sub, sub.c.code == Programme.parent_code)
+        .where(table.c.submission_id == submission_id).group_by(sub.c.parent_code)).all()
+    return {"request": [int(v) for v in sums], "programmes": {p: int(v) for p, v in by_programme}}
+
+
+def province_progress(session: Session, scope: Scope, submission_id: int) -> list[dict]:
+    """Which provinces have marked their part finished (the budget unit sees all, a director his own)."""
+    query = select(SubmissionProvince).where(SubmissionProvince.submission_id == submission_id)
+    if scope.provinces is not None:
+        query = query.where(SubmissionProvince.province_code.in_(sorted(scope.provinces)))
+    return [{"province": p.province_code, "done": bool(p.done), "done_by": p.done_by,
+             "done_at": p.done_at.isoformat(timespec="seconds") if p.done_at else None}
+            for p in session.scalars(query.order_by(SubmissionProvince.province_code))]
+
+
+def versions(session: Session, submission_id: int) -> list[dict]:
+    """The versions sent to MEF, oldest first (without their content)."""
+    return [{"version": v.version, "taken_at": v.taken_at.isoformat(timespec="seconds"), "taken_by": v.taken_by}
+            for v in session.scalars(select(SubmissionVersion).where(SubmissionVersion.submission_id == submission_id)
+                                     .order_by(SubmissionVersion.version))]
+
+
+def version_content(session: Session, scope: Scope, submission_id: int, version: int) -> dict:
+    """A stored version's lines and targets, limited to what ``scope`` may read."""
+    scope.require_data()
+    stored = session.scalar(select(SubmissionVersion).where(SubmissionVersion.submission_id == submission_id,
+                                                            SubmissionVersion.version == version))
+    if stored is None:
+        raise NotFound(f"no version {version} of submission {submission_id}")
+    content = json.loads(stored.content)
+    return {"lines": [line for line in content["lines"] if can_read_line(scope, line["entity"])],
+            "targets": [t for t in content["targets"] if can_read_line(scope, t["unit"])]}
+
+
+def can_read_line(scope: Scope, entity: str) -> bool:
+    """Whether ``scope`` reads the lines and targets of ``entity`` (a director: his province only)."""
+    return scope.provinces is None or (entity != NATIONAL and scope.can_read_province(entity))
+
+
+def line_entities(scope: Scope) -> list[str] | None:
+    """The entities whose lines ``scope`` reads: all, or a director's own province only."""
+    scope.require_data()
+    return None if scope.provinces is None else sorted(scope.provinces)
+
+
+def view(session: Session, scope: Scope, submission_id: int) -> SubmissionView:
+    """The submission as ``scope`` may see it: a director sees the header, national totals and
+    his or her province's lines and targets only."""
+    sub = get(session, scope, submission_id)
+    entities = line_entities(scope)
+    lines = _line_frame(session, sub.id, entities)
+    targets = _target_frame(session, sub.id, entities)
+    # Implied unit costs of the visible targets sum the visible lines (a director's targets are
+    # his province's, which only his lines fund); national targets are the budget unit's and MEF's.
+    lines, targets = annotate(session, sub.fiscal_year, lines, targets)
+    return SubmissionView(
+        submission=sub, lines=lines, targets=targets, totals=totals(session, sub.id),
+        ceiling=ceilings(session, sub.fiscal_year), provinces=province_progress(session, scope, sub.id),
+        versions=versions(session, sub.id), actions=actions_for(sub.status, scope),
+        can_edit=can_write_any(scope, sub.open_to_provinces) and sub.status in ("draft", "returned"),
+    )
+
+
+def lines_with_flags(session: Session, submission: Submission, line_ids: list[int] | None = None) -> pd.DataFrame:
+    """Every line of ``submission`` (or those of ``line_ids``) with its flags, unscoped: for the
+    write layer's checks (submit's blocking reasons, a saved line's answer), never for display."""
+    every = _line_frame(session, submission.id, None)
+    lines = every if line_ids is None else every[every["id"].isin(line_ids)]
+    units = sorted(set(lines["entity"]))
+    targets = _target_frame(session, submission.id, units) if line_ids is not None else \
+        _target_frame(session, submission.id, None)
+    annotated, _ = annotate(session, submission.fiscal_year, lines, targets, all_lines=every)
+    return annotated
+
+
+def require_line_reader(scope: Scope, entity: str) -> None:
+    """Raise ``Forbidden`` unless ``scope`` may read the lines of ``entity``."""
+    if not can_read_line(scope, entity):
+        raise Forbidden(f"submission lines of {entity}")
+
+
+def history(session: Session, submission_id: int) -> list[dict]:
+    """The submission's transitions and header changes from the audit log, oldest first."""
+    rows = session.scalars(select(AuditLog).where(AuditLog.action.like("submission.%"),
+                                                  AuditLog.action.notin_(["submission.line", "submission.target"]))
+                           .order_by(AuditLog.id))
+    out = []
+    for row in rows:
+        detail = json.loads(row.detail or "{}")
+        if detail.get("submission") != submission_id:
+            continue
+        out.append({"action": row.action.removeprefix("submission."), "by": row.username,
+                    "at": row.at.isoformat(timespec="seconds"), "comment": detail.get("comment", ""),
+                    "status": (detail.get("after") or {}).get("status")})
+    return out
