@@ -100,7 +100,8 @@ def test_a_new_draft_starts_from_execution_with_last_years_figures_beside_each_l
 def test_flags_on_a_saved_line(cycle_db, client_as) -> None:
     budget, sid = _open(client_as)
     # Keep the target's unit cost honest first: 2,000,000 ÷ 200 = 10,000, as observed.
-    answer = _put(budget, f"/api/v1/submissions/{sid}/lines", {"lines": [_line_key("07", [2_000_000, 2_100_000, 2_200_000])]})
+    answer = _put(budget, f"/api/v1/submissions/{sid}/lines",
+                  {"lines": [_line_key("07", [2_000_000, 2_100_000, 2_200_000])]})
     assert answer.status_code == 200, answer.json
     assert answer.json["lines"][0]["flags"] == ["more_while_off_track", "more_while_underspending"]
     # 1,400,000 ÷ 200 = 7,000 a person, 30 % under the observed 10,000: the third flag too.
@@ -133,8 +134,8 @@ def test_submit_is_refused_with_every_blocking_line_then_versions_and_diff(cycle
         "07", [1_400_000, 0, 0], justification="New registrations from the 2025 ID Poor round double the caseload.")]})
     refused = _post(budget, f"/api/v1/submissions/{sid}/actions", {"action": "submit"})
     assert [r["code"] for r in refused.json["reasons"]] == ["above_ceiling_without_justification"]
-    assert _put(budget, f"/api/v1/submissions/{sid}", {"above_ceiling_justification":
-                                                        "The floods of 2025 added 30 % to the caseload."}).status_code == 200
+    justification = {"above_ceiling_justification": "The floods of 2025 added 30 % to the caseload."}
+    assert _put(budget, f"/api/v1/submissions/{sid}", justification).status_code == 200
     submitted = _post(budget, f"/api/v1/submissions/{sid}/actions", {"action": "submit"})
     assert submitted.status_code == 200 and submitted.json["status"] == "submitted"
 
@@ -172,7 +173,8 @@ def test_a_director_reads_and_writes_only_his_province(cycle_db, client_as) -> N
     assert document["totals"]["request"][0] == 2_200_000  # the national total is shown
     assert director.get(f"/api/v1/submissions/{sid}/versions/1").status_code == 404
     # Closed to provinces: not even his own line.
-    assert _put(director, f"/api/v1/submissions/{sid}/lines", {"lines": [_line_key("07", [5, 5, 5])]}).status_code == 403
+    closed = _put(director, f"/api/v1/submissions/{sid}/lines", {"lines": [_line_key("07", [5, 5, 5])]})
+    assert closed.status_code == 403
     assert _put(budget, f"/api/v1/submissions/{sid}", {"open_to_provinces": True}).status_code == 200
     before = table_counts(cycle_db)
     other = _put(director, f"/api/v1/submissions/{sid}/lines", {"lines": [_line_key("07", [5, 5, 5]),
