@@ -53,10 +53,49 @@ def _rows(properties: dict[str, Any]) -> dict:
 NUMBER = {"type": ["number", "null"]}
 KHR = {"type": "integer", "description": "Cambodian riels"}
 
+def _body(schema: dict) -> dict:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _answers(ok: str, *codes: str, created: bool = False) -> dict:
+    words = {
+        "400": "The body is not a JSON object of the documented form, or a cookie write lacks the "
+               "`X-CSRFToken` header.",
+        "403": "The caller's role or province may not do this.",
+        "404": "No such submission or version.",
+        "409": "The submission's state does not allow it (`conflict`, with the reason), the row "
+               "changed since the caller read it (`stale`, with the `current` value), or a "
+               "submission exists for that year (`exists`).",
+        "415": "The body is not sent as application/json.",
+        "422": "A value cannot be taken (`invalid`, naming `field` and `index`), or a transition is "
+               "blocked (`blocked`, listing every `reasons` entry).",
+    }
+    return {"201" if created else "200": {"description": ok, "content": {"application/json": {
+        "schema": {"type": "object"}}}}, "401": ERRORS["401"], **{c: {"description": words[c]} for c in codes}}
+
+
+CODE = {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,32}$"}
+TEXT = {"type": "string", "maxLength": 4000}
+AMOUNTS = {"type": "array", "minItems": 3, "maxItems": 3,
+           "items": {"type": "integer", "minimum": 0, "maximum": 10**15},
+           "description": "Whole riels for Y, Y+1 and Y+2."}
+LINE = {"type": "object", "required": ["entity", "cluster", "economic_code", "funding_source"], "properties": {
+    "entity": {"type": "string", "pattern": f"^{ENTITY_CODE}$"}, "cluster": CODE,
+    "economic_code": {**CODE, "description": "An economic chapter (the top level, e.g. 62)."},
+    "funding_source": {"type": "string", "enum": ["RGC", "DP"]}, "request": AMOUNTS, "justification": TEXT,
+    "row_version": {"type": "integer", "description": "The version read; a line changed since is refused (409)."}}}
+TARGET = {"type": "object", "required": ["indicator", "unit", "target"], "properties": {
+    "indicator": CODE, "unit": {"type": "string", "pattern": f"^{ENTITY_CODE}$"},
+    "target": {"type": "array", "minItems": 3, "maxItems": 3, "items": {"type": ["number", "null"], "minimum": 0}},
+    "row_version": {"type": "integer"}}}
+SUBMISSION_ID = {"name": "submission_id", "in": "path", "required": True,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}
+WRITES = ("400", "403", "404", "409", "415", "422")
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
-        "title": "PIB Dashboard read API",
+        "title": "PIB Dashboard API",
         "version": "1",
         "description": "MoSVY budget execution and programme indicators, under the same access "
                        "policy as the pages. Authenticate with the session cookie or "
@@ -119,6 +158,70 @@ SPEC: dict[str, Any] = {
             "responses": _ok("Sources.", {"type": "object", "properties": {
                 "sources": {"type": "array", "items": {"type": "object"}}}}),
         }},
+        "/api/v1/submissions": {
+            "get": {"summary": "The submissions (or that of `year`) with status, version, totals and ceiling",
+                    "parameters": [_param("year", "A fiscal year (2015–2035); empty or absent: every year.",
+                                          schema={"type": "string", "pattern": "^(20(1[5-9]|2[0-9]|3[0-5]))?$"})],
+                    "responses": _answers("The submissions.", "400")},
+            "post": {"summary": "Open the draft submission of a year (budget unit; one per year)",
+                     "requestBody": _body({"type": "object", "required": ["year"], "properties": {
+                         "year": {"type": "integer", "minimum": 2015, "maximum": 2035}}}),
+                     "responses": _answers("The new draft: id, year, status, version.", *WRITES, created=True)},
+        },
+        "/api/v1/submissions/{submission_id}": {
+            "parameters": [SUBMISSION_ID],
+            "get": {"summary": "The submission: status, version, ceiling, totals, lines beside last year's "
+                               "figures with flags, targets with unit costs, provinces, versions, history",
+                    "description": "A provincial director sees the header, national totals and the lines and "
+                                   "targets of his or her province only.",
+                    "responses": _answers("The submission.", "404")},
+            "put": {"summary": "The budget unit's switches: open to provinces, above-ceiling justification",
+                    "requestBody": _body({"type": "object", "minProperties": 1, "additionalProperties": False,
+                                          "properties": {"open_to_provinces": {"type": "boolean"},
+                                                         "above_ceiling_justification": TEXT}}),
+                    "responses": _answers("The header.", *WRITES)},
+        },
+        "/api/v1/submissions/{submission_id}/lines": {"parameters": [SUBMISSION_ID], "put": {
+            "summary": "Upsert lines by (entity, cluster, economic_code, funding_source); each answers with its flags",
+            "requestBody": _body({"type": "object", "required": ["lines"], "properties": {
+                "lines": {"type": "array", "minItems": 1, "maxItems": 20000, "items": LINE}}}),
+            "responses": _answers("The saved lines with their flags.", *WRITES)}},
+        "/api/v1/submissions/{submission_id}/targets": {"parameters": [SUBMISSION_ID], "put": {
+            "summary": "Upsert targets by (indicator, unit)",
+            "requestBody": _body({"type": "object", "required": ["targets"], "properties": {
+                "targets": {"type": "array", "minItems": 1, "maxItems": 20000, "items": TARGET}}}),
+            "responses": _answers("The saved targets with unit costs and flags.", *WRITES)}},
+        "/api/v1/submissions/{submission_id}/actions": {"parameters": [SUBMISSION_ID], "post": {
+            "summary": "A transition: submit (budget unit), return with a comment, endorse, reopen (MEF)",
+            "requestBody": _body({"type": "object", "required": ["action"], "properties": {
+                "action": {"type": "string", "enum": ["submit", "return", "endorse", "reopen"]},
+                "comment": TEXT, "row_version": {"type": "integer"}}}),
+            "responses": _answers("The new status and version.", *WRITES)}},
+        "/api/v1/submissions/{submission_id}/provinces/{province}": {"parameters": [
+            SUBMISSION_ID, {"name": "province", "in": "path", "required": True,
+                            "schema": {"type": "string", "pattern": "^(0[1-9]|1[0-9]|2[0-5])$"}}], "put": {
+            "summary": "A province's part of an open draft marked finished, or not",
+            "requestBody": _body({"type": "object", "required": ["done"], "properties": {"done": {"type": "boolean"}}}),
+            "responses": _answers("Every province's progress the caller may see.", *WRITES)}},
+        "/api/v1/submissions/{submission_id}/versions/{version}": {"parameters": [
+            SUBMISSION_ID, {"name": "version", "in": "path", "required": True,
+                                          "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}],
+            "get": {"summary": "A version as it was sent to MEF", "responses": _answers("Lines and targets.", "404")}},
+        "/api/v1/submissions/{submission_id}/diff": {"parameters": [SUBMISSION_ID], "get": {
+            "summary": "What changed from version `from` to version `to` (default: the lines as they are now)",
+            "parameters": [
+                _param("from", "A version number.", required=True,
+                       schema={"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}),
+                _param("to", "A version number.", schema={"type": "string", "pattern": "^([1-9][0-9]{0,3})?$"})],
+            "responses": _answers("Lines and targets added, removed and changed.", "400", "404")}},
+        "/api/v1/ceilings": {"put": {
+            "summary": "MEF's ceiling for the ministry's request of a year, in total and per programme",
+            "requestBody": _body({"type": "object", "required": ["year", "total"], "properties": {
+                "year": {"type": "integer", "minimum": 2015, "maximum": 2035},
+                "total": {"type": "integer", "minimum": 0, "maximum": 10**15},
+                "programmes": {"type": "object", "additionalProperties": {
+                    "type": "integer", "minimum": 0, "maximum": 10**15}}}}),
+            "responses": _answers("The ceiling of the year.", *WRITES)}},
         "/api/v1/whoami": {"get": {
             "summary": "The caller and the provinces the scope allows",
             "responses": _ok("The caller.", {"type": "object"}),

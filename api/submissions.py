@@ -91,9 +91,7 @@ def open_submission():
     """Open the draft submission of ``year`` (one per year)."""
     actor = writer()
     body = json_body()
-    year = body.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX:
-        raise writes.Invalid("year", f"year: a fiscal year from {YEAR_MIN} to {YEAR_MAX}")
+    year = _year(body.get("year"))
     with session_scope(db_url()) as session:
         sub = writes.open_submission(session, actor, year)
         answer = {"id": sub.id, "year": sub.fiscal_year, "status": sub.status, "version": sub.version}
@@ -104,7 +102,7 @@ def open_submission():
 def list_submissions():
     """Every submission (or that of ``year``), with totals and ceiling."""
     scope = current_scope()
-    year = params.year(request.args) if request.args.get("year") else None
+    year = params.year(request.args, required=False)
     with session_scope(db_url()) as session:
         found = reads.listing(session, scope, year)
         out = [header(s, reads.totals(session, s.id), reads.ceilings(session, s.fiscal_year)) for s in found]
@@ -139,6 +137,14 @@ def update_submission(submission_id: int):
         sub = reads.get(session, actor.scope, submission_id)
         answer = header(sub)
     return jsonify(answer)
+
+
+def _year(value: object) -> int:
+    # JSON has one number type: 2026 and 2026.0 are the same integer to a JSON Schema.
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value) \
+            or not YEAR_MIN <= value <= YEAR_MAX:
+        raise writes.Invalid("year", f"year: a fiscal year from {YEAR_MIN} to {YEAR_MAX}")
+    return int(value)
 
 
 def _list_of(body: dict, name: str) -> list:
@@ -241,9 +247,7 @@ def put_ceilings():
     """MEF's ceiling for the ministry's request of ``year``: ``total`` and optional ``programmes``."""
     actor = writer()
     body = json_body()
-    year = body.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX:
-        raise writes.Invalid("year", f"year: a fiscal year from {YEAR_MIN} to {YEAR_MAX}")
+    year = _year(body.get("year"))
     programmes = body.get("programmes") or {}
     if not isinstance(programmes, dict):
         raise writes.Invalid("programmes", "programmes: an object of programme code → amount")

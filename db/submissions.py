@@ -7,6 +7,7 @@ and after, in the caller's transaction.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,7 +113,8 @@ class Saved:
 def _lock(session: Session, submission_id: int) -> Submission:
     # SELECT … FOR UPDATE on PostgreSQL serialises writers of one submission (a transition and a
     # save cannot interleave); SQLite serialises every writer already.
-    found = session.scalar(select(Submission).where(Submission.id == submission_id).with_for_update())
+    found = session.scalar(select(Submission).where(Submission.id == submission_id).with_for_update()) \
+        if 0 < submission_id <= reads.MAX_ID else None
     if found is None:
         raise reads.NotFound(f"no submission {submission_id}")
     return found
@@ -188,6 +190,27 @@ def _text(value: object, name: str, index: int | None) -> str:
         raise Invalid(name, f"{name}: text, not {type(value).__name__}", index)
     if len(value) > MAX_TEXT:
         raise Invalid(name, f"{name}: at most {MAX_TEXT} characters, not {len(value)}", index)
+    if not _storable(value):
+        raise Invalid(name, f"{name}: text without control characters", index)
+    return value.strip()
+
+
+def _storable(text: str) -> bool:
+    # PostgreSQL refuses NUL in text and neither database takes a lone surrogate ("\ud800"):
+    # refused here with a message rather than by the driver with a 500. Line breaks and tabs stay.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(c) < 32 and c not in "\n\r\t" for c in text)
+
+
+_CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
+
+
+def _code(value: object, name: str, index: int | None) -> str:
+    if not isinstance(value, str) or not _CODE.fullmatch(value.strip()):
+        raise Invalid(name, f"{name}: a code of letters, digits, '.', '_' or '-', not {str(value)[:40]!r}", index)
     return value.strip()
 
 
@@ -213,11 +236,8 @@ def _known(session: Session, model, code: str) -> bool:
 
 def _check_line_keys(session: Session, entity: object, cluster: object, economic: object, source: object,
                      index: int) -> tuple[str, str, str, str]:
-    for name, value in (("entity", entity), ("cluster", cluster), ("economic_code", economic),
-                        ("funding_source", source)):
-        if not isinstance(value, str) or not value.strip():
-            raise Invalid(name, f"{name}: a code is required", index)
-    entity, cluster, economic, source = (str(v).strip() for v in (entity, cluster, economic, source))
+    entity, cluster, economic, source = (_code(v, n, index) for v, n in (
+        (entity, "entity"), (cluster, "cluster"), (economic, "economic_code"), (source, "funding_source")))
     unit = session.get(AdminUnit, entity)
     if unit is None or unit.level not in ("national", "province"):
         raise Invalid("entity", f"entity {entity!r}: 00 or a province code 01 to 25", index)
@@ -337,10 +357,10 @@ def save_targets(session: Session, actor: Actor, submission_id: int, items: Iter
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise Invalid("targets", "each target is an object", index)
-        indicator, unit = item.get("indicator"), item.get("unit")
-        if not isinstance(indicator, str) or session.get(Indicator, indicator) is None:
+        indicator, unit = _code(item.get("indicator"), "indicator", index), _code(item.get("unit"), "unit", index)
+        if session.get(Indicator, indicator) is None:
             raise Invalid("indicator", f"indicator {indicator!r} is not in the indicator catalogue", index)
-        if not isinstance(unit, str) or unit not in (NATIONAL, *PROVINCE_CODES):
+        if unit not in (NATIONAL, *PROVINCE_CODES):
             raise Invalid("unit", f"unit {unit!r}: 00 or a province code 01 to 25", index)
         require_line_writer(actor.scope, unit, sub.open_to_provinces)
         values = _three(item.get("target"), "target", index, _target_value)
@@ -425,6 +445,7 @@ def set_above_ceiling_justification(session: Session, actor: Actor, submission_i
 
 def mark_province_done(session: Session, actor: Actor, submission_id: int, province: str, done: bool) -> None:
     """A director (or the budget unit) marks a province's part finished, or not."""
+    province = _code(province, "province", None)
     sub = _lock(session, submission_id)
     require_editable(sub.status)
     scope = actor.scope
@@ -447,6 +468,7 @@ def set_ceiling(session: Session, actor: Actor, year: int, total: object, progra
         raise Forbidden("setting the ceiling")
     new = {"": amount(total, "total")}
     for code, value in programmes.items():
+        code = _code(code, "programmes", None)
         node = session.get(Programme, code)
         if node is None or node.level != "programme":
             raise Invalid("programmes", f"programmes: {code!r} is not a programme")
@@ -490,8 +512,7 @@ def act(session: Session, actor: Actor, submission_id: int, action: str, comment
     """
     if not isinstance(comment, str):
         raise Invalid("comment", "comment: text")
-    if len(comment) > MAX_TEXT:
-        raise Invalid("comment", f"comment: at most {MAX_TEXT} characters, not {len(comment)}")
+    comment = _text(comment, "comment", None)
     sub = _lock(session, submission_id)
     target = transition(sub.status, action, actor.scope, comment)
     if row_version is not None and row_version != sub.row_version:

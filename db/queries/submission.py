@@ -40,6 +40,9 @@ REQUESTS = ["request_y1", "request_y2", "request_y3"]
 TARGETS = ["target_y1", "target_y2", "target_y3"]
 
 
+MAX_ID = 2**31 - 1  # an id beyond a 32-bit integer names nothing (and would overflow the column)
+
+
 class NotFound(LookupError):
     """No submission (or line) by that id."""
 
@@ -52,7 +55,7 @@ def find_by_year(session: Session, year: int) -> Submission | None:
 def get(session: Session, scope: Scope, submission_id: int) -> Submission:
     """The submission ``submission_id`` (its header is readable by every data role)."""
     scope.require_data()
-    found = session.get(Submission, submission_id)
+    found = session.get(Submission, submission_id) if 0 < submission_id <= MAX_ID else None
     if found is None:
         raise NotFound(f"no submission {submission_id}")
     return found
@@ -361,6 +364,8 @@ def versions(session: Session, submission_id: int) -> list[dict]:
 def version_content(session: Session, scope: Scope, submission_id: int, version: int) -> dict:
     """A stored version's lines and targets, limited to what ``scope`` may read."""
     scope.require_data()
+    if not 0 < version <= MAX_ID:
+        raise NotFound(f"no version {version} of submission {submission_id}")
     stored = session.scalar(select(SubmissionVersion).where(SubmissionVersion.submission_id == submission_id,
                                                             SubmissionVersion.version == version))
     if stored is None:
@@ -431,3 +436,60 @@ def history(session: Session, submission_id: int) -> list[dict]:
                     "at": row.at.isoformat(timespec="seconds"), "comment": detail.get("comment", ""),
                     "status": (detail.get("after") or {}).get("status")})
     return out
+
+
+# --- for the submission page (pages/submission.py) ---------------------------------------------------
+
+
+def line_for_edit(session: Session, scope: Scope, submission_id: int, line_id: int) -> dict:
+    """The line ``line_id`` of the submission as a writer reads it before changing one cell:
+    its keys, amounts, justification and version. ``NotFound`` when the submission has no such
+    line, ``Forbidden`` when ``scope`` does not read it; whether ``scope`` may change it is the
+    write layer's decision."""
+    sub = get(session, scope, submission_id)
+    line = session.get(SubmissionLine, line_id)
+    if line is None or line.submission_id != sub.id:
+        raise NotFound(f"no line {line_id} in submission {submission_id}")
+    require_line_reader(scope, line.entity_code)
+    return {"id": line.id, "entity": line.entity_code, "cluster": line.cluster_code,
+            "economic_code": line.economic_code, "funding_source": line.funding_source,
+            "request": [line.request_y1, line.request_y2, line.request_y3],
+            "justification": line.justification, "row_version": line.row_version, "updated_by": line.updated_by}
+
+
+def entity_lines(session: Session, scope: Scope, submission_id: int, entity: str) -> pd.DataFrame:
+    """The lines of ``entity`` as :func:`view` shows them to ``scope`` (last year's figures,
+    flags). After a save: a line's unit-cost flag follows the requests of the other lines of
+    its entity, so the page refreshes them all."""
+    sub = get(session, scope, submission_id)
+    require_line_reader(scope, entity)
+    visible = _line_frame(session, sub.id, line_entities(scope))
+    targets = _target_frame(session, sub.id, [entity])
+    lines, _ = annotate(session, sub.fiscal_year, visible[visible["entity"] == entity].reset_index(drop=True),
+                        targets, all_lines=visible)
+    return lines
+
+
+def diff_since(session: Session, scope: Scope, submission_id: int, version: int) -> dict:
+    """What changed in the lines and targets ``scope`` reads since ``version`` was sent
+    (``db.submissions.diff`` of that version and the submission as it is now)."""
+    from db.submissions import diff, snapshot  # the write module imports this one
+
+    sub = get(session, scope, submission_id)
+    before = version_content(session, scope, submission_id, version)
+    now = snapshot(session, sub)
+    after = {"lines": [line for line in now["lines"] if can_read_line(scope, line["entity"])],
+             "targets": [t for t in now["targets"] if can_read_line(scope, t["unit"])]}
+    return diff(before, after)
+
+
+def structure_names(session: Session) -> dict[str, tuple[str, str]]:
+    """English and Khmer names of the programme structure's nodes and of the economic chapters
+    (reference data every data role reads), for labels."""
+    from db.models import EconomicCode
+
+    names = {code: (en, km) for code, en, km in session.execute(
+        select(Programme.code, Programme.name_en, Programme.name_km).where(Programme.level != "activity"))}
+    chapters = session.execute(select(EconomicCode.code, EconomicCode.name_en, EconomicCode.name_km)
+                               .where(EconomicCode.parent_code.is_(None)))
+    return {**names, **{f"chapter:{code}": (en, km) for code, en, km in chapters}}

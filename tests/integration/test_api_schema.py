@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from auth.users import create_token
 from db.engine import session_scope
@@ -63,16 +64,27 @@ def _check_every_operation(app, token: str) -> list[str]:
     assert len(operations) >= 5
     for operation in operations:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @EXAMPLE_SETTINGS
-            def run(case) -> None:
-                case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
-
             try:
-                run()
+                _runner(operation, mode, token)()
             except Exception as error:  # noqa: BLE001 - collected, every operation is tried
                 failures.append(f"{operation.label} ({mode.value}): {error}")
     return failures
+
+
+def _runner(operation, mode: GenerationMode, token: str):
+    # A write may refuse a schema-valid body for what a schema cannot say (an unknown programme
+    # code, a flagged line without justification): the documented 422. Every other check still
+    # runs on writes; reads must accept every schema-valid request.
+    excluded = [] if operation.method.upper() == "GET" else [positive_data_acceptance]
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @EXAMPLE_SETTINGS
+    def run(case) -> None:
+        # identity: schemathesis' WSGI transport asks for brotli but does not decode it.
+        case.call_and_validate(headers={"Authorization": f"Bearer {token}", "Accept-Encoding": "identity"},
+                               excluded_checks=excluded)
+
+    return run
 
 
 EXAMPLE_SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
