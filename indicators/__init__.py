@@ -18,18 +18,8 @@ from indicators.achievement import (
 )
 from indicators.aggregation import AGGREGATIONS, RATIO_SCALE, aggregate_values, roll_up
 from indicators.budget import commitment_rate, execution_gap, execution_rate, expected_execution, period_month
-from indicators.completeness import completeness
+from indicators.completeness import LOW_COMPLETENESS, completeness
 from indicators.cost import unit_cost
-from indicators.flags import (
-    FLAG_COLUMNS,
-    FLAG_MESSAGES,
-    LOW_COMPLETENESS,
-    budget_request_flags,
-    describe_flags,
-    flag_asking_more_while_off_track,
-    flag_low_completeness,
-    flag_unfundable_targets,
-)
 from indicators.methodology import ENTRIES, Entry
 from indicators.quadrant import QUADRANTS, SPENDING_PACE, quadrant
 from indicators.scorecard import province_score, rank
@@ -42,8 +32,6 @@ __all__ = [
     "DEFAULT_WATCH",
     "DIRECTIONS",
     "ENTRIES",
-    "FLAG_COLUMNS",
-    "FLAG_MESSAGES",
     "LOW_COMPLETENESS",
     "QUADRANTS",
     "RATIO_SCALE",
@@ -53,17 +41,12 @@ __all__ = [
     "Entry",
     "achievement",
     "aggregate_values",
-    "budget_request_flags",
     "capped",
     "commitment_rate",
     "completeness",
-    "describe_flags",
     "execution_gap",
     "execution_rate",
     "expected_execution",
-    "flag_asking_more_while_off_track",
-    "flag_low_completeness",
-    "flag_unfundable_targets",
     "period_month",
     "province_score",
     "quadrant",

@@ -6,6 +6,8 @@ import numpy as np
 
 from indicators._numeric import Values, divide, is_scalar
 
+LOW_COMPLETENESS = 0.8  # below this share of expected reports, a province's figures are partial
+
 
 def completeness(received: Values, expected: Values) -> Values:
     """Data completeness = reports received ÷ reports expected for the period, at most 1.

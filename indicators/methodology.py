@@ -12,8 +12,9 @@ from indicators._text import khmer_digits, percent
 from indicators.achievement import ACHIEVEMENT_CAP, DEFAULT_ON_TRACK, DEFAULT_WATCH, STATUS_ICONS
 from indicators.aggregation import RATIO_SCALE
 from indicators.budget import expected_execution
-from indicators.flags import LOW_COMPLETENESS
+from indicators.completeness import LOW_COMPLETENESS
 from indicators.quadrant import SPENDING_PACE
+from indicators.submission import FLAG_ICON, THRESHOLDS
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class Entry:
 ON, WATCH, CAP = percent(DEFAULT_ON_TRACK), percent(DEFAULT_WATCH), percent(ACHIEVEMENT_CAP)
 PACE, LOW, JUNE = percent(SPENDING_PACE), percent(LOW_COMPLETENESS), percent(expected_execution(6))
 ON_KM, WATCH_KM, CAP_KM, PACE_KM, LOW_KM, JUNE_KM = (khmer_digits(v) for v in (ON, WATCH, CAP, PACE, LOW, JUNE))
+UNDER, GAP = percent(THRESHOLDS["underspending_share"]), percent(THRESHOLDS["unit_cost_gap"])
+MIN_CHARS = f"{THRESHOLDS['justification_min_chars']:g}"
+UNDER_KM, GAP_KM, MIN_CHARS_KM = (khmer_digits(v) for v in (UNDER, GAP, MIN_CHARS))
 SCALE = f"{RATIO_SCALE:g}"
 ICON = STATUS_ICONS
 
@@ -153,15 +157,36 @@ ENTRIES: tuple[Entry, ...] = (
         "completeness = min(received ÷ expected, 1)",
     ),
     Entry(
-        "flags", "Performance-informed flags", "សញ្ញាព្រមានផ្អែកលើសមិទ្ធកម្ម",
-        "A budget request is flagged when a programme asks for more than its revised allocation "
-        "while it is off track; when a target cannot be funded by the requested budget at the "
-        "observed unit cost; and when a province's data completeness is below "
-        f"{LOW}.",
-        "សំណើថវិកាត្រូវបានសម្គាល់ នៅពេលកម្មវិធីស្នើសុំលើសឥណទានកែសម្រួល ខណៈដែលខ្លួនមិនតាមគោលដៅ "
-        "នៅពេលថវិកាដែលស្នើសុំ មិនអាចផ្តល់មូលនិធិគ្រប់គោលដៅ តាមថ្លៃឯកតាដែលបានសង្កេត "
-        f"និងនៅពេលភាពពេញលេញនៃទិន្នន័យរបស់ខេត្តទាបជាង {LOW_KM}។",
-        f"requested > revised and off track; requested ÷ unit cost < target; completeness < {LOW}",
+        "flags", "Flags on next year's budget request", "សញ្ញាព្រមានលើសំណើថវិកាឆ្នាំក្រោយ",
+        f"A line of next year's request carries a flag ({FLAG_ICON} and its name) in five cases. "
+        "(1) More while off track: it asks for more than the current year's revised budget while an "
+        "indicator linked to its activity cluster is off track for its entity (its province, or "
+        "national for central MoSVY) at the latest period. (2) More while underspending: it asks for "
+        f"more while its execution rate is below {UNDER} of the pro-rata benchmark at the latest "
+        f"period. (3) Unit cost gap: the implied unit cost is more than {GAP} away from the observed one, "
+        "either way. The implied cost is the request of the unit's lines in the indicator's clusters "
+        "divided by the target; the observed cost is what those clusters paid divided by the actual "
+        "output, for the last full year, or the current year's paid to date scaled to twelve months. "
+        "(4) Target below actual: a linked target asks for less than the latest actual (more, for an "
+        "indicator that should decrease) while the request grows. (5) Incomplete reports: the line's "
+        "province has not sent every budget and indicator report of the current year that others have "
+        f"sent. A flagged line can be submitted only with a justification of at least {MIN_CHARS} "
+        "characters, and a total above MEF's ceiling needs a justification of its own.",
+        f"ខ្ទង់នៃសំណើថវិកាឆ្នាំក្រោយ មានសញ្ញាព្រមាន ({FLAG_ICON} និងឈ្មោះរបស់វា) ក្នុងករណីប្រាំ។ "
+        "(១) ស្នើច្រើនជាង ខណៈមិនតាមគោលដៅ៖ ខ្ទង់ស្នើសុំលើសឥណទានកែសម្រួលនៃឆ្នាំបច្ចុប្បន្ន ខណៈសូចនាករដែលភ្ជាប់នឹងចង្កោមសកម្មភាពរបស់ខ្លួន "
+        "មិនតាមគោលដៅសម្រាប់អង្គភាពរបស់ខ្លួន (ខេត្ត ឬថ្នាក់ជាតិសម្រាប់ក្រសួងថ្នាក់កណ្តាល) នៅរយៈពេលចុងក្រោយ។ "
+        "(២) ស្នើច្រើនជាង ខណៈចំណាយតិច៖ ខ្ទង់ស្នើសុំច្រើនជាង ខណៈអត្រាអនុវត្តរបស់ខ្លួនទាបជាង "
+        f"{UNDER_KM} នៃកម្រិតយោងតាមសមាមាត្រពេលវេលា។ (៣) គម្លាតថ្លៃឯកតា៖ ថ្លៃឯកតាដែលបង្កប់ក្នុងសំណើ "
+        f"ខុសពីថ្លៃឯកតាដែលបានសង្កេតលើសពី {GAP_KM} ទាំងខាងលើ ឬខាងក្រោម។ ថ្លៃបង្កប់ គឺសំណើនៃខ្ទង់របស់អង្គភាព "
+        "ក្នុងចង្កោមនៃសូចនាករ ចែកនឹងគោលដៅ ហើយថ្លៃដែលបានសង្កេត គឺការទូទាត់នៃចង្កោមទាំងនោះ ចែកនឹងលទ្ធផលជាក់ស្តែង "
+        "សម្រាប់ឆ្នាំពេញចុងក្រោយ ឬការទូទាត់ដល់បច្ចុប្បន្ននៃឆ្នាំនេះ គណនាជាដប់ពីរខែ។ (៤) គោលដៅទាបជាងលទ្ធផលជាក់ស្តែង៖ "
+        "គោលដៅដែលភ្ជាប់ ទាបជាងលទ្ធផលជាក់ស្តែងចុងក្រោយ (ខ្ពស់ជាង សម្រាប់សូចនាករដែលគួរថយចុះ) ខណៈសំណើកើនឡើង។ "
+        "(៥) របាយការណ៍មិនពេញលេញ៖ ខេត្តនៃខ្ទង់ មិនទាន់ផ្ញើរបាយការណ៍ថវិកា និងសូចនាករនៃឆ្នាំបច្ចុប្បន្ន ដែលខេត្តផ្សេងបានផ្ញើ។ "
+        f"ខ្ទង់ដែលមានសញ្ញាព្រមាន អាចដាក់ស្នើបាន លុះត្រាតែមានយុត្តិកម្មយ៉ាងតិច {MIN_CHARS_KM} តួអក្សរ "
+        "ហើយផលសរុបលើសពិដានរបស់ក្រសួងសេដ្ឋកិច្ចនិងហិរញ្ញវត្ថុ ត្រូវការយុត្តិកម្មដាច់ដោយឡែក។",
+        f"(1) request > revised ∧ linked off track; (2) request > revised ∧ rate < {UNDER} × benchmark; "
+        f"(3) |implied ÷ observed − 1| > {GAP}; (4) target below actual ∧ request > revised; "
+        "(5) province's reports incomplete",
     ),
     Entry(
         "national_for_directors", "National figures shown to provincial directors",

@@ -10,6 +10,7 @@ import pytest
 import indicators as f
 from indicators._text import khmer_digits, percent
 from indicators.methodology import ENTRIES
+from indicators.submission import THRESHOLDS
 
 nan = float("nan")
 
@@ -332,54 +333,6 @@ def test_rank_ties_share_the_minimum_rank_and_no_score_is_unranked():
     assert math.isnan(ranks["04"])
 
 
-# --- flags -----------------------------------------------------------------------------------
-
-
-def test_programme_asking_more_while_off_track():
-    programmes = pd.DataFrame({"programme": ["P1", "P2", "P3", "P4"], "requested": [120, 90, 200, 100],
-                               "revised": [100, 100, 100, 100],
-                               "status": ["off_track", "off_track", "on_track", "off_track"]})
-    flagged = f.flag_asking_more_while_off_track(programmes)
-    # P1 asks 120 > 100 while off track; P2 asks less; P3 is on track; P4 asks the same.
-    assert flagged.to_dict("records") == [{"kind": "asks_more_while_off_track", "key": "P1", "value": 120.0,
-                                          "limit": 100.0}]
-
-
-def test_target_unfundable_at_the_observed_unit_cost():
-    targets = pd.DataFrame({"indicator": ["FP", "DIS", "NEW", "OK"], "requested": [1_000_000] * 4,
-                            "unit_cost": [100_000, 10_000, nan, 50_000], "target": [12, 50, 10, 20]})
-    short = f.flag_unfundable_targets(targets)
-    # FP: 1,000,000 ÷ 100,000 = 10 fundable < 12; DIS: 100 ≥ 50; NEW: no unit cost, not judged;
-    # OK: 1,000,000 ÷ 50,000 = 20, exactly the target.
-    assert short["key"].tolist() == ["FP"]
-    assert short[["value", "limit"]].iloc[0].tolist() == [12, 10]
-
-
-def test_low_completeness_and_all_flags_together():
-    completeness = pd.Series({"07": 0.5, "17": 0.9, "23": 0.8, "24": nan})
-    low = f.flag_low_completeness(completeness)
-    assert low["key"].tolist() == ["07"]  # 0.8 is not below 0.8; NaN is not judged
-    assert f.flag_low_completeness(completeness, threshold=0.95)["key"].tolist() == ["07", "17", "23"]
-    programmes = pd.DataFrame({"programme": ["P1"], "requested": [2], "revised": [1], "status": ["off_track"]})
-    every = f.budget_request_flags(programmes=programmes, completeness=completeness)
-    assert every["kind"].tolist() == ["asks_more_while_off_track", "low_completeness"]
-    assert list(every.columns) == list(f.FLAG_COLUMNS)
-    assert f.budget_request_flags().empty
-
-
-def test_flags_are_described_in_both_languages():
-    flags = pd.DataFrame({"kind": ["asks_more_while_off_track", "low_completeness"], "key": ["P1.2", "07"],
-                          "value": [1_500_000.0, 0.625], "limit": [1_000_000.0, 0.8]})
-    en = f.describe_flags(flags, "en").tolist()
-    assert en[0] == ("Programme P1.2 asks for 1,500,000 KHR, more than its revised 1,000,000 KHR, while "
-                     "its indicators are off track.")
-    assert "62.5 %" in en[1] and "80 %" in en[1]
-    km = f.describe_flags(flags, "km").tolist()
-    # Numbers in Khmer digits, the programme code as in the data.
-    assert "១,៥០០,០០០" in km[0] and "P1.2" in km[0]
-    assert "៦២.៥ %" in km[1] and "៨០ %" in km[1]
-
-
 # --- methodology -----------------------------------------------------------------------------
 
 
@@ -407,7 +360,10 @@ def test_methodology_thresholds_come_from_the_constants():
     assert "95 %" in status.body_en and "៩៥ %" in status.body_km
     assert percent(f.ACHIEVEMENT_CAP) == "150 %" and "150 %" in by_key["achievement"].body_en
     assert percent(f.LOW_COMPLETENESS) in by_key["completeness"].body_en
-    assert khmer_digits(percent(f.LOW_COMPLETENESS)) in by_key["flags"].body_km
+    flags = by_key["flags"]
+    for value in (THRESHOLDS["underspending_share"], THRESHOLDS["unit_cost_gap"]):
+        assert percent(value) in flags.body_en and khmer_digits(percent(value)) in flags.body_km
+    assert f"at least {THRESHOLDS['justification_min_chars']:g} characters" in flags.body_en
     assert percent(f.SPENDING_PACE) in by_key["quadrant"].body_en
     assert all(icon in status.body_en and icon in status.body_km for icon in f.STATUS_ICONS.values())
     # The thresholds are never typed into the text: the source holds none of their figures.
