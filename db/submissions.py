@@ -97,7 +97,8 @@ class Actor:
     address: str = ""
 
     def record(self, session: Session, action: str, **detail: Any) -> None:
-        audit.record(session, action, username=self.scope.username, user_id=self.scope.user_id,
+        # user id 0 is the system acting without an account (the demo data set), audited by name.
+        audit.record(session, action, username=self.scope.username, user_id=self.scope.user_id or None,
                      address=self.address, **detail)
 
 
