@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 import settings
@@ -35,15 +35,30 @@ _lock = threading.Lock()
 _shared: tuple[int, Any] | None = None  # (pid that opened it, diskcache.Cache)
 
 
+SESSION_MEMOS = ("data_version", "submission_memo")
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_session_memos(session: Session) -> None:
+    # What a session remembered (the data version, a request's sums) holds for one transaction.
+    for key in SESSION_MEMOS:
+        session.info.pop(key, None)
+
+
 def data_version(session: Session) -> tuple:
     """The newest load batch: its id, when it was loaded and its file's checksum.
 
     The time and checksum keep a database that was emptied and loaded again (ids restart) from
     meeting the answers of its former content in the shared tier, which outlives the process.
     """
+    if "data_version" in session.info:  # asked once per session: a request sees one version
+        return session.info["data_version"]
     newest = session.execute(select(LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum)
                              .order_by(LoadBatch.id.desc()).limit(1)).first()
-    return (0, "", "") if newest is None else (newest[0], str(newest[1]), newest[2])
+    version = (0, "", "") if newest is None else (newest[0], str(newest[1]), newest[2])
+    session.info["data_version"] = version
+    return version
 
 
 def _shared_cache() -> Any | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 import indicators as formulas
 from db.models import (
@@ -78,9 +78,25 @@ def latest_data_year(session: Session) -> int | None:
 # --- last year's figures, per line key -----------------------------------------------------------
 
 
+def _memo(session: Session, key: tuple, compute):
+    """``compute()`` once per session (one request): a save and its answer, or a page, ask for the
+    same year's sums several times. Figures of loaded data do not change within a request."""
+    memo = session.info.setdefault("submission_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _chapter_sums(session: Session, year: int, entities: list[str] | None,
                   where: dict[str, str] | None = None) -> pd.DataFrame:
     """Revised and paid of ``year`` per line key, each entity at its newest period."""
+    key = ("chapter_sums", year, tuple(entities) if entities is not None else None,
+           tuple(sorted((where or {}).items())))
+    return _memo(session, key, lambda: _read_chapter_sums(session, year, entities, where))
+
+
+def _read_chapter_sums(session: Session, year: int, entities: list[str] | None,
+                       where: dict[str, str] | None) -> pd.DataFrame:
     mart = BudgetMart.__table__
     as_of = as_of_periods(session, year, None)
     if entities is not None:
@@ -121,6 +137,10 @@ def last_year_figures(session: Session, year: int, entities: list[str] | None = 
 
 def cluster_indicators(session: Session) -> pd.DataFrame:
     """(cluster, indicator, activity): each indicator's linked activities and their clusters."""
+    return _memo(session, ("cluster_indicators",), lambda: _read_cluster_indicators(session))
+
+
+def _read_cluster_indicators(session: Session) -> pd.DataFrame:
     links = session.execute(
         select(Programme.parent_code, IndicatorActivity.indicator_code, IndicatorActivity.programme_code)
         .join(Programme, Programme.code == IndicatorActivity.programme_code)
@@ -129,13 +149,18 @@ def cluster_indicators(session: Session) -> pd.DataFrame:
 
 
 def _latest_values(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
+    key = ("latest_values", year, tuple(units) if units is not None else None)
+    return _memo(session, key, lambda: _read_latest_values(session, year, units))
+
+
+def _read_latest_values(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
     table = IndicatorMart.__table__
     query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
                    table.c.period, table.c.baseline, table.c.target, table.c.actual).where(table.c.fiscal_year == year)
     query = latest_period_join(query, table, year, keys=("indicator_code",))
     if units is not None:
         query = query.where(table.c.entity_code.in_(units))
-    return pd.DataFrame(session.execute(query).mappings().all(),
+    return pd.DataFrame(session.execute(query).all(),
                         columns=["unit", "indicator", "period", "baseline", "target", "actual"])
 
 
@@ -158,8 +183,10 @@ def observed_unit_costs(session: Session, year: int, units: list[str], links: pd
         return pd.DataFrame(columns=columns)
     pairs = links[["cluster", "indicator"]].drop_duplicates()
     rows = []
+    # National costs sum every entity's spending; a province's, its own.
+    entities = None if NATIONAL in units else units
     for basis, fiscal in (("full_year", year - 2), ("scaled", year - 1)):
-        paid = _chapter_sums(session, fiscal, None)
+        paid = _chapter_sums(session, fiscal, entities)
         if paid.empty:
             continue
         months = paid["period"].map(formulas.period_month)
@@ -203,22 +230,30 @@ class SubmissionView:
 def _line_frame(session: Session, submission_id: int, entities: list[str] | None,
                 line_ids: list[int] | None = None) -> pd.DataFrame:
     table = SubmissionLine.__table__
-    query = select(table.c.id, table.c.entity_code.label("entity"), table.c.cluster_code.label("cluster"),
-                   table.c.economic_code, table.c.funding_source, *(table.c[c] for c in REQUESTS),
-                   table.c.justification, table.c.row_version, table.c.updated_by, table.c.updated_at,
-                   Programme.parent_code.label("subprogramme")) \
+    sub = aliased(Programme)
+    query = select(table.c.id, table.c.entity_code, table.c.cluster_code, table.c.economic_code,
+                   table.c.funding_source, *(table.c[c] for c in REQUESTS), table.c.justification,
+                   table.c.row_version, table.c.updated_by, table.c.updated_at, Programme.parent_code,
+                   sub.parent_code) \
         .join(Programme, Programme.code == table.c.cluster_code) \
+        .join(sub, sub.code == Programme.parent_code) \
         .where(table.c.submission_id == submission_id).order_by(table.c.id)
     if entities is not None:
         query = query.where(table.c.entity_code.in_(entities))
     if line_ids is not None:
         query = query.where(table.c.id.in_(line_ids))
-    frame = pd.DataFrame(session.execute(query).mappings().all(),
-                         columns=["id", *LINE_KEYS, *REQUESTS, "justification", "row_version", "updated_by",
-                                  "updated_at", "subprogramme"])
-    parents = dict(session.execute(select(Programme.code, Programme.parent_code)).all())
-    frame["programme"] = frame["subprogramme"].map(parents)
-    return frame
+    return pd.DataFrame(session.execute(query).all(),
+                        columns=["id", *LINE_KEYS, *REQUESTS, "justification", "row_version", "updated_by",
+                                 "updated_at", "subprogramme", "programme"])
+
+
+def _request_sums(session: Session, submission_id: int) -> pd.DataFrame:
+    """The request for Y per (entity, cluster): what implied unit costs divide by the targets."""
+    table = SubmissionLine.__table__
+    rows = session.execute(select(table.c.entity_code, table.c.cluster_code, func.sum(table.c.request_y1))
+                           .where(table.c.submission_id == submission_id)
+                           .group_by(table.c.entity_code, table.c.cluster_code)).all()
+    return pd.DataFrame(rows, columns=["entity", "cluster", "request_y1"]).astype({"request_y1": "float64"})
 
 
 def _target_frame(session: Session, submission_id: int, units: list[str] | None) -> pd.DataFrame:
@@ -256,8 +291,8 @@ def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataF
              all_lines: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``lines`` and ``targets`` with last year's figures, indicator context, unit costs and flags.
 
-    ``all_lines`` are the lines whose requests implied unit costs sum (every line of the
-    submission for national targets); ``lines`` when not given.
+    ``all_lines`` holds the requests that implied unit costs sum (``entity``, ``cluster``,
+    ``request_y1``: every line of the submission for national targets); ``lines`` when not given.
     """
     all_lines = lines if all_lines is None else all_lines
     entities = sorted(set(lines["entity"]) | set(targets["unit"]))
@@ -407,12 +442,11 @@ def view(session: Session, scope: Scope, submission_id: int) -> SubmissionView:
 def lines_with_flags(session: Session, submission: Submission, line_ids: list[int] | None = None) -> pd.DataFrame:
     """Every line of ``submission`` (or those of ``line_ids``) with its flags, unscoped: for the
     write layer's checks (submit's blocking reasons, a saved line's answer), never for display."""
-    every = _line_frame(session, submission.id, None)
-    lines = every if line_ids is None else every[every["id"].isin(line_ids)]
-    units = sorted(set(lines["entity"]))
-    targets = _target_frame(session, submission.id, units) if line_ids is not None else \
-        _target_frame(session, submission.id, None)
-    annotated, _ = annotate(session, submission.fiscal_year, lines, targets, all_lines=every)
+    lines = _line_frame(session, submission.id, None, line_ids)
+    units = sorted(set(lines["entity"])) if line_ids is not None else None
+    targets = _target_frame(session, submission.id, units)
+    annotated, _ = annotate(session, submission.fiscal_year, lines, targets,
+                            all_lines=_request_sums(session, submission.id))
     return annotated
 
 
