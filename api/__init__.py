@@ -1,5 +1,7 @@
-"""The read API under ``/api/v1/`` (README.md): JSON, session or bearer token."""
+"""The API under ``/api/v1/`` (docs/api.md): JSON, session or bearer token; reads, and the
+writes of the budget cycle (submissions, review, explanations)."""
 
+from api import review as _review  # noqa: F401 - registers the review routes on bp
 from api import submissions as _submissions  # noqa: F401 - registers the submission routes on bp
 from api.routes import bp
 

@@ -18,6 +18,7 @@ from auth.web import current_scope, db_url
 from db import submissions as writes
 from db.engine import session_scope
 from db.models import Submission
+from db.queries import review as review_reads
 from db.queries import submission as reads
 from domain.vocabulary import YEAR_MAX, YEAR_MIN
 
@@ -25,7 +26,8 @@ register_errors(bp)
 
 LINE_FIELDS = ("id", "entity", "programme", "subprogramme", "cluster", "economic_code", "funding_source",
                "request", "justification", "row_version", "updated_by", "revised_last", "paid_to_date", "as_of",
-               "execution_rate", "benchmark", "paid_full_year", "linked_indicators", "flags")
+               "execution_rate", "benchmark", "paid_full_year", "linked_indicators", "flags", "decision",
+               "recommended", "endorsed_amount")
 TARGET_FIELDS = ("id", "indicator", "unit", "target", "row_version", "baseline", "baseline_period",
                  "current_target", "status", "achievement", "linked_request", "implied_unit_cost",
                  "observed_unit_cost", "cost_basis", "unit_cost_gap", "flags")
@@ -82,8 +84,10 @@ def submission_document(session, scope, submission_id: int) -> dict:
     shown = reads.view(session, scope, submission_id)
     return {**header(shown.submission, shown.totals, shown.ceiling), "lines": line_records(shown.lines),
             "targets": target_records(shown.targets), "provinces": shown.provinces, "versions": shown.versions,
-            "actions": shown.actions, "can_edit": shown.can_edit, "comments": [],
-            "history": reads.history(session, submission_id)}
+            "actions": shown.actions, "can_edit": shown.can_edit,
+            "comments": review_reads.comments(session, scope, submission_id),
+            "open_questions": review_reads.open_questions(session, submission_id, reads.line_entities(scope)),
+            "history": reads.history(session, submission_id, scope)}
 
 
 @bp.post("/submissions")

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from domain.submission import SUBMISSION_STATUSES
+from domain.submission import DECISIONS, SUBMISSION_STATUSES
 from domain.vocabulary import (
     AGGREGATIONS,
     DIRECTIONS,
@@ -499,6 +499,77 @@ class SubmissionProvince(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     done_by: Mapped[str] = mapped_column(String(80), default="")
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LineDecision(Base):
+    """MEF's decision on one line of a submitted request: agree, adjust (with the recommended
+    amount) or question."""
+
+    __tablename__ = "line_decision"
+    __table_args__ = (
+        CheckConstraint(_in("decision", DECISIONS), name="decision"),
+        CheckConstraint("recommended IS NULL OR recommended >= 0", name="recommended_non_negative"),
+    )
+
+    line_id: Mapped[int] = mapped_column(ForeignKey("submission_line.id"), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    recommended: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[str] = mapped_column(String(80))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class SubmissionComment(Base):
+    """One comment in the thread of a line (or of the whole submission when ``line_id`` is NULL)."""
+
+    __tablename__ = "submission_comment"
+    __table_args__ = (Index("ix_submission_comment_thread", "submission_id", "line_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id"))
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("submission_line.id"))
+    # The line's entity, kept so that a director's threads are found without a join.
+    entity_code: Mapped[str | None] = mapped_column(String(6))
+    author: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(24))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Explanation(Base):
+    """Why an indicator of a unit was on ``watch`` or ``off_track`` in a period, what is being done
+    about it (the province's director; the budget unit for ``00``), and MEF's oversight comment."""
+
+    __tablename__ = "explanation"
+    __table_args__ = (
+        UniqueConstraint("fiscal_year", "period", "unit_code", "indicator_code", name="uq_explanation_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(7))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"))
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    status: Mapped[str] = mapped_column(String(10))  # the status it explains, as it was when written
+    reason: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+    written_by: Mapped[str] = mapped_column(String(80), default="")
+    written_at: Mapped[datetime | None] = mapped_column(DateTime)
+    oversight: Mapped[str] = mapped_column(Text, default="")
+    oversight_by: Mapped[str] = mapped_column(String(80), default="")
+    oversight_at: Mapped[datetime | None] = mapped_column(DateTime)
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class WriteCounter(Base):
+    """One row counting every write people make (lines, decisions, comments, explanations): part
+    of the query cache's data version, so that a write makes cached answers stale in every worker."""
+
+    __tablename__ = "write_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class AuditLog(Base):

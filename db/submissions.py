@@ -30,9 +30,11 @@ from db.models import (
     utcnow,
 )
 from db.queries import submission as reads
+from db.queries.cache import note_write
 from domain.access import Forbidden, Scope
 from domain.submission import (
     DRAFT,
+    ENDORSE,
     RETURNED,
     SUBMIT,
     SUBMITTED,
@@ -100,6 +102,7 @@ class Actor:
         # user id 0 is the system acting without an account (the demo data set), audited by name.
         audit.record(session, action, username=self.scope.username, user_id=self.scope.user_id or None,
                      address=self.address, **detail)
+        note_write(session)
 
 
 @dataclass
@@ -111,7 +114,8 @@ class Saved:
     changed: int = 0
 
 
-def _lock(session: Session, submission_id: int) -> Submission:
+def lock_submission(session: Session, submission_id: int) -> Submission:
+    """The submission, locked for the rest of the transaction (``NotFound`` when there is none)."""
     # SELECT … FOR UPDATE on PostgreSQL serialises writers of one submission (a transition and a
     # save cannot interleave); SQLite serialises every writer already.
     found = session.scalar(select(Submission).where(Submission.id == submission_id).with_for_update()) \
@@ -184,7 +188,8 @@ def amount(value: object, name: str, index: int | None = None) -> int:
     return int(round(float(value)))
 
 
-def _text(value: object, name: str, index: int | None) -> str:
+def text_value(value: object, name: str, index: int | None) -> str:
+    """Text a person typed, stripped, at most ``MAX_TEXT`` characters, storable in both databases."""
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -209,7 +214,8 @@ def _storable(text: str) -> bool:
 _CODE = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
-def _code(value: object, name: str, index: int | None) -> str:
+def code_value(value: object, name: str, index: int | None) -> str:
+    """A code (letters, digits, ``.``, ``_``, ``-``; 1 to 32), stripped; ``Invalid`` otherwise."""
     if not isinstance(value, str) or not _CODE.fullmatch(value.strip()):
         raise Invalid(name, f"{name}: a code of letters, digits, '.', '_' or '-', not {str(value)[:40]!r}", index)
     return value.strip()
@@ -231,13 +237,9 @@ def _target_value(value: object, name: str, index: int | None = None) -> float |
     return float(value)
 
 
-def _known(session: Session, model, code: str) -> bool:
-    return session.get(model, code) is not None
-
-
 def _check_line_keys(session: Session, entity: object, cluster: object, economic: object, source: object,
                      index: int) -> tuple[str, str, str, str]:
-    entity, cluster, economic, source = (_code(v, n, index) for v, n in (
+    entity, cluster, economic, source = (code_value(v, n, index) for v, n in (
         (entity, "entity"), (cluster, "cluster"), (economic, "economic_code"), (source, "funding_source")))
     unit = session.get(AdminUnit, entity)
     if unit is None or unit.level not in ("national", "province"):
@@ -277,7 +279,7 @@ def save_lines(session: Session, actor: Actor, submission_id: int, items: Iterab
     refused with ``Stale``. Every item is checked before anything is written; one refusal
     leaves every line as it was.
     """
-    sub = _lock(session, submission_id)
+    sub = lock_submission(session, submission_id)
     require_editable(sub.status)
     items = list(items)
     if not items:
@@ -294,7 +296,7 @@ def save_lines(session: Session, actor: Actor, submission_id: int, items: Iterab
             raise Invalid("lines", f"the same line twice: {'/'.join(keys)}", index)
         seen.add(keys)
         request = _three(item["request"], "request", index, amount) if "request" in item else None
-        justification = _text(item["justification"], "justification", index) if "justification" in item else None
+        justification = text_value(item["justification"], "justification", index) if "justification" in item else None
         version = item.get("row_version")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise Invalid("row_version", "row_version: a whole number", index)
@@ -349,7 +351,7 @@ def save_lines(session: Session, actor: Actor, submission_id: int, items: Iterab
 
 def save_targets(session: Session, actor: Actor, submission_id: int, items: Iterable[dict]) -> Saved:
     """Upsert targets by (indicator, unit), with the same checks as :func:`save_lines`."""
-    sub = _lock(session, submission_id)
+    sub = lock_submission(session, submission_id)
     require_editable(sub.status)
     items = list(items)
     if not items:
@@ -358,7 +360,8 @@ def save_targets(session: Session, actor: Actor, submission_id: int, items: Iter
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             raise Invalid("targets", "each target is an object", index)
-        indicator, unit = _code(item.get("indicator"), "indicator", index), _code(item.get("unit"), "unit", index)
+        indicator = code_value(item.get("indicator"), "indicator", index)
+        unit = code_value(item.get("unit"), "unit", index)
         if session.get(Indicator, indicator) is None:
             raise Invalid("indicator", f"indicator {indicator!r} is not in the indicator catalogue", index)
         if unit not in (NATIONAL, *PROVINCE_CODES):
@@ -422,7 +425,7 @@ def _touch(session: Session, actor: Actor, sub: Submission, action: str, before:
 
 def set_open_to_provinces(session: Session, actor: Actor, submission_id: int, is_open: bool) -> Submission:
     """The budget unit opens (or closes) the draft to the provincial directors."""
-    sub = _lock(session, submission_id)
+    sub = lock_submission(session, submission_id)
     if actor.scope.role != BUDGET_UNIT:
         raise Forbidden("opening the submission to provinces")
     require_editable(sub.status)
@@ -434,20 +437,20 @@ def set_open_to_provinces(session: Session, actor: Actor, submission_id: int, is
 
 def set_above_ceiling_justification(session: Session, actor: Actor, submission_id: int, text: object) -> Submission:
     """Why the request exceeds MEF's ceiling (needed to submit above it)."""
-    sub = _lock(session, submission_id)
+    sub = lock_submission(session, submission_id)
     if actor.scope.role != BUDGET_UNIT:
         raise Forbidden("the above-ceiling justification")
     require_editable(sub.status)
     before = _header(sub)
-    sub.above_ceiling_justification = _text(text, "above_ceiling_justification", None)
+    sub.above_ceiling_justification = text_value(text, "above_ceiling_justification", None)
     _touch(session, actor, sub, "submission.above_ceiling_justification", before)
     return sub
 
 
 def mark_province_done(session: Session, actor: Actor, submission_id: int, province: str, done: bool) -> None:
     """A director (or the budget unit) marks a province's part finished, or not."""
-    province = _code(province, "province", None)
-    sub = _lock(session, submission_id)
+    province = code_value(province, "province", None)
+    sub = lock_submission(session, submission_id)
     require_editable(sub.status)
     scope = actor.scope
     if not (scope.role == BUDGET_UNIT or (scope.role == PROVINCIAL_DIRECTOR and scope.province == province
@@ -469,7 +472,7 @@ def set_ceiling(session: Session, actor: Actor, year: int, total: object, progra
         raise Forbidden("setting the ceiling")
     new = {"": amount(total, "total")}
     for code, value in programmes.items():
-        code = _code(code, "programmes", None)
+        code = code_value(code, "programmes", None)
         node = session.get(Programme, code)
         if node is None or node.level != "programme":
             raise Invalid("programmes", f"programmes: {code!r} is not a programme")
@@ -513,12 +516,18 @@ def act(session: Session, actor: Actor, submission_id: int, action: str, comment
     """
     if not isinstance(comment, str):
         raise Invalid("comment", "comment: text")
-    comment = _text(comment, "comment", None)
-    sub = _lock(session, submission_id)
+    comment = text_value(comment, "comment", None)
+    sub = lock_submission(session, submission_id)
     target = transition(sub.status, action, actor.scope, comment)
     if row_version is not None and row_version != sub.row_version:
         raise Stale(_header(sub))
     before = _header(sub)
+    if action == ENDORSE:
+        from db.queries.review import open_questions  # the review's reads import this module's reads
+
+        unanswered = open_questions(session, sub.id)
+        if unanswered:
+            raise Blocked([{"code": "unanswered_question", **q} for q in unanswered])
     if action == SUBMIT:
         reasons = blocking_reasons(session, sub)
         if reasons:

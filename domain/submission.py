@@ -16,6 +16,9 @@ DRAFT, SUBMITTED, RETURNED, ENDORSED = "draft", "submitted", "returned", "endors
 SUBMISSION_STATUSES = (DRAFT, SUBMITTED, RETURNED, ENDORSED)
 EDITABLE = frozenset({DRAFT, RETURNED})
 
+AGREE, ADJUST, QUESTION = "agree", "adjust", "question"
+DECISIONS = (AGREE, ADJUST, QUESTION)
+
 SUBMIT, RETURN, ENDORSE, REOPEN = "submit", "return", "endorse", "reopen"
 ACTIONS = (SUBMIT, RETURN, ENDORSE, REOPEN)
 

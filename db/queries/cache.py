@@ -20,11 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import event, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
 import settings
-from db.models import LoadBatch
+from db.models import LoadBatch, WriteCounter
 from domain.access import Scope
 
 log = logging.getLogger(__name__)
@@ -47,18 +47,30 @@ def _forget_session_memos(session: Session) -> None:
 
 
 def data_version(session: Session) -> tuple:
-    """The newest load batch: its id, when it was loaded and its file's checksum.
+    """The newest load batch (its id, when it was loaded and its file's checksum) and the count
+    of people's writes.
 
     The time and checksum keep a database that was emptied and loaded again (ids restart) from
     meeting the answers of its former content in the shared tier, which outlives the process.
     """
-    if "data_version" in session.info:  # asked once per session: a request sees one version
+    if "data_version" in session.info:  # asked once per transaction: a request sees one version
         return session.info["data_version"]
     newest = session.execute(select(LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum)
                              .order_by(LoadBatch.id.desc()).limit(1)).first()
-    version = (0, "", "") if newest is None else (newest[0], str(newest[1]), newest[2])
+    writes = session.scalar(select(WriteCounter.value).where(WriteCounter.id == 1)) or 0
+    version = (0, "", "", writes) if newest is None else (newest[0], str(newest[1]), newest[2], writes)
     session.info["data_version"] = version
     return version
+
+
+def note_write(session: Session) -> None:
+    """Count a person's write (a line, a decision, a comment, an explanation) in its transaction,
+    so that every cached answer is stale once it commits, in every worker and on every server."""
+    counter = WriteCounter.__table__
+    done = session.execute(update(counter).where(counter.c.id == 1).values(value=counter.c.value + 1))
+    if done.rowcount == 0:  # an emptied table (tests truncate it): start counting again
+        session.execute(insert(counter).values(id=1, value=1))
+    session.info.pop("data_version", None)
 
 
 def _shared_cache() -> Any | None:

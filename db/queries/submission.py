@@ -431,6 +431,9 @@ def view(session: Session, scope: Scope, submission_id: int) -> SubmissionView:
     # Implied unit costs of the visible targets sum the visible lines (a director's targets are
     # his province's, which only his lines fund); national targets are the budget unit's and MEF's.
     lines, targets = annotate(session, sub.fiscal_year, lines, targets)
+    from db.queries.review import with_decisions  # the review's reads import this module
+
+    lines = with_decisions(session, sub.id, lines)
     return SubmissionView(
         submission=sub, lines=lines, targets=targets, totals=totals(session, sub.id),
         ceiling=ceilings(session, sub.fiscal_year), provinces=province_progress(session, scope, sub.id),
@@ -456,8 +459,9 @@ def require_line_reader(scope: Scope, entity: str) -> None:
         raise Forbidden(f"submission lines of {entity}")
 
 
-def history(session: Session, submission_id: int) -> list[dict]:
-    """The submission's transitions and header changes from the audit log, oldest first."""
+def history(session: Session, submission_id: int, scope: Scope | None = None) -> list[dict]:
+    """The submission's transitions and header changes from the audit log, oldest first. A
+    director sees no comment: MEF's words on a return speak of every province."""
     rows = session.scalars(select(AuditLog).where(AuditLog.action.like("submission.%"),
                                                   AuditLog.action.notin_(["submission.line", "submission.target"]))
                            .order_by(AuditLog.id))
@@ -466,8 +470,9 @@ def history(session: Session, submission_id: int) -> list[dict]:
         detail = json.loads(row.detail or "{}")
         if detail.get("submission") != submission_id:
             continue
+        hidden = scope is not None and scope.provinces is not None
         out.append({"action": row.action.removeprefix("submission."), "by": row.username,
-                    "at": row.at.isoformat(timespec="seconds"), "comment": detail.get("comment", ""),
+                    "at": row.at.isoformat(timespec="seconds"), "comment": "" if hidden else detail.get("comment", ""),
                     "status": (detail.get("after") or {}).get("status")})
     return out
 

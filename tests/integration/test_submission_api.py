@@ -12,69 +12,28 @@ from sqlalchemy import select
 
 from db.engine import session_scope
 from db.models import AuditLog, Submission, SubmissionLine
-from etl.load import load_file
+from tests.helpers.cycle import csrf_header as _csrf
+from tests.helpers.cycle import line_key as _line_key
+from tests.helpers.cycle import load_cycle, open_draft
+from tests.helpers.cycle import post_json as _post
+from tests.helpers.cycle import put_json as _put
 from tests.helpers.database import table_counts
-from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
-
-
-def _load(url: str, tmp_path: Path, name: str, data: bytes) -> None:
-    path = tmp_path / name
-    path.write_bytes(data)
-    report = load_file(path, url=url)
-    assert report.status == "loaded", [p.render() for p in report.problems]
 
 
 @pytest.fixture
 def cycle_db(app_db: str, tmp_path: Path) -> str:
-    """Two provinces with a full 2024 and 2025 to September, in one cluster (P1.1.1, chapter 62):
-
-    Kampot (07): 2024 paid 1,000,000 for 100 persons (10,000 a person); 2025 revised 1,200,000,
-    paid 300,000 by September (25 %, under 60 % of the 75 % benchmark); target 200, actual 100
-    (50 %: off track). Kep (08): 2025 revised 1,000,000, paid 700,000; 98 of 100 (on track).
-    """
-    load_reference(app_db, tmp_path)
-    _load(app_db, tmp_path, "exec-2024.xlsx", execution_xlsx([
-        exec_row("07", "2024-12", revised=1_000_000, paid=1_000_000, committed=1_000_000, year=2024),
-        exec_row("08", "2024-12", revised=900_000, paid=900_000, committed=900_000, year=2024)]))
-    _load(app_db, tmp_path, "exec-2025.xlsx", execution_xlsx([
-        exec_row("07", "2025-09", revised=1_200_000, paid=300_000, committed=400_000),
-        exec_row("08", "2025-09", revised=1_000_000, paid=700_000, committed=800_000)]))
-    _load(app_db, tmp_path, "ind-2024.xlsx", indicators_xlsx([
-        [2024, "2024-12", "07", "FP_PW", None, 120, 100], [2024, "2024-12", "08", "FP_PW", None, 90, 90]]))
-    _load(app_db, tmp_path, "ind-2025.xlsx", indicators_xlsx([
-        [2025, "2025-09", "07", "FP_PW", 100, 200, 100], [2025, "2025-09", "08", "FP_PW", 90, 100, 98]]))
-    return app_db
-
-
-def _csrf(client: FlaskClient) -> dict:
-    client.get("/")
-    cookie = client.get_cookie("_csrf_token")
-    return {"X-CSRFToken": cookie.value}
-
-
-def _put(client: FlaskClient, path: str, body: dict):
-    return client.put(path, json=body, headers=_csrf(client))
-
-
-def _post(client: FlaskClient, path: str, body: dict):
-    return client.post(path, json=body, headers=_csrf(client))
+    """The small cycle of ``tests/helpers/cycle.py`` on this test's database."""
+    return load_cycle(app_db, tmp_path)
 
 
 def _open(client_as) -> tuple[FlaskClient, int]:
-    budget = client_as("budget_unit")
-    answer = _post(budget, "/api/v1/submissions", {"year": 2026})
-    assert answer.status_code == 201, answer.json
-    assert answer.json["status"] == "draft" and answer.json["version"] == 1
-    return budget, answer.json["id"]
+    budget, sid = open_draft(client_as)
+    assert budget.get(f"/api/v1/submissions/{sid}").json["status"] == "draft"
+    return budget, sid
 
 
 def _line(document: dict, entity: str) -> dict:
     return next(line for line in document["lines"] if line["entity"] == entity and line["cluster"] == "P1.1.1")
-
-
-def _line_key(entity: str, request: list[int], **extra) -> dict:
-    return {"entity": entity, "cluster": "P1.1.1", "economic_code": "62", "funding_source": "RGC",
-            "request": request, **extra}
 
 
 def test_a_new_draft_starts_from_execution_with_last_years_figures_beside_each_line(cycle_db, client_as) -> None:
