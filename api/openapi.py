@@ -214,6 +214,47 @@ SPEC: dict[str, Any] = {
                        schema={"type": "string", "pattern": "^[1-9][0-9]{0,3}$"}),
                 _param("to", "A version number.", schema={"type": "string", "pattern": "^([1-9][0-9]{0,3})?$"})],
             "responses": _answers("Lines and targets added, removed and changed.", "400", "404")}},
+        "/api/v1/submissions/{submission_id}/decisions": {"parameters": [SUBMISSION_ID], "put": {
+            "summary": "MEF's decision per line of a submitted submission",
+            "requestBody": _body({"type": "object", "required": ["decisions"], "properties": {
+                "decisions": {"type": "array", "minItems": 1, "maxItems": 20000, "items": {
+                    "type": "object", "required": ["line", "decision"], "properties": {
+                        "line": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                        "decision": {"type": "string", "enum": ["agree", "adjust", "question"]},
+                        "recommended": {"type": ["integer", "null"], "minimum": 0, "maximum": 10**15,
+                                        "description": "Required with adjust, absent otherwise."},
+                        "row_version": {"type": "integer"}}}}}}),
+            "responses": _answers("The decisions as stored.", *WRITES)}},
+        "/api/v1/submissions/{submission_id}/comments": {"parameters": [SUBMISSION_ID], "post": {
+            "summary": "A comment in a line's thread, or on the whole submission (`line`: null)",
+            "description": "MEF and the budget unit write in every thread; a provincial director in the "
+                           "threads of his or her province's lines. Text is shown as text, never as markup.",
+            "requestBody": _body({"type": "object", "required": ["text"], "properties": {
+                "line": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1},
+                "text": {"type": "string", "minLength": 1, "maxLength": 4000}}}),
+            "responses": _answers("The comment.", *WRITES, created=True)}},
+        "/api/v1/submissions/{submission_id}/history": {"parameters": [SUBMISSION_ID], "get": {
+            "summary": "Every change of the submission: who, when, before and after",
+            "responses": _answers("The history, oldest first.", "404")}},
+        "/api/v1/explanations": {
+            "get": {"summary": "Explanations of indicators on watch or off track, and MEF's oversight comments",
+                    "parameters": [YEAR, PERIOD, {**ENTITY, "name": "unit", "description": "00 or a province."}],
+                    "responses": _answers("The explanations (and, with a period, how many are due per unit).",
+                                          "400", "403")},
+            "put": {"summary": "The reason and corrective action of a deviation (its province's director; the "
+                               "budget unit for 00), or MEF's `oversight` comment",
+                    "requestBody": _body({"type": "object", "required": ["year", "period", "unit", "indicator"],
+                                          "properties": {
+                                              "year": {"type": "integer", "minimum": 2015, "maximum": 2035},
+                                              "period": {"type": "string"},
+                                              "unit": {"type": "string", "pattern": f"^{ENTITY_CODE}$"},
+                                              "indicator": CODE, "reason": TEXT, "action": TEXT, "oversight": TEXT,
+                                              "row_version": {"type": "integer"}}}),
+                    "responses": _answers("The explanation.", *WRITES)},
+        },
+        "/api/v1/inbox": {"get": {
+            "summary": "What awaits the caller: submissions to review, questions to answer, deviations to explain",
+            "responses": _answers("Items with kind, count and href.")}},
         "/api/v1/ceilings": {"put": {
             "summary": "MEF's ceiling for the ministry's request of a year, in total and per programme",
             "requestBody": _body({"type": "object", "required": ["year", "total"], "properties": {
