@@ -1,4 +1,4 @@
-"""The API under ``/api/v1/`` (docs/api.md): JSON, session or bearer token; reads, and the
+"""The API under ``/api/v1/`` (README.md, /api/v1/openapi.json): JSON, session or bearer token; reads, and the
 writes of the budget cycle (submissions, review, explanations)."""
 
 from api import review as _review  # noqa: F401 - registers the review routes on bp

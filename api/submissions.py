@@ -1,4 +1,4 @@
-"""The submission's API: open, read, save lines and targets, take a transition (docs/api.md).
+"""The submission's API: open, read, save lines and targets, take a transition (README.md, /api/v1/openapi.json).
 
 Every write goes through ``db/submissions.py``, which checks role, province and state inside the
 write; these routes only turn JSON into calls and refusals into status codes (``api/writes.py``).

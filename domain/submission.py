@@ -1,5 +1,5 @@
 """The submission's life cycle as data: its states, the transitions between them and who may
-take each one (docs/submission.md).
+take each one (docs/budget-cycle.md).
 
 Pure: the write layer (``db/submissions.py``) asks :func:`transition` inside the write, so a
 transition is checked on the server every time, whatever the page showed.
