@@ -7,16 +7,17 @@ again are recognised by their checksum and change nothing. A file for a scope al
 (execution: entity, year and period; indicators: province, with its districts and communes,
 year and period) replaces the earlier rows; the earlier batch, once it has no rows left, is
 marked superseded.
+
+Process-wide settings that speed a load up are the entry points' to set
+(``etl.process_settings``), never ``load_file``'s.
 """
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
 import queue
-import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -62,7 +63,6 @@ Progress = Callable[[float, str], None]
 log = logging.getLogger(__name__)
 BATCH_ROWS = 20_000
 SQLITE_LOAD_CACHE_KB = 128 * 1024  # page cache during a load (SQLite), in KiB
-WRITER_SWITCH_INTERVAL = 0.0005  # seconds, while a load's writer thread runs (see _PartWriter)
 SQLITE_MAX_PARAMETERS = 8_500  # per INSERT; SQLite allows 32,766 (since 3.32), 500 fact rows are plenty
 
 EXECUTION_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
@@ -236,9 +236,8 @@ def load_file(
     was not committed, so nothing of the file is in the database.
     """
     try:
-        with _collector_paused():
-            return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
-                              progress=progress or _noop, replace=replace)
+        return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
+                          progress=progress or _noop, replace=replace)
     except DBAPIError as exc:
         shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload"))
         log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
@@ -247,23 +246,6 @@ def load_file(
                                        "the database did not answer during the load; nothing was written",
                                        "database-unavailable"))
         return report
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused for the load, and resumed after.
-
-    Reading and checking a large sheet creates millions of lists and strings, none of them in a
-    cycle; each time their number grows by a quarter the collector walks all of them again
-    (calamine's rows alone: 0.96 s with it, 0.40 s without, for 500,000 rows).
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None, loaded_by: str,
@@ -452,7 +434,9 @@ class _PartWriter:
 
     The database does its share meanwhile on the other core: PostgreSQL in its own process,
     SQLite inside sqlite3's calls, which release the GIL. The rows are put in the database's
-    form (CSV, tuples) on the main thread, so that the writer only waits on the database.
+    form (CSV, tuples) on the main thread, so that the writer only waits on the database. (A
+    short GIL switch interval helps the hand-overs; the process's entry point sets it, see
+    ``etl.process_settings``.)
 
     A part is written once its own rows passed every check; the checks across rows come after
     the last part. A natural key repeated across parts therefore reaches the database's unique
@@ -475,15 +459,11 @@ class _PartWriter:
 
     def __enter__(self) -> _PartWriter:
         self._thread.start()
-        _short_switch_interval(+1)
         return self
 
-    def __exit__(self, *_exc) -> None:
-        try:
-            self._queue.put(None)
-            self._thread.join()
-        finally:
-            _short_switch_interval(-1)
+    def __exit__(self, *_exc: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
 
     def send(self, part: pd.DataFrame) -> None:
         """Queue one checked part for writing."""
@@ -525,26 +505,6 @@ class _PartWriter:
             self.touched |= touched
             self._cleared.add(scope)
         write_rows(self.conn, BudgetFact.__table__, EXECUTION_COLUMNS, payload)
-
-
-_writers = {"running": 0, "interval": 0.005}
-_writers_lock = threading.Lock()
-
-
-def _short_switch_interval(change: int) -> None:
-    """Shorten the GIL's switch interval while any load's writer runs; restore it after the last.
-
-    The writer needs the GIL only for moments (to hand the database its next rows), but waits
-    for it up to the switch interval each time (5 ms by default) while the main thread checks
-    rows: meanwhile the database, which works beside us, would have nothing to do.
-    """
-    with _writers_lock:
-        if change > 0 and _writers["running"] == 0:
-            _writers["interval"] = sys.getswitchinterval()
-            sys.setswitchinterval(WRITER_SWITCH_INTERVAL)
-        _writers["running"] += change
-        if _writers["running"] == 0:
-            sys.setswitchinterval(_writers["interval"])
 
 
 def _delete_scope(conn: Connection, year: int, period: str, entity: str, sums: list[pd.DataFrame]) -> set[int]:
