@@ -30,7 +30,7 @@ def bulk_process_settings() -> Iterator[None]:
     of them in a cycle; each time their number grows by a quarter the collector walks all of them
     again (calamine's rows alone: 0.96 s with it, 0.40 s without, for 500,000 rows).
 
-    The switch interval: an execution file's writer thread (``etl.load._PartWriter``) needs the
+    The switch interval: an execution file's writer thread (``etl.writer.PartWriter``) needs the
     GIL only for moments, to hand the database its next rows, but waits for it up to the switch
     interval each time (5 ms by default) while the main thread checks rows: meanwhile the
     database, which works beside us, would have nothing to do.

@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import get_engine
-from etl.load import csv_text, load_file
+from etl.load import load_file
 from etl.process_settings import LOAD_SWITCH_INTERVAL, bulk_process_settings
+from etl.writer import csv_text
 from tests.helpers.database import table_counts
 from tests.helpers.workbooks import exec_row, execution_xlsx
 
@@ -188,10 +189,10 @@ def test_process_settings_entered_twice_are_restored_by_the_last_to_leave():
 def test_a_database_failure_in_the_writer_fails_a_valid_file_and_writes_nothing(ref_db, parts_of_two, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    import etl.load
+    import etl.writer
 
     written = []
-    real = etl.load.write_rows
+    real = etl.writer.write_rows
 
     def failing_second_time(*args):
         if written:
@@ -199,7 +200,7 @@ def test_a_database_failure_in_the_writer_fails_a_valid_file_and_writes_nothing(
         written.append(args)
         real(*args)
 
-    monkeypatch.setattr("etl.load.write_rows", failing_second_time)
+    monkeypatch.setattr("etl.writer.write_rows", failing_second_time)
     before = table_counts(ref_db)
     rows = [exec_row(account="6211"), exec_row(account="6061"), exec_row(activity="P1.1.1.2"),
             exec_row(entity="17"), exec_row(entity="18")]
