@@ -185,15 +185,18 @@ def _validate(detected: tuple[str, list], ref: validate.Reference, collector: Co
 
 def scope_key(parsed: validate.Parsed) -> tuple[str, int | None, str | None]:
     """A stable description of what the file covers, and its year and period if single."""
-    frame = parsed.frame
-    if parsed.kind == "reference":
+    if isinstance(parsed, validate.ReferenceParsed):
         return f"reference:{parsed.sheet}", None, None
-    unit = "entity_code" if parsed.kind == "execution" else "unit_code"
+    return _rows_scope_key(parsed.kind, parsed.frame, parsed.unit_column)
+
+
+def _rows_scope_key(kind: str, frame: pd.DataFrame, unit: str) -> tuple[str, int | None, str | None]:
+    """:func:`scope_key` of rows of an execution or indicator file (checked, or as stored)."""
     years = sorted(frame["fiscal_year"].unique())
     periods = sorted(frame["period"].unique())
     units = sorted(frame[unit].unique())
     shown = ",".join(units) if len(units) <= 8 else f"{len(units)} units"
-    key = f"{parsed.kind}:{','.join(map(str, years))}:{','.join(periods)}:{shown}"
+    key = f"{kind}:{','.join(map(str, years))}:{','.join(periods)}:{shown}"
     return key[:400], (int(years[0]) if len(years) == 1 else None), (periods[0] if len(periods) == 1 else None)
 
 
@@ -282,11 +285,12 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
         if not dry_run:
             record_rejection(engine, report, loaded_by)
         return report
-    report.rows = len(parsed.frame) if parsed.kind != "reference" else sum(len(f) for f in parsed.extra.values())
-    if parsed.kind in ("execution", "indicators"):
+    report.rows = parsed.rows
+    if not isinstance(parsed, validate.ReferenceParsed):
         with engine.connect() as conn:
             report.replacements = (execution_replacements(conn, _stored_amounts(parsed.frame))
-                                   if parsed.kind == "execution" else indicator_replacements(conn, parsed.frame))
+                                   if isinstance(parsed, validate.ExecutionParsed)
+                                   else indicator_replacements(conn, parsed.frame))
         large = [r for r in report.replacements if r.halves]
         if large and not replace:
             for replacement in large:
@@ -300,7 +304,7 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
     key, year, period = scope_key(parsed)
     with engine.begin() as conn:
         batch_id = open_batch(conn, report, loaded_by)
-        if parsed.kind == "indicators":
+        if isinstance(parsed, validate.IndicatorsParsed):
             report.superseded = _write_indicators(conn, parsed, batch_id, progress)
         else:
             write_reference(conn, parsed)
@@ -398,7 +402,7 @@ def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, Head
             report.superseded = mark_superseded(conn, BudgetFact.__table__, writer.touched, batch_id)
             replace_budget_mart(conn, writer.scopes, mart_rows)
             update_budget_item_mart(conn, items, writer.replaced_items())
-            key, year, period = scope_key(validate.Parsed("execution", sheet.name, facts))
+            key, year, period = _rows_scope_key("execution", facts, validate.ExecutionParsed.unit_column)
             close_batch(conn, report, batch_id, loaded_by, key, year, period)
     except _Rejected:
         if writer.error is not None:  # not what rejected the file, but worth a line in the log
@@ -413,7 +417,7 @@ def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, Head
 INDICATOR_KEY = ("fiscal_year", "period", "unit_code", "indicator_code")
 
 
-def _write_indicators(conn: Connection, parsed: validate.Parsed, batch_id: int,
+def _write_indicators(conn: Connection, parsed: validate.IndicatorsParsed, batch_id: int,
                       progress: Progress) -> list[int]:
     """Write an indicator file in place of everything loaded earlier for its provinces and periods.
 
