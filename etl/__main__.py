@@ -40,6 +40,7 @@ class Bar:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from etl.limits import cap_memory, load_within_limits
+    from etl.process_settings import bulk_process_settings
 
     # The files are untrusted: the process is capped as a Data page job is (PIB_LOAD_MEMORY_MB),
     # and takes its turn among the machine's loads (PIB_MAX_CONCURRENT_LOADS).
@@ -51,8 +52,9 @@ def cmd_load(args: argparse.Namespace) -> int:
         def waiting(shown: str = Path(name).name) -> None:
             print(f"{shown}: waiting for another load to finish", file=sys.stderr, flush=True)
 
-        report = load_within_limits(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar,
-                                    waiting=waiting, replace=args.replace)
+        with bulk_process_settings():  # this process exists to load: the loader's speed settings are ours to set
+            report = load_within_limits(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar,
+                                        waiting=waiting, replace=args.replace)
         bar.done()
         for problem in report.problems:
             print(problem.render(), file=sys.stderr)
@@ -81,6 +83,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from db.models import BudgetFact
     from etl.demo import write_demo
     from etl.load import load_file
+    from etl.process_settings import bulk_process_settings
 
     if args.if_empty:
         with session_scope() as session:
@@ -92,7 +95,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.monotonic()
     for index, path in enumerate(files, 1):
         bar = Bar(f"{index}/{len(files)} {path.name}")
-        report = load_file(path, loaded_by=audit.SYSTEM_USER, progress=bar)
+        with bulk_process_settings():
+            report = load_file(path, loaded_by=audit.SYSTEM_USER, progress=bar)
         bar.done()
         if report.status == "rejected":
             rejected += 1

@@ -15,7 +15,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from domain.vocabulary import NATIONAL, YEAR_MAX, YEAR_MIN
+from domain.vocabulary import (
+    AGGREGATIONS,
+    DIRECTIONS,
+    INDICATOR_LEVELS,
+    NATIONAL,
+    PROGRAMME_LEVELS,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from etl import contract
 
 KINDS = ("execution", "indicators", "reference")
@@ -82,7 +90,7 @@ def _lists(url: str | None, today: dt.date | None = None) -> dict[str, list[str]
         with session_scope(url) as session:
             data_years = set(session.scalars(union(select(BudgetMart.fiscal_year).distinct(),
                                                    select(IndicatorMart.fiscal_year).distinct())))
-            for level in ("programme", "subprogramme", "activity_cluster", "activity"):
+            for level in PROGRAMME_LEVELS:
                 lists[level] = list(session.scalars(select(Programme.code).where(Programme.level == level)
                                                     .order_by(Programme.code)))
             lists["economic_code"] = list(session.scalars(select(EconomicCode.code).order_by(EconomicCode.code)))
@@ -172,15 +180,15 @@ def write_template(kind: str, out: Path, url: str | None = None, *, today: dt.da
         _dropdowns(book, sheet, contract.INDICATOR_VALUES, lists)
         _instructions(book, kind, {"indicators": contract.INDICATOR_VALUES})
     else:
-        levels = {"level": ["programme", "subprogramme", "activity_cluster", "activity"]}
+        levels = {"level": list(PROGRAMME_LEVELS)}
         sheets = {"programmes": contract.REF_PROGRAMMES, "economic_codes": contract.REF_ECONOMIC,
                   "indicators": contract.REF_INDICATORS}
         for name, columns in sheets.items():
             sheet = _sheet_with_header(book, name, columns)
             extra = dict(levels) if name == "programmes" else {}
             if name == "indicators":
-                extra = {"level": ["output", "outcome"], "direction": ["increase", "decrease"],
-                         "aggregation": ["sum", "mean", "weighted_mean", "ratio", "last"]}
+                extra = {"level": list(INDICATOR_LEVELS), "direction": list(DIRECTIONS),
+                         "aggregation": list(AGGREGATIONS)}
             _dropdowns(book, sheet, columns, {}, extra)
         _instructions(book, kind, sheets)
     book.save(out)

@@ -8,13 +8,14 @@ validated in seconds; only cells that the fast path cannot read go through the s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar, TypeAlias
 
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from db.models import PROGRAMME_LEVELS
+from domain.vocabulary import AGGREGATIONS, DIRECTIONS, INDICATOR_LEVELS, PROGRAMME_LEVELS
 from etl import clean, contract
 from etl.problems import WARNING, Collector
 from etl.read import Sheet, column_letter
@@ -45,14 +46,85 @@ class Reference:
         return economic_code if parent is None else parent
 
 
-@dataclass
-class Parsed:
-    """A validated sheet: its clean rows (``source_row`` is the Excel row), kind and scope."""
+@dataclass(frozen=True, eq=False)
+class ExecutionParsed:
+    """A validated execution sheet: one clean row per data row, ready to be stored.
 
-    kind: str
+    ``frame`` columns: ``source_row`` (the Excel row), ``fiscal_year`` (int), ``period``
+    (``YYYY-MM``), ``entity_code``, ``programme``, ``subprogramme``, ``activity_cluster``,
+    ``activity`` (None when blank), ``item_code`` (the activity, else the cluster),
+    ``economic_code``, ``funding_source``, and the amounts ``approved``, ``revised`` (the approved
+    when blank), ``committed``, ``paid`` in riels (float, scaled by the header's unit).
+    """
+
     sheet: str
     frame: pd.DataFrame
-    extra: dict = field(default_factory=dict)
+    kind: ClassVar[str] = "execution"
+    unit_column: ClassVar[str] = "entity_code"  # what a load's scope is made of, besides year and period
+
+    @property
+    def rows(self) -> int:
+        """The number of clean rows."""
+        return len(self.frame)
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorsParsed:
+    """A validated indicator sheet: one clean row per (year, period, unit, indicator).
+
+    ``frame`` columns: ``source_row``, ``fiscal_year`` (int), ``period`` (``YYYY-MM``),
+    ``unit_code`` with its ``unit_level`` and ``province_code``, ``indicator_code``, the numbers
+    ``baseline``, ``target``, ``actual`` (float, NaN when blank) and the texts ``source`` and
+    ``note`` (None when blank).
+    """
+
+    sheet: str
+    frame: pd.DataFrame
+    kind: ClassVar[str] = "indicators"
+    unit_column: ClassVar[str] = "unit_code"
+
+    @property
+    def rows(self) -> int:
+        """The number of clean rows."""
+        return len(self.frame)
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceParsed:
+    """A validated reference workbook: each sheet it holds as a frame, None for a sheet it lacks.
+
+    Texts are cleaned, ``""`` when blank; every frame has ``source_row``. Beyond the sheet's own
+    columns (``contract.REF_*``):
+
+    - ``programmes``: ``depth``, the level's place in ``PROGRAMME_LEVELS`` (0 for a programme),
+      so that parents can be written before their children;
+    - ``indicators``: ``level``, ``direction`` and ``aggregation`` in lower case; ``weight`` a
+      float (1.0 when blank); ``on_track`` and ``watch`` floats, missing when blank;
+      ``activities`` a sorted tuple of distinct codes.
+    """
+
+    programmes: pd.DataFrame | None = None
+    economic_codes: pd.DataFrame | None = None
+    indicators: pd.DataFrame | None = None
+    kind: ClassVar[str] = "reference"
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """The sheets present, by their contract names, in the contract's order."""
+        return {name: frame for name in contract.REFERENCE_SHEETS
+                if (frame := getattr(self, name)) is not None}
+
+    @property
+    def sheet(self) -> str:
+        """The contract names of the sheets present, comma-separated (a load batch's scope)."""
+        return ",".join(self.frames())
+
+    @property
+    def rows(self) -> int:
+        """The rows of every sheet present."""
+        return sum(len(frame) for frame in self.frames().values())
+
+
+Parsed: TypeAlias = ExecutionParsed | IndicatorsParsed | ReferenceParsed
 
 
 class Problems:
@@ -473,12 +545,12 @@ EXECUTION_PART_ROWS = 50_000
 
 
 def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
-                       collector: Collector) -> Parsed | None:
+                       collector: Collector) -> ExecutionParsed | None:
     """An execution sheet's clean rows in one frame (see :func:`execution_parts`)."""
     parts = list(execution_parts(sheet, header, ref, collector))
     if not parts:
         return None
-    return Parsed("execution", sheet.name, parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True))
+    return ExecutionParsed(sheet.name, parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True))
 
 
 def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, collector: Collector,
@@ -593,7 +665,8 @@ def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, str] | N
 
 
 def validate_indicators(sheet: Sheet, header: contract.HeaderMatch, ref: Reference,
-                        collector: Collector) -> Parsed | None:
+                        collector: Collector) -> IndicatorsParsed | None:
+    """An indicator sheet's clean rows; None when the sheet cannot be read as one."""
     started = _start(sheet, header, contract.INDICATOR_VALUES, collector)
     if started is None:
         return None
@@ -622,10 +695,10 @@ def validate_indicators(sheet: Sheet, header: contract.HeaderMatch, ref: Referen
     out["unit_level"] = out["unit_code"].map(ref.units)
     out["province_code"] = out["unit_code"].map(ref.unit_province)
     problems.close()
-    return Parsed("indicators", sheet.name, out)
+    return IndicatorsParsed(sheet.name, out)
 
 
-def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector) -> Parsed | None:
+def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector) -> ReferenceParsed | None:
     """The reference workbook: programmes, economic codes, indicator catalogue (any of them)."""
     found: dict[str, pd.DataFrame] = {}
     for key, (columns, aliases) in contract.REFERENCE_SHEETS.items():
@@ -651,21 +724,24 @@ def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector
                 for row in text_frame.loc[text_frame[col.name] == "", "source_row"]:
                     problems.add(int(row), col.name, "", "a value", f"{col.name} is empty", "missing-cell")
         check_duplicates(text_frame.replace("", None), ["code"], problems, "code")
-        found[key] = text_frame
-        _validate_reference_sheet(key, text_frame, found, ref, problems)
+        found[key] = _validate_reference_sheet(key, text_frame, found, ref, problems)
         problems.close()
     if not found and not collector.errors:
         collector.add("", 0, "", "", "sheets programmes, economic_codes or indicators",
                       "no reference sheet found", "unknown-kind")
-    return Parsed("reference", ",".join(found), pd.DataFrame(), extra=found) if found else None
+    return ReferenceParsed(**found) if found else None
 
 
-def _validate_reference_sheet(key: str, frame: pd.DataFrame, found: dict, ref: Reference,
-                              problems: Problems) -> None:
+def _validate_reference_sheet(key: str, frame: pd.DataFrame, found: dict[str, pd.DataFrame], ref: Reference,
+                              problems: Problems) -> pd.DataFrame:
+    """Check one reference sheet against the database and the sheets before it; return its typed frame
+    (see :class:`ReferenceParsed`)."""
     if key == "programmes":
         levels = dict(zip(frame["code"], frame["level"], strict=True))
         known = {c: lv for c, (_p, lv) in ref.programmes.items()} | levels
         order = list(PROGRAMME_LEVELS)
+        # Each level's place in the one level order: the loader writes parents first by it.
+        frame = frame.assign(depth=frame["level"].map({level: depth for depth, level in enumerate(order)}))
         for row in frame.itertuples(index=False):
             if row.level not in order:
                 problems.add(row.source_row, "level", row.level, ", ".join(order),
@@ -689,19 +765,37 @@ def _validate_reference_sheet(key: str, frame: pd.DataFrame, found: dict, ref: R
     elif key == "indicators":
         programmes = set(ref.programmes) | set(found.get("programmes", pd.DataFrame({"code": []}))["code"])
         indicators = ref.indicators | set(frame["code"])
-        for row in frame.itertuples(index=False):
-            _check_indicator_row(row, programmes, indicators, problems)
+        read = [_check_indicator_row(row, programmes, indicators, problems) for row in frame.itertuples(index=False)]
+        frame = frame.copy()
+        for column in ("level", "direction", "aggregation"):
+            frame[column] = frame[column].str.lower()
+        # A number that could not be read was reported above and keeps the file from loading;
+        # here it reads as blank.
+        frame["weight"] = pd.Series([1.0 if r.weight is None else r.weight for r in read], index=frame.index)
+        for column in ("on_track", "watch"):
+            frame[column] = pd.Series([getattr(r, column) for r in read], index=frame.index)
+        frame["activities"] = pd.Series([r.activities for r in read], index=frame.index, dtype=object)
+    return frame
 
 
-def _check_indicator_row(row, programmes: set[str], indicators: set[str], problems: Problems) -> None:
+@dataclass(frozen=True)
+class _IndicatorRow:
+    """The values of a catalogue row read while it is checked, so that nothing reads them again."""
+
+    weight: float | None
+    on_track: float | None
+    watch: float | None
+    activities: tuple[str, ...]  # sorted, distinct
+
+
+def _check_indicator_row(row, programmes: set[str], indicators: set[str], problems: Problems) -> _IndicatorRow:
     def bad(column: str, value: str, expected: str, message: str, type_: str = "unknown-code") -> None:
         problems.add(row.source_row, column, value, expected, message, type_)
 
     if row.programme not in programmes:
         bad("programme", row.programme, "a programme or sub-programme code",
             f"programme {row.programme!r} is not in the programme structure")
-    choices = {"level": ("output", "outcome"), "direction": ("increase", "decrease"),
-               "aggregation": ("sum", "mean", "weighted_mean", "ratio", "last")}
+    choices = {"level": INDICATOR_LEVELS, "direction": DIRECTIONS, "aggregation": AGGREGATIONS}
     for column, allowed in choices.items():
         value = getattr(row, column).lower()
         if value not in allowed:
@@ -713,16 +807,20 @@ def _check_indicator_row(row, programmes: set[str], indicators: set[str], proble
             if not value or value not in indicators:
                 bad(column, value, "an indicator code", f"a ratio indicator needs a known {column}",
                     "missing-cell" if not value else "unknown-code")
-    for column in ("weight", "on_track", "watch"):
+    numbers: dict[str, float | None] = dict.fromkeys(("weight", "on_track", "watch"))
+    for column in numbers:
         value = getattr(row, column)
         if value:
             try:
-                if clean.number(value) < 0:
+                numbers[column] = number = clean.number(value)
+                if number < 0:
                     bad(column, value, "a number of 0 or more", f"{column} must not be negative",
                         "negative-amount")
             except clean.CellError as exc:
                 bad(column, value, exc.expected, f"{column}: {exc}", "type-error")
-    for activity in filter(None, (a.strip() for a in row.activities.split(","))):
+    activities = list(filter(None, (a.strip() for a in row.activities.split(","))))
+    for activity in activities:
         if activity not in programmes:
             bad("activities", activity, "activity or cluster codes",
                 f"activity {activity!r} is not in the programme structure")
+    return _IndicatorRow(**numbers, activities=tuple(sorted(set(activities))))

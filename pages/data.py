@@ -177,6 +177,7 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
         return [], t("forbidden.body", lang), no_update, True, True
     from etl.limits import cap_memory, load_within_limits
     from etl.problems import Problem
+    from etl.process_settings import bulk_process_settings
 
     cap_memory()
 
@@ -206,9 +207,11 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
         def report_waiting(progress=report_progress) -> None:
             progress(0, "waiting for another load to finish")
 
-        report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
-                                    progress=report_progress, waiting=report_waiting, dry_run=check_only,
-                                    replace=replace)
+        # The job's process exists for this load: the loader's process-wide speed settings are ours to set.
+        with bulk_process_settings():
+            report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
+                                        progress=report_progress, waiting=report_waiting, dry_run=check_only,
+                                        replace=replace)
         summary = _summary(report, lang)
         lines.append(html.Li([summary, html.Ul(_replacement_items(report, lang))], className=f"load-{report.status}"))
         rows += [p.as_dict() for p in report.problems]

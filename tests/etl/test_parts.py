@@ -12,7 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import get_engine
-from etl.load import csv_text, load_file
+from etl.load import load_file
+from etl.process_settings import LOAD_SWITCH_INTERVAL, bulk_process_settings
+from etl.writer import csv_text
 from tests.helpers.database import table_counts
 from tests.helpers.workbooks import exec_row, execution_xlsx
 
@@ -139,13 +141,29 @@ def test_csv_for_copy_quotes_what_must_be_quoted_and_leaves_missing_values_empty
         'P1,,1\n"a ""b""",A1,20\n"x,y",,300\n"",A2,4000\n'
 
 
-def test_the_collector_and_the_switch_interval_are_restored_after_a_load_that_succeeds_or_fails(
-        ref_db, monkeypatch):
-    interval = sys.getswitchinterval()
-    assert gc.isenabled()
-    load_file(execution_xlsx([exec_row()]), name="ok.xlsx", url=ref_db)
-    assert gc.isenabled()
-    assert sys.getswitchinterval() == interval
+def _process_state() -> tuple[bool, float]:
+    return gc.isenabled(), sys.getswitchinterval()
+
+
+def test_a_load_leaves_the_collector_and_the_switch_interval_as_they_are(ref_db):
+    # Process-wide settings are the entry points' (etl.process_settings), never the loader's.
+    before, seen = _process_state(), set()
+    report = load_file(execution_xlsx([exec_row()]), name="ok.xlsx", url=ref_db,
+                       progress=lambda _fraction, _message: seen.add(_process_state()))
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    assert seen == {before}
+    assert _process_state() == before
+    assert not [t for t in threading.enumerate() if t.name == "pib-load-writer"]
+
+
+def test_the_process_settings_hold_for_the_load_and_are_restored_after_it_succeeds_or_fails(ref_db, monkeypatch):
+    before, seen = _process_state(), set()
+    with bulk_process_settings():
+        report = load_file(execution_xlsx([exec_row()]), name="ok.xlsx", url=ref_db,
+                           progress=lambda _fraction, _message: seen.add(_process_state()))
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    assert seen == {(False, LOAD_SWITCH_INTERVAL)}
+    assert _process_state() == before
     assert not [t for t in threading.enumerate() if t.name == "pib-load-writer"]
 
     def broken(*_args, **_kwargs):
@@ -153,20 +171,28 @@ def test_the_collector_and_the_switch_interval_are_restored_after_a_load_that_su
 
     # Inside the writer's block: the load's transaction and its writer thread both end in the failure.
     monkeypatch.setattr("etl.load.budget_mart_rows", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), bulk_process_settings():
         load_file(execution_xlsx([exec_row(paid=9)]), name="broken.xlsx", url=ref_db)
-    assert gc.isenabled()
-    assert sys.getswitchinterval() == interval
+    assert _process_state() == before
     assert not [t for t in threading.enumerate() if t.name == "pib-load-writer"]
+
+
+def test_process_settings_entered_twice_are_restored_by_the_last_to_leave():
+    before = _process_state()
+    with bulk_process_settings():
+        with bulk_process_settings():
+            assert _process_state() == (False, LOAD_SWITCH_INTERVAL)
+        assert _process_state() == (False, LOAD_SWITCH_INTERVAL)
+    assert _process_state() == before
 
 
 def test_a_database_failure_in_the_writer_fails_a_valid_file_and_writes_nothing(ref_db, parts_of_two, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    import etl.load
+    import etl.writer
 
     written = []
-    real = etl.load.write_rows
+    real = etl.writer.write_rows
 
     def failing_second_time(*args):
         if written:
@@ -174,7 +200,7 @@ def test_a_database_failure_in_the_writer_fails_a_valid_file_and_writes_nothing(
         written.append(args)
         real(*args)
 
-    monkeypatch.setattr("etl.load.write_rows", failing_second_time)
+    monkeypatch.setattr("etl.writer.write_rows", failing_second_time)
     before = table_counts(ref_db)
     rows = [exec_row(account="6211"), exec_row(account="6061"), exec_row(activity="P1.1.1.2"),
             exec_row(entity="17"), exec_row(entity="18")]
