@@ -238,7 +238,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "data.hist.loaded_at": {"en": "When", "km": "ពេលវេលា"},
     "data.hist.loaded_by": {"en": "Who", "km": "អ្នកបញ្ចូល"},
     "data.hist.file_name": {"en": "File", "km": "ឯកសារ"},
-    "data.hist.checksum": {"en": "Checksum", "km": "Checksum"},
+    "data.hist.checksum": {"en": "Checksum", "km": "ផលបូកត្រួតពិនិត្យ"},
     "data.hist.kind": {"en": "Kind", "km": "ប្រភេទ"},
     "data.hist.scope": {"en": "Scope", "km": "វិសាលភាព"},
     "data.hist.rows": {"en": "Rows", "km": "ជួរ"},
