@@ -6,6 +6,7 @@ same placeholders in both languages, and the Khmer is not the English copied.
 
 from __future__ import annotations
 
+from db.models import BATCH_KINDS, BATCH_STATUSES
 from i18n.messages import MESSAGES as UI
 from indicators.flags import FLAG_MESSAGES
 from indicators.methodology import ENTRIES
@@ -44,3 +45,11 @@ def test_the_flags_and_the_methodology_are_written_in_both_languages():
             assert entry.title(lang).strip() and entry.body(lang).strip(), entry.key
         assert KHMER.search(entry.title("km")) and KHMER.search(entry.body("km")), entry.key
 
+
+def test_the_load_historys_machine_words_have_labels():
+    # The history stores them in English; the Data page shows them in the user's language.
+    assert all(f"data.status.{status}" in UI for status in BATCH_STATUSES)
+    assert all(f"data.batch_kind.{kind}" in UI for kind in BATCH_KINDS)
+    # In English the labels are the stored words themselves: the downloads for machines keep them.
+    assert all(UI[f"data.status.{status}"]["en"] == status for status in BATCH_STATUSES)
+    assert all(UI[f"data.batch_kind.{kind}"]["en"] == kind for kind in BATCH_KINDS)
