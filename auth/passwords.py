@@ -23,10 +23,13 @@ def check_password(stored_hash: str | None, password: str) -> bool:
     return check_password_hash(stored_hash, password)
 
 
-def password_problem(password: str) -> str | None:
-    """Why ``password`` is not acceptable, or None."""
+def password_problem(password: str) -> tuple[str, str] | None:
+    """Why ``password`` is not acceptable, as (its label in i18n, the English sentence), or None.
+
+    The command line prints the sentence; the Users page shows the label in the user's language.
+    """
     if len(password) < MIN_LENGTH:
-        return f"the password must have at least {MIN_LENGTH} characters"
+        return "users.password_short", f"the password must have at least {MIN_LENGTH} characters"
     if password.strip() != password:
-        return "the password must not start or end with spaces"
+        return "users.password_spaces", "the password must not start or end with spaces"
     return None

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from auth.passwords import check_password, hash_password, password_problem
+from auth.passwords import MIN_LENGTH, check_password, hash_password, password_problem
 from db import audit
 from db.models import AdminUnit, ApiToken, SignInThrottle, User, utcnow
 from domain.access import DATA_ROLES, PROVINCIAL_DIRECTOR, ROLES
@@ -83,15 +83,18 @@ def get_user(session: Session, username: str) -> User | None:
 
 def _check_role(session: Session, role: str, province: str | None) -> None:
     if role not in ROLES:
-        raise UserError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}")
+        raise UserError(f"unknown role {role!r}: expected one of {', '.join(ROLES)}", "users.unknown_role",
+                        role=role, roles=", ".join(ROLES))
     if role == PROVINCIAL_DIRECTOR:
         if not province:
-            raise UserError("a provincial director needs --province CODE (01 to 25)")
+            raise UserError("a provincial director needs --province CODE (01 to 25)", "users.needs_province")
         unit = session.get(AdminUnit, province)
         if unit is None or unit.level != "province":
-            raise UserError(f"unknown province code {province!r}: expected 01 to 25")
+            raise UserError(f"unknown province code {province!r}: expected 01 to 25", "users.unknown_province",
+                            province=province)
     elif province:
-        raise UserError(f"only a provincial director is bound to a province, not {role}")
+        raise UserError(f"only a provincial director is bound to a province, not {role}",
+                        "users.province_not_allowed", role=role)
 
 
 def create_user(
@@ -108,13 +111,13 @@ def create_user(
     """Create a user after checking the role, the province and the password."""
     username = username.strip()
     if not username or len(username) > 80 or any(c.isspace() for c in username):
-        raise UserError("the user name must be 1 to 80 characters without spaces")
+        raise UserError("the user name must be 1 to 80 characters without spaces", "users.bad_name")
     _check_role(session, role, province)
     problem = password_problem(password)
     if problem:
-        raise UserError(problem)
+        raise UserError(problem[1], problem[0], min=MIN_LENGTH)
     if get_user(session, username) is not None:
-        raise UserError(f"a user named {username!r} exists already")
+        raise UserError(f"a user named {username!r} exists already", "users.exists", name=username)
     user = User(
         username=username,
         full_name=full_name or username,
@@ -135,7 +138,7 @@ def set_active(session: Session, username: str, active: bool, *, by: str) -> Use
     """Enable or disable a user; a disabled user is signed out at the next request."""
     user = get_user(session, username)
     if user is None:
-        raise UserError(f"no user named {username!r}")
+        raise UserError(f"no user named {username!r}", "users.no_such_user", name=username)
     before = user.active
     user.active = active
     # Re-enabling must not bring back cookies or tokens issued before the account was disabled.
@@ -152,7 +155,7 @@ def set_role(session: Session, username: str, role: str, *, province: str | None
     """Change a user's role (and province); the user's sessions end, so the change holds at once."""
     user = get_user(session, username)
     if user is None:
-        raise UserError(f"no user named {username!r}")
+        raise UserError(f"no user named {username!r}", "users.no_such_user", name=username)
     _check_role(session, role, province)
     before = {"role": user.role, "province": user.province_code}
     user.role = role
@@ -177,10 +180,10 @@ def set_password(session: Session, username: str, password: str, *, by: str) -> 
     """Replace a user's password."""
     user = get_user(session, username)
     if user is None:
-        raise UserError(f"no user named {username!r}")
+        raise UserError(f"no user named {username!r}", "users.no_such_user", name=username)
     problem = password_problem(password)
     if problem:
-        raise UserError(problem)
+        raise UserError(problem[1], problem[0], min=MIN_LENGTH)
     user.password_hash = hash_password(password)
     # A new password is what a person does after a leak: end what the old one opened.
     end_sessions(user)
@@ -296,7 +299,7 @@ def create_token(session: Session, username: str, *, by: str = audit.SYSTEM_USER
     """A new API token for ``username``; only its hash is stored, so it is shown once."""
     user = get_user(session, username)
     if user is None:
-        raise UserError(f"no user named {username!r}")
+        raise UserError(f"no user named {username!r}", "users.no_such_user", name=username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     expires = now + token_lifetime()
@@ -311,7 +314,7 @@ def revoke_tokens(session: Session, username: str, *, by: str = audit.SYSTEM_USE
     """Revoke every live token of ``username``; returns how many."""
     user = get_user(session, username)
     if user is None:
-        raise UserError(f"no user named {username!r}")
+        raise UserError(f"no user named {username!r}", "users.no_such_user", name=username)
     count = _revoke(session, user)
     audit.record(session, "token_revoked", username=by, target=username, count=count)
     return count

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from domain.periods import PeriodError, parse_period
 from domain.vocabulary import NATIONAL, YEAR_MAX, YEAR_MIN
+from etl.problem_catalogue import Msg, msg
 
 KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 # [0-9], not \d: \d also matches superscripts and other scripts' digits, which int() refuses
@@ -26,11 +27,23 @@ _SPACES = re.compile(r"[\s\u00a0\u2009\u202f]+")
 
 
 class CellError(ValueError):
-    """A cell that cannot be read as what its column needs; ``expected`` says what would do."""
+    """A cell that cannot be read as what its column needs.
 
-    def __init__(self, expected: str, message: str) -> None:
-        super().__init__(message)
-        self.expected = expected
+    ``code`` and ``params`` name the sentence in the catalogue (etl.problem_catalogue); the
+    validator adds the column (:meth:`at`). ``expected`` says, in English, what would do.
+    """
+
+    def __init__(self, code: str, /, **params: object) -> None:
+        self.said = msg(code, **params)
+        super().__init__(self.said.text("en"))
+
+    @property
+    def expected(self) -> str:
+        return self.said.expected("en")
+
+    def at(self, column: str) -> Msg:
+        """The message for this cell in ``column``."""
+        return self.said.with_params(column=column)
 
 
 def is_blank(value: object) -> bool:
@@ -69,11 +82,7 @@ def clean_file_name(name: str) -> str:
 
 _GROUPED = {",": re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$"), ".": re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")}
 _DIGITS_AND_MARKS = re.compile(r"^[0-9.,]+$")
-ENGLISH, KHMER = "english", "khmer"
-_STYLE_WORDS = {
-    ENGLISH: "the English way (a comma between thousands, a dot before decimals: 1,234.5)",
-    KHMER: "the Khmer way (a dot between thousands, a comma before decimals: 1.234,5)",
-}
+ENGLISH, KHMER = "english", "khmer"  # also the catalogue's words for the two styles
 
 
 class NumberStyle:
@@ -105,9 +114,8 @@ class NumberStyle:
         if self.style is None:
             self.style, self.example = style, text(value)
         elif style != self.style:
-            raise CellError(f"a number written {_STYLE_WORDS[self.style]}",
-                            f"{text(value)!r} is written {_STYLE_WORDS[style]}, but this file writes "
-                            f"numbers {_STYLE_WORDS[self.style]}, e.g. {self.example!r}")
+            raise CellError("number-style-mismatch", value=text(value), found=style, style=self.style,
+                            example=self.example)
 
 
 def _compact(value: object) -> str:
@@ -145,10 +153,10 @@ def number(value: object, style: NumberStyle | None = None) -> float:
     text is read by its own style, ``1,200`` as twelve hundred and ``850.000`` is refused.
     """
     if isinstance(value, bool):
-        raise CellError("a number", f"{value!r} is a yes/no value, not a number")
+        raise CellError("yes-no-not-number", value=value)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            raise CellError("a number", "not a finite number")
+            raise CellError("not-finite")
         return float(value)
     raw = text(value).translate(KHMER_DIGITS)
     negative = raw.startswith("(") and raw.endswith(")")  # accounting style (1,234)
@@ -160,7 +168,7 @@ def number(value: object, style: NumberStyle | None = None) -> float:
         if _SPACED.match(_SPACES.sub(" ", raw)):
             result = float(_SPACES.sub("", raw))
             return -result if negative else result
-        raise CellError("a number", f"{text(value)!r} is not a number")
+        raise CellError("not-a-number", value=text(value))
     result = sign * _read(body, value, style)
     return -result if negative else result
 
@@ -172,13 +180,13 @@ def _read(body: str, value: object, style: NumberStyle | None) -> float:
         group = "," if decimal == "." else "."
         head, _, tail = body.rpartition(decimal)
         if not _GROUPED[group].match(head) and not head.isdigit():
-            raise CellError("a number", f"{text(value)!r} is not a number")
+            raise CellError("not-a-number", value=text(value))
         _observe(style, ENGLISH if decimal == "." else KHMER, value)
         return float(head.replace(group, "") + "." + tail)
     if dots > 1 or commas > 1:
         mark = "." if dots else ","
         if not _GROUPED[mark].match(body):
-            raise CellError("a number", f"{text(value)!r} is not a number")
+            raise CellError("not-a-number", value=text(value))
         _observe(style, KHMER if mark == "." else ENGLISH, value)
         return float(body.replace(mark, ""))
     if dots == 1 or commas == 1:
@@ -191,12 +199,8 @@ def _read(body: str, value: object, style: NumberStyle | None) -> float:
         if decided is None and mark == ",":
             decided = ENGLISH  # "1,200": the form every English spreadsheet writes
         if decided is None:
-            raise CellError(
-                "a number without separators, or a file whose other numbers show its style",
-                f"{text(value)!r} could be {float(f'{head}.{tail}'):g} (a dot before decimals) or "
-                f"{head}{tail} (a dot between thousands), and no other number in the file says which "
-                f"way it writes numbers: write {head}{tail} or {float(f'{head}.{tail}'):g} without "
-                "separators, or store the numbers as numbers")
+            raise CellError("ambiguous-number", value=text(value), decimal=float(f"{head}.{tail}"),
+                            whole=f"{head}{tail}")
         grouping = (mark == ",") == (decided == ENGLISH)
         return float(head + tail) if grouping else float(f"{head}.{tail}")
     return float(body)
@@ -212,28 +216,26 @@ def year(value: object) -> int:
     try:
         result = number(value)
     except CellError as exc:
-        raise CellError(f"a year from {YEAR_MIN} to {YEAR_MAX}", f"{text(value)!r} is not a year") from exc
+        raise CellError("not-a-year", value=text(value), min=YEAR_MIN, max=YEAR_MAX) from exc
     if not result.is_integer() or not YEAR_MIN <= result <= YEAR_MAX:
-        raise CellError(f"a year from {YEAR_MIN} to {YEAR_MAX}", f"{text(value)!r} is not a year "
-                        f"from {YEAR_MIN} to {YEAR_MAX}")
+        raise CellError("year-out-of-range", value=text(value), min=YEAR_MIN, max=YEAR_MAX)
     return int(result)
 
 
 def period(value: object) -> str:
     """``YYYY-MM``, ``YYYY-Qn`` or ``YYYY`` (or a date) as the month the period ends in."""
-    expected = "a period YYYY-MM, YYYY-Qn or YYYY"
     if isinstance(value, (dt.datetime, dt.date)):
         return f"{value.year:04d}-{value.month:02d}"
     raw = _SPACES.sub("", text(value).translate(KHMER_DIGITS))
     try:
         return parse_period(raw)
     except PeriodError as error:
-        message = {
-            "form": f"{text(value)!r} is not a period (YYYY-MM, YYYY-Qn or YYYY)",
-            "year": f"{text(value)!r}: the year is not from {YEAR_MIN} to {YEAR_MAX}",
-            "month": f"{text(value)!r}: there is no month {raw.split('-')[-1].split('/')[-1].lstrip('0') or '0'}",
+        said = {
+            "form": ("not-a-period", {}),
+            "year": ("period-year-out-of-range", {"min": YEAR_MIN, "max": YEAR_MAX}),
+            "month": ("no-such-month", {"month": raw.split("-")[-1].split("/")[-1].lstrip("0") or "0"}),
         }[error.reason]
-        raise CellError(expected, message) from error
+        raise CellError(said[0], value=text(value), **said[1]) from error
 
 
 def code(value: object) -> str:
@@ -283,23 +285,17 @@ class EntityNames:
     def resolve(self, value: object, *, levels: tuple[str, ...]) -> str:
         """The unit code for ``value``, which must be of one of ``levels``."""
         raw = admin_code(value)
+        # Units down to communes are an indicator file's; national and province, an execution file's.
+        communes = "commune" in levels
         if (raw.isascii() and raw.isdigit()):
             level = self.units.get(raw)
             if level is None or level not in levels:
-                raise CellError(self._expected(levels), f"{text(value)!r} is not a known "
-                                f"{' or '.join(levels)} code")
+                raise CellError("unknown-unit-code" if communes else "unknown-entity-code", value=text(value))
             return raw
         found = self.by_name.get(_squash(raw))
         if found is None or self.units.get(found) not in levels:
-            raise CellError(self._expected(levels), f"{text(value)!r} is not a known province name "
-                            "or code")
+            raise CellError("unknown-unit-name" if communes else "unknown-entity-name", value=text(value))
         return found
-
-    @staticmethod
-    def _expected(levels: tuple[str, ...]) -> str:
-        if "commune" in levels:
-            return "a province, district or commune code, or a province name"
-        return "00 (central MoSVY), 01–25, or a province's English or Khmer name"
 
 
 FUNDING_SOURCES = {"rgc": "RGC", "government": "RGC", "រាជរដ្ឋាភិបាល": "RGC", "ថវិកាជាតិ": "RGC",
@@ -310,7 +306,7 @@ FUNDING_SOURCES = {"rgc": "RGC", "government": "RGC", "រាជរដ្ឋា�
 def funding_source(value: object) -> str:
     found = FUNDING_SOURCES.get(_SPACES.sub(" ", text(value)).lower())
     if found is None:
-        raise CellError("RGC or DP", f"{text(value)!r} is not a funding source (RGC or DP)")
+        raise CellError("unknown-funding-source", value=text(value))
     return found
 
 
@@ -325,7 +321,7 @@ def typed_amount(value: object, convention: str | None = None) -> float:
     digits, thousands grouped the English (``1,200,000.5``) or the Khmer way (``1.200.000,5``),
     and a scale word (``1.2 bn``, ``850k``, ``3 លាន``). ``convention`` (``en`` or ``km``) decides
     a value that could be read either way (``1.200``); without one such a value is refused.
-    Raises ``CellError`` with what was expected.
+    Raises ``CellError``; its ``at(column)`` says why, in either language.
     """
     raw = text(value)
     scale = 1.0
@@ -333,8 +329,7 @@ def typed_amount(value: object, convention: str | None = None) -> float:
     if found and found.group("number").strip():
         word = found.group("scale").lower()
         if word not in _SCALES:
-            raise CellError("a number, optionally followed by k, m or bn",
-                            f"{raw!r}: {found.group('scale')!r} is not a scale (k, m, bn, លាន, ពាន់លាន)")
+            raise CellError("not-a-scale", value=raw, word=found.group("scale"))
         scale, raw = _SCALES[word], found.group("number")
     style = NumberStyle()
     convention = {"en": ENGLISH, "km": KHMER}.get(convention or "", convention)

@@ -96,11 +96,11 @@ def cap_memory(megabytes: int | None = None) -> int | None:
     return megabytes
 
 
-def out_of_memory_message(what: str = "workbook") -> str:
-    """The rejection of a file whose load ran out of the memory a load may use."""
+def out_of_memory_params(what: str = "workbook") -> dict[str, str]:
+    """The parameters of the rejection of a file whose load ran out of the memory a load may use
+    (messages ``out-of-memory`` and ``out-of-memory-reading`` of etl.problem_catalogue)."""
     megabytes = _applied_mb or memory_cap_mb()
-    limit = f" ({megabytes:,} MB)" if megabytes else ""
-    return f"the {what} needs more memory than a load may use{limit}; nothing was loaded"
+    return {"what": what, "limit": f" ({megabytes:,} MB)" if megabytes else ""}
 
 
 def slot_dir() -> Path:
@@ -162,7 +162,7 @@ def load_within_limits(source: str | Path | bytes, *, name: str | None = None,
     was. ``options`` are ``load_file``'s.
     """
     from etl.load import LoadReport, load_file
-    from etl.problems import Problem
+    from etl.problems import Problem, msg
 
     shown = name or (Path(source).name if isinstance(source, (str, Path)) else "upload")
     with load_slot(waiting):
@@ -172,6 +172,6 @@ def load_within_limits(source: str | Path | bytes, *, name: str | None = None,
             log.warning("load of %s ran out of memory", shown)
     what = "file" if shown.lower().endswith(".csv") else "workbook"
     report = LoadReport(shown, "rejected")
-    report.problems.append(Problem(shown, "", 0, "", "", "a file a load can read within its memory",
-                                   out_of_memory_message(what), "out-of-memory"))
+    report.problems.append(Problem.of(shown, "", 0, "", "", msg("out-of-memory", **out_of_memory_params(what)),
+                                      "out-of-memory"))
     return report

@@ -46,6 +46,7 @@ from db.models import (
     Programme,
 )
 from etl import clean, contract, validate
+from etl import problem_catalogue as catalogue
 from etl.batches import (
     close_batch,
     delete_earlier,
@@ -56,7 +57,7 @@ from etl.batches import (
     record_rejection,
 )
 from etl.contract import HeaderMatch
-from etl.problems import ERROR, WARNING, Collector, Problem
+from etl.problems import ERROR, WARNING, Collector, Problem, msg
 from etl.read import Sheet, UnreadableFile, read_file
 from etl.reference_upsert import write_reference
 from etl.replacements import Replacement, execution_replacements, indicator_replacements
@@ -88,24 +89,22 @@ class LoadReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
-    def replacement_lines(self) -> list[str]:
-        """One line per (entity, period) the file replaced, or would replace (dry run)."""
-        verb = {"loaded": "replaced", "valid": "would replace"}.get(self.status)
-        return [f"  {verb} {r.render()}" for r in self.replacements] if verb else []
+    def replacement_lines(self, lang: str = "en") -> list[str]:
+        """One line per (entity, period) the file replaced, or would replace (dry run), in ``lang``."""
+        verb = {"loaded": "replaced", "valid": "would-replace"}.get(self.status)
+        if verb is None:
+            return []
+        return [catalogue.line(verb + ("-indicators" if r.kind == "indicators" else ""), lang, **r.as_dict())
+                for r in self.replacements]
 
-    def summary(self) -> str:
-        """One line for a person."""
-        if self.status == "loaded":
-            extra = f", replacing batch {', '.join(map(str, self.superseded))}" if self.superseded else ""
-            return (f"{self.file}: loaded {self.rows:,} {self.kind} rows as batch {self.batch_id}{extra}"
-                    f" ({len(self.warnings)} warning(s))")
-        if self.status == "valid":
-            return f"{self.file}: valid {self.kind} file, {self.rows:,} rows (dry run, nothing loaded)"
-        if self.status == "duplicate":
-            return f"{self.file}: already loaded as batch {self.batch_id} (same checksum); nothing changed"
-        if self.status == "failed":
-            return f"{self.file}: the database did not answer; nothing was loaded, load the file again later"
-        return f"{self.file}: rejected with {len(self.errors)} problem(s); nothing loaded"
+    def summary(self, lang: str = "en") -> str:
+        """One line for a person, in ``lang`` (the command line's, in English, is a contract)."""
+        key = {"loaded": "summary-loaded-replacing" if self.superseded else "summary-loaded",
+               "valid": "summary-valid", "duplicate": "summary-duplicate",
+               "failed": "summary-failed"}.get(self.status, "summary-rejected")
+        return catalogue.line(key, lang, file=self.file, rows=self.rows, kind=self.kind, batch=self.batch_id,
+                              superseded=", ".join(map(str, self.superseded)), warnings=len(self.warnings),
+                              errors=len(self.errors))
 
 
 def _noop(_fraction: float, _message: str) -> None:
@@ -133,19 +132,16 @@ def detect(data: bytes, name: str, collector: Collector) -> tuple[str, list] | N
     try:
         sheets = read_file(data, name)
     except UnreadableFile as exc:
-        collector.add(exc.sheet, 0, "", "", "an .xlsx workbook or a .csv file", str(exc), "unreadable-file")
+        collector.add(exc.sheet, 0, "", "", exc.said, "unreadable-file")
         return None
     if not sheets or all(not any(any(not clean.is_blank(c) for c in r) for r in s.rows)
                          for s in sheets):
-        collector.add(sheets[0].name if sheets else "", 0, "", "", "data", "the file has no data",
-                      "empty-file")
+        collector.add(sheets[0].name if sheets else "", 0, "", "", msg("empty-file"), "empty-file")
         return None
     detected = validate.detect_kind(sheets)
     if detected is None:
-        collector.add(sheets[0].name, 0, "", "", "an execution, indicator or reference workbook",
-                      "no header row of an execution or indicator workbook was found in the first "
-                      f"{validate.HEADER_SEARCH_ROWS} rows, and no reference sheet (programmes, "
-                      "economic_codes, indicators)", "unknown-kind")
+        collector.add(sheets[0].name, 0, "", "", msg("unknown-kind", rows=validate.HEADER_SEARCH_ROWS),
+                      "unknown-kind")
         return None
     kind, found = detected
     if kind in ("execution", "indicators"):
@@ -155,9 +151,7 @@ def detect(data: bytes, name: str, collector: Collector) -> tuple[str, list] | N
         first = found[0][0]
         for sheet in sheets:
             if sheet is not first and sheet.visible and validate.find_header(sheet, columns) is not None:
-                collector.add(sheet.name, 0, "", "", "one sheet of data per file",
-                              f"this sheet holds {kind} rows too, but a file is loaded from one sheet "
-                              f"('{first.name}'): move its rows to that sheet, or load it as a file of its own",
+                collector.add(sheet.name, 0, "", "", msg("extra-data-sheet", kind=kind, first=first.name),
                               "extra-data-sheet")
         if collector.errors:
             return None
@@ -226,9 +220,8 @@ def load_file(
         shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload"))
         log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
         report = LoadReport(shown, "failed")
-        report.problems.append(Problem(shown, "", 0, "", "", "a database that answers",
-                                       "the database did not answer during the load; nothing was written",
-                                       "database-unavailable"))
+        report.problems.append(Problem.of(shown, "", 0, "", "", msg("database-unavailable"),
+                                          "database-unavailable"))
         return report
 
 
@@ -241,8 +234,8 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
             data = path.read_bytes()
         except OSError as exc:
             report = LoadReport(name, "rejected")
-            report.problems.append(Problem(name, "", 0, "", "", "a readable file",
-                                           f"cannot open the file: {exc.strerror or exc}", "unreadable-file"))
+            report.problems.append(Problem.of(name, "", 0, "", "", msg("cannot-open-file", error=exc.strerror or exc),
+                                              "unreadable-file"))
             return report
     else:
         data, name = source, clean.clean_file_name(name or "upload")
@@ -320,13 +313,11 @@ def _unforeseen(collector: Collector, name: str, exc: Exception) -> None:
 
         cap = memory_cap_mb()
         log.warning("load of %s stopped at the memory cap", name)
-        collector.add("", 0, "", "", "a workbook a load can hold in memory",
-                      "the workbook needs more memory than a load may use"
-                      + (f" ({cap:,} MB)" if cap else "") + "; nothing was loaded", "too-large")
+        collector.add("", 0, "", "", msg("out-of-memory-checking", what="workbook",
+                                         limit=f" ({cap:,} MB)" if cap else ""), "too-large")
         return
     log.error("unexpected failure reading %s", name, exc_info=exc)
-    collector.add("", 0, "", "", "a readable workbook", f"the file could not be read "
-                  f"({exc.__class__.__name__}); nothing was loaded", "unreadable-file")
+    collector.add("", 0, "", "", msg("unforeseen-failure", error=exc.__class__.__name__), "unreadable-file")
 
 
 def _guarded(parts: Iterator[pd.DataFrame], collector: Collector, name: str) -> Iterator[pd.DataFrame]:
@@ -349,11 +340,9 @@ def _stored_amounts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _large_replacement(collector: Collector, sheet: str, replacement: Replacement, severity: str) -> None:
-    collector.add(sheet, 0, "", f"{replacement.entity} {replacement.period}",
-                  "confirmation that the earlier figures are to be replaced (--replace)",
-                  f"this file would replace {replacement.render()}: more than half would go. If the "
-                  "earlier rows are to be replaced, load it again confirming the replacement ('Replace "
-                  "and load' on the Data page, --replace on the command line)", "large-replacement", severity)
+    code = "large-indicator-replacement" if replacement.kind == "indicators" else "large-replacement"
+    collector.add(sheet, 0, "", f"{replacement.entity} {replacement.period}", msg(code, **replacement.as_dict()),
+                  "large-replacement", severity)
 
 
 def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], ref: validate.Reference,

@@ -26,6 +26,8 @@ from pathlib import PurePosixPath
 
 from defusedxml import ElementTree
 
+from etl.problem_catalogue import msg
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2_000
@@ -70,13 +72,14 @@ _SST_UNIQUE_COUNT = re.compile(rb"""<(?:[\w.-]+:)?sst\s[^>]*?\buniqueCount\s*=\s
 
 
 class UnreadableFile(Exception):
-    """The file cannot be read as a workbook; the message says why, for a person.
+    """The file cannot be read as a workbook; ``said`` says why (a message of etl.problem_catalogue).
 
-    ``sheet`` names the sheet at fault, when one is (the message names it too).
+    ``sheet`` names the sheet at fault, when one is; it is a parameter of the message too.
     """
 
-    def __init__(self, message: str, sheet: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, code: str, sheet: str = "", /, **params: object) -> None:
+        self.said = msg(code, **({"sheet": sheet} if sheet else {}), **params)
+        super().__init__(self.said.text("en"))
         self.sheet = sheet
 
 
@@ -122,11 +125,9 @@ def _column_index(letters: bytes) -> int:
 
 def check_size(data: bytes) -> None:
     if not data:
-        raise UnreadableFile("the file is empty")
+        raise UnreadableFile("file-empty")
     if len(data) > MAX_FILE_BYTES:
-        raise UnreadableFile(
-            f"the file is {len(data) / 1e6:.0f} MB; at most {MAX_FILE_BYTES / 1e6:.0f} MB is accepted"
-        )
+        raise UnreadableFile("file-too-big", size=len(data) / 1e6, maximum=MAX_FILE_BYTES / 1e6)
 
 
 def check_zip(archive: zipfile.ZipFile) -> None:
@@ -134,20 +135,18 @@ def check_zip(archive: zipfile.ZipFile) -> None:
     parts read whole (the shared strings above all) larger than a real workbook's."""
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise UnreadableFile(f"the workbook has {len(entries)} parts; at most {MAX_ZIP_ENTRIES} are accepted")
+        raise UnreadableFile("too-many-parts", parts=len(entries), maximum=MAX_ZIP_ENTRIES)
     total = sum(e.file_size for e in entries)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise UnreadableFile(f"the workbook unpacks to {total / 1e6:.0f} MB; at most "
-                             f"{MAX_UNCOMPRESSED_BYTES / 1e6:.0f} MB is accepted")
+        raise UnreadableFile("unpacks-too-large", size=total / 1e6, maximum=MAX_UNCOMPRESSED_BYTES / 1e6)
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > 1_000_000 and ratio > MAX_COMPRESSION_RATIO:
-            raise UnreadableFile(f"part {entry.filename} is compressed {ratio:.0f} times: "
-                                 "refused as a possible zip bomb")
+            raise UnreadableFile("zip-bomb", part=entry.filename, ratio=ratio)
         cap, what = _part_cap(entry.filename)
         if cap is not None and entry.file_size > cap:
-            raise UnreadableFile(f"the {what} part {entry.filename} unpacks to {entry.file_size / 2**20:,.0f} MB; "
-                                 f"at most {cap / 2**20:,.0f} MB is accepted")
+            raise UnreadableFile("part-too-large", what=what, part=entry.filename, size=entry.file_size / 2**20,
+                                 maximum=cap / 2**20)
         if what == "shared strings":
             _check_string_count(archive, entry)
 
@@ -174,7 +173,7 @@ def _head(archive: zipfile.ZipFile, entry: zipfile.ZipInfo | str) -> bytes:
             return stream.read(_HEAD_BYTES)
     except _PART_ERRORS as exc:
         name = entry.filename if isinstance(entry, zipfile.ZipInfo) else entry
-        raise UnreadableFile(f"part {name} of the workbook cannot be read ({exc})") from exc
+        raise UnreadableFile("damaged-part", part=name, error=str(exc)) from exc
 
 
 def _check_string_count(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
@@ -187,8 +186,7 @@ def _check_string_count(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Non
     found = _SST_UNIQUE_COUNT.search(_head(archive, entry))
     declared = int(found.group(1)) if found else 0
     if declared > entry.file_size // 5 + 1:
-        raise UnreadableFile(f"the shared strings part {entry.filename} declares {declared:,} strings "
-                             f"in {entry.file_size:,} bytes: refused as a malformed workbook")
+        raise UnreadableFile("too-many-strings", part=entry.filename, declared=declared, size=entry.file_size)
 
 
 def _cell_position(ref: str) -> tuple[int, int] | None:
@@ -225,7 +223,7 @@ def _scanned_extent(archive: zipfile.ZipFile, part: str) -> tuple[int, int]:
                 rows = max([rows, *map(int, {r for _, r in cells})])
                 tail = window[-4096:]  # a cell element cut in two by the chunk boundary
     except _PART_ERRORS as exc:
-        raise UnreadableFile(f"part {part} of the workbook cannot be read ({exc})") from exc
+        raise UnreadableFile("damaged-part", part=part, error=str(exc)) from exc
     return rows, columns
 
 
@@ -263,13 +261,12 @@ def check_extent(archive: zipfile.ZipFile, part: str, sheet: str) -> None:
         return
     span = f"A1:{column_letter(min(columns, 10**9) - 1)}{rows}"
     span = span if len(span) <= 24 else span[:23] + "…"
-    where = f"sheet {sheet!r} spans {span}"
     if columns > MAX_COLUMNS:
-        raise UnreadableFile(f"{where}; at most {MAX_COLUMNS} columns are read", sheet)
+        raise UnreadableFile("sheet-too-wide", sheet, span=span, maximum=MAX_COLUMNS)
     if rows > MAX_ROWS:
-        raise UnreadableFile(f"{where}; at most {MAX_ROWS:,} rows are read", sheet)
+        raise UnreadableFile("sheet-too-long", sheet, span=span, maximum=MAX_ROWS)
     if rows * columns > MAX_CELLS:
-        raise UnreadableFile(f"{where}, {rows * columns:,} cells; at most {MAX_CELLS:,} cells are read", sheet)
+        raise UnreadableFile("sheet-too-many-cells", sheet, span=span, cells=rows * columns, maximum=MAX_CELLS)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -338,8 +335,7 @@ def _refuse_opendocument(archive: zipfile.ZipFile) -> None:
     if "mimetype" not in archive.namelist() or archive.getinfo("mimetype").file_size > 200:
         return
     if archive.read("mimetype").startswith(OPENDOCUMENT):
-        raise UnreadableFile("the file is an OpenDocument spreadsheet (.ods): in LibreOffice, use File > Save As "
-                             "and choose 'Excel 2007-365 (.xlsx)', then load the .xlsx")
+        raise UnreadableFile("opendocument")
 
 
 def read_xlsx(data: bytes) -> list[Sheet]:
@@ -349,22 +345,22 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise UnreadableFile("the file is not an Excel workbook (.xlsx) nor a CSV file") from exc
+        raise UnreadableFile("not-a-workbook") from exc
     with archive:
         check_zip(archive)
         _refuse_opendocument(archive)
         try:
             parts = _sheet_parts(archive)
         except (KeyError, ElementTree.ParseError) as exc:
-            raise UnreadableFile("the file is a zip archive but not an Excel workbook") from exc
+            raise UnreadableFile("zip-not-workbook") from exc
         except Exception as exc:  # defusedxml refuses entity tricks: an attack, not a workbook
-            raise UnreadableFile(f"the workbook's structure was refused ({exc.__class__.__name__})") from exc
+            raise UnreadableFile("structure-refused", error=exc.__class__.__name__) from exc
         for name, part in _parts_with_cells(archive, parts).items():
             check_extent(archive, part, name)
         try:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except CalamineError as exc:
-            raise UnreadableFile(f"the workbook cannot be read: {exc}") from exc
+            raise UnreadableFile("workbook-unreadable", error=str(exc)) from exc
         sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
@@ -372,15 +368,13 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             try:
                 rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
             except CalamineError as exc:
-                raise UnreadableFile(f"sheet {meta.name!r} cannot be read: {exc}") from exc
+                raise UnreadableFile("sheet-unreadable", name=meta.name, error=str(exc)) from exc
             sheets.append(Sheet(meta.name, meta.visible == SheetVisibleEnum.Visible, rows,
                                 partial(_error_cells_in, data, parts.get(meta.name, ""))))
         book.close()
     return sheets
 
 
-SAVE_AS_UTF8 = ("save it again as UTF-8: in LibreOffice, Save As 'Text CSV' with the character set "
-                "'Unicode (UTF-8)'; in Excel, Save As 'CSV UTF-8 (Comma delimited)'")
 # A run of question marks is what a legacy encoding (Windows-1252, say) writes for Khmer letters
 # it does not have: the text is gone from the file, and a guess would load wrong names.
 _LOST_TEXT = re.compile(r"^[?\s]*\?{2,}[?\s]*$")
@@ -393,15 +387,14 @@ def decode_csv(data: bytes) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"the CSV file is not readable UTF-16 text: {SAVE_AS_UTF8}") from exc
+            raise UnreadableFile("csv-not-utf16") from exc
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise UnreadableFile(f"the CSV file is not UTF-8 text (byte {exc.start:,} is not UTF-8), so "
-                                 f"Khmer letters cannot be read from it: {SAVE_AS_UTF8}") from exc
+            raise UnreadableFile("csv-not-utf8", byte=exc.start) from exc
     if "\x00" in text:
-        raise UnreadableFile("the file is not a text CSV file")
+        raise UnreadableFile("csv-not-text")
     return text
 
 
@@ -410,9 +403,7 @@ def _refuse_lost_text(rows: list[list[object]], sheet: str) -> None:
     for number, row in enumerate(rows, 1):
         for cell in row:
             if isinstance(cell, str) and "??" in cell and _LOST_TEXT.match(cell):
-                raise UnreadableFile(f"row {number:,} holds {cell.strip()!r} where there was text: the file was "
-                                     "saved in an encoding without Khmer letters, which replaced them; "
-                                     f"{SAVE_AS_UTF8}", sheet)
+                raise UnreadableFile("csv-lost-text", sheet, row=number, cell=cell.strip())
 
 
 def read_csv(data: bytes, name: str) -> list[Sheet]:
@@ -429,15 +420,12 @@ def read_csv(data: bytes, name: str) -> list[Sheet]:
     # are 64 million empty cells, of newlines 64 million empty rows.
     for number, row in enumerate(csv.reader(io.StringIO(text), dialect), 1):
         if len(row) > MAX_COLUMNS:
-            raise UnreadableFile(f"row {number:,} has {len(row):,} columns; at most {MAX_COLUMNS} columns "
-                                 "are read", sheet)
+            raise UnreadableFile("csv-row-too-wide", sheet, row=number, columns=len(row), maximum=MAX_COLUMNS)
         if number > MAX_ROWS:
-            raise UnreadableFile(f"the file has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} rows are read",
-                                 sheet)
+            raise UnreadableFile("csv-too-many-rows", sheet, maximum=MAX_ROWS)
         cells += len(row)
         if cells > MAX_CELLS:
-            raise UnreadableFile(f"the file has more than {MAX_CELLS:,} cells; at most {MAX_CELLS:,} cells "
-                                 "are read", sheet)
+            raise UnreadableFile("csv-too-many-cells", sheet, maximum=MAX_CELLS)
         rows.append(row)
     if "??" in text:  # rarely: the cell by cell look is only for files that may need it
         _refuse_lost_text(rows, sheet)
@@ -449,7 +437,7 @@ def read_file(data: bytes, name: str) -> list[Sheet]:
 
     Running out of the memory a load may use (etl.limits) while reading is a refusal too.
     """
-    from etl.limits import out_of_memory_message
+    from etl.limits import out_of_memory_params
 
     check_size(data)
     lower = name.lower()
@@ -459,8 +447,8 @@ def read_file(data: bytes, name: str) -> list[Sheet]:
             return read_csv(data, name)
         if data[:4] != b"PK\x03\x04":
             if lower.endswith(".xls"):
-                raise UnreadableFile("old .xls workbooks are not accepted: save the file as .xlsx")
-            raise UnreadableFile("the file is not an Excel workbook (.xlsx) nor a CSV file")
+                raise UnreadableFile("old-xls")
+            raise UnreadableFile("not-a-workbook")
         return read_xlsx(data)
     except MemoryError as exc:
-        raise UnreadableFile(out_of_memory_message("file" if is_csv else "workbook")) from exc
+        raise UnreadableFile("out-of-memory-reading", **out_of_memory_params("file" if is_csv else "workbook")) from exc

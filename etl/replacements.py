@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select, tuple_
 
 from db.models import BudgetMart, IndicatorValue
+from etl import problem_catalogue as catalogue
 
 SCOPE = ["fiscal_year", "period", "entity_code"]
 
@@ -42,16 +43,13 @@ class Replacement:
             (self.rows_before, self.rows_after), (self.revised_before, self.revised_after),
             (self.paid_before, self.paid_after)))
 
-    def render(self) -> str:
-        """One line for a person (the command line; the Data page translates its own)."""
-        if self.kind == "indicators":
-            return (f"province {self.entity}, {self.period}: {self.rows_before:,} indicator rows "
-                    f"→ {self.rows_after:,}")
-        return (f"entity {self.entity}, {self.period}: {self.rows_before:,} rows → {self.rows_after:,}; "
-                f"revised {self.revised_before:,} → {self.revised_after:,}; "
-                f"paid {self.paid_before:,} → {self.paid_after:,} riels")
+    def render(self, lang: str = "en") -> str:
+        """One line for a person, in ``lang`` (the Data page writes its own, with names and periods)."""
+        key = "replacement-indicators" if self.kind == "indicators" else "replacement"
+        return catalogue.line(key, lang, **self.as_dict())
 
     def as_dict(self) -> dict:
+        """Every field by name."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 

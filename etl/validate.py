@@ -17,7 +17,7 @@ from pandas.api.types import infer_dtype
 
 from domain.vocabulary import AGGREGATIONS, DIRECTIONS, INDICATOR_LEVELS, PROGRAMME_LEVELS
 from etl import clean, contract
-from etl.problems import WARNING, Collector
+from etl.problems import WARNING, Collector, Msg, msg
 from etl.read import Sheet, column_letter
 
 MAX_PER_KIND = 50  # problems listed per (type, column); the rest are counted in one line
@@ -136,8 +136,7 @@ class Problems:
         self.counts: dict[tuple[str, str, str], int] = {}
         self.error_cells: set[tuple[int, str]] = set()
 
-    def add(self, row: int, column: str, value: object, expected: str, message: str, type: str,
-            severity: str = "error") -> None:
+    def add(self, row: int, column: str, value: object, said: Msg, type: str, severity: str = "error") -> None:
         if type == "error-cell":
             self.error_cells.add((row, column))
         elif type == "missing-cell" and (row, column) in self.error_cells:
@@ -145,13 +144,13 @@ class Problems:
         key = (type, column, severity)
         self.counts[key] = self.counts.get(key, 0) + 1
         if self.counts[key] <= MAX_PER_KIND:
-            self.collector.add(self.sheet, row, column, value, expected, message, type, severity)
+            self.collector.add(self.sheet, row, column, value, said, type, severity)
 
     def close(self) -> None:
         for (type_, column, severity), count in self.counts.items():
             if count > MAX_PER_KIND:
-                self.collector.add(self.sheet, 0, column, "", "", f"… and {count - MAX_PER_KIND} more "
-                                   f"problems of the same kind ({type_}) in this column", type_, severity)
+                self.collector.add(self.sheet, 0, column, "", msg("more-of-kind", count=count - MAX_PER_KIND,
+                                                                  kind=type_), type_, severity)
 
 
 # --- finding the data --------------------------------------------------------------------------
@@ -255,11 +254,11 @@ def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str,
         bad = np.isin(codes, list(failures))
         for row, code in zip(row_numbers[bad], codes[bad], strict=True):
             exc = failures[int(code)]
-            problems.add(int(row), column, uniques[code], exc.expected, f"{column}: {exc}", type_)
+            problems.add(int(row), column, uniques[code], exc.at(column), type_)
     blank = codes == -1
     if not blank_ok and blank.any():
         for row in row_numbers[blank]:
-            problems.add(int(row), column, "", "a value", f"{column} is empty", "missing-cell")
+            problems.add(int(row), column, "", msg("missing-value", column=column), "missing-cell")
     return out
 
 
@@ -302,29 +301,27 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
             try:
                 fast.at[index] = clean.number(value, style)
             except clean.CellError as exc:
-                problems.add(int(rows.at[index]), column, value, exc.expected, f"{column}: {exc}",
-                             "type-error")
+                problems.add(int(rows.at[index]), column, value, exc.at(column), "type-error")
     if required and blank.any():
         for row in rows[blank]:
-            problems.add(int(row), column, "", "a number", f"{column} is empty", "missing-cell")
+            problems.add(int(row), column, "", msg("missing-number", column=column), "missing-cell")
     fast = fast.astype("float64") * scale
     # pandas reads the text "inf" or "1e400" as infinity: refuse it here, where the row is known.
     infinite = np.isinf(fast)
     for row, value in zip(rows[infinite], series[infinite], strict=True):
-        problems.add(int(row), column, value, "a finite number", f"{column}: {clean.text(value)!r} is not a "
-                     "finite number", "type-error")
+        problems.add(int(row), column, value, msg("infinite-number", column=column, value=clean.text(value)),
+                     "type-error")
     fast = fast.where(~infinite)
     if maximum is not None:
         too_large = fast.abs() > maximum
         for row, value in zip(rows[too_large], fast[too_large], strict=True):
-            problems.add(int(row), column, f"{value:,.0f}", f"at most {maximum:,.0f}",
-                         f"{column}: {value:,.0f} riels is beyond any plausible amount (at most "
-                         f"{maximum:,.0f})", "out-of-range")
+            problems.add(int(row), column, f"{value:,.0f}",
+                         msg("amount-too-large", column=column, amount=value, maximum=maximum), "out-of-range")
     if non_negative:
         negative = fast < 0
         for row, value in zip(rows[negative], fast[negative], strict=True):
-            problems.add(int(row), column, f"{value:,.0f}", "an amount of 0 or more",
-                         f"{column}: a negative amount ({value:,.0f}) is not accepted", "negative-amount")
+            problems.add(int(row), column, f"{value:,.0f}", msg("negative-amount", column=column, amount=value),
+                         "negative-amount")
     return fast
 
 
@@ -362,8 +359,7 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
             name = next((n for n, p in positions.items() if p == col_index), None)
             if name is None or not first < excel_row <= first + len(frame):
                 continue
-            problems.add(excel_row, name, error, "a value, not an error", f"{name}: the cell holds the "
-                         f"error {error} (a broken formula)", "error-cell")
+            problems.add(excel_row, name, error, msg("error-cell", column=name, error=error), "error-cell")
             masks[name].iat[excel_row - first - 1] = True  # the frame's position
     for name, mask in masks.items():
         if mask.any():  # blank cells become None, so that the cleaners need only isna()
@@ -402,8 +398,7 @@ class TotalsRow:
     def warn(self, problems: Problems) -> None:
         # Notes below a totals row are common; they are not loaded, but the user is told.
         if self.below:
-            problems.add(self.first_below, "", "", "no data below the totals row",
-                         f"{self.below} row(s) below the totals row (row {self.row}) were not loaded",
+            problems.add(self.first_below, "", "", msg("rows-after-total", count=self.below, total_row=self.row),
                          "rows-after-total", WARNING)
 
 
@@ -445,14 +440,13 @@ def check_totals(totals: pd.DataFrame | None, data: pd.DataFrame, columns: list[
         try:
             stated = clean.number(row[name], style) * scales.get(name, 1)
         except clean.CellError:
-            problems.add(int(row["source_row"]), name, row[name], "a number", f"{name}: the totals "
-                         "row does not hold a number", "type-error")
+            problems.add(int(row["source_row"]), name, row[name], msg("total-not-a-number", column=name),
+                         "type-error")
             continue
         summed = float(np.nansum(data[name].to_numpy(dtype="float64")))
         if abs(stated - summed) > max(1.0, 1e-9 * abs(summed)):
-            problems.add(int(row["source_row"]), name, f"{stated:,.0f}", f"{summed:,.0f}",
-                         f"{name}: the totals row says {stated:,.0f} but the rows add up to {summed:,.0f}",
-                         "total-mismatch")
+            problems.add(int(row["source_row"]), name, f"{stated:,.0f}",
+                         msg("total-mismatch", column=name, stated=stated, summed=summed), "total-mismatch")
 
 
 def check_columns(header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
@@ -460,20 +454,17 @@ def check_columns(header: contract.HeaderMatch, columns: tuple[contract.Column, 
     ok = True
     for col in columns:
         if col.required and col.name not in header.positions:
-            problems.add(header.header_row, col.name, "", f"a column named {col.name!r}"
-                         + (f" or {col.khmer!r}" if col.khmer else ""),
-                         f"the required column {col.name} is missing from the header row",
+            problems.add(header.header_row, col.name, "", msg("missing-column", column=col.name, khmer=col.khmer),
                          "missing-column")
             ok = False
     for name, places in header.repeated.items():
-        letters = " and ".join(column_letter(p) for p in places)
-        problems.add(header.header_row, name, letters, f"one column named {name!r}",
-                     f"the column {name} appears more than once (columns {letters}): which one holds "
-                     "the data is not guessed", "duplicate-column")
+        letters = [column_letter(p) for p in places]
+        problems.add(header.header_row, name, ", ".join(letters),
+                     msg("duplicate-column", column=name, letters=letters), "duplicate-column")
         ok = False
     for name, unit in header.unknown_units.items():
-        problems.add(header.header_row, name, unit, "KHR, thousand KHR, million KHR or billion KHR",
-                     f"{name}: unknown unit {unit!r} in the header", "unknown-amount-unit")
+        problems.add(header.header_row, name, unit, msg("unknown-amount-unit", column=name, unit=unit),
+                     "unknown-amount-unit")
         ok = False
     return ok
 
@@ -488,8 +479,7 @@ def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, w
         row = int(usable.at[index, "source_row"])
         first = int(first_rows.at[index])
         if row != first:
-            problems.add(row, keys[-1], "", f"one row per {what}",
-                         f"the same {what} as row {first} (duplicate natural key)", "duplicate-row")
+            problems.add(row, keys[-1], "", msg("duplicate-row", what=what, first=first), "duplicate-row")
 
 
 def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
@@ -500,8 +490,8 @@ def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
     outside = usable["period"].map(period_year) != usable["fiscal_year"].astype(int)
     for row, per, fy in zip(usable.loc[outside, "source_row"], usable.loc[outside, "period"],
                             usable.loc[outside, "fiscal_year"], strict=True):
-        problems.add(int(row), "period", per, f"a period of fiscal year {int(fy)}",
-                     f"period {per} is outside fiscal year {int(fy)}", "period-outside-year")
+        problems.add(int(row), "period", per, msg("period-outside-year", period=per, year=int(fy)),
+                     "period-outside-year")
 
 
 # --- the three kinds ----------------------------------------------------------------------------------
@@ -525,8 +515,7 @@ def _start(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.C
 
 
 def _no_data_rows(header: contract.HeaderMatch, problems: Problems) -> None:
-    problems.add(header.header_row + 1, "", "", "at least one data row", "the sheet has a header "
-                 "but no data rows", "empty-sheet")
+    problems.add(header.header_row + 1, "", "", msg("empty-sheet"), "empty-sheet")
     problems.close()
 
 
@@ -616,14 +605,12 @@ def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Refe
     unknown_econ = out["economic_code"].notna() & ~out["economic_code"].isin(list(ref.economic))
     for row, value in zip(out.loc[unknown_econ, "source_row"], out.loc[unknown_econ, "economic_code"],
                           strict=True):
-        problems.add(int(row), "economic_code", value, "a code of the economic classification",
-                     f"economic_code {value!r} is not in the economic classification", "unknown-code")
+        problems.add(int(row), "economic_code", value, msg("unknown-economic-code", code=value), "unknown-code")
     out["item_code"] = out["activity"].where(out["activity"].notna(), out["activity_cluster"])
     over = out["paid"] > out["revised"]
     for row, paid, revised in zip(out.loc[over, "source_row"], out.loc[over, "paid"],
                                   out.loc[over, "revised"], strict=True):
-        problems.add(int(row), "paid", f"{paid:,.0f}", f"at most the revised {revised:,.0f}",
-                     f"paid ({paid:,.0f}) is above the revised allocation ({revised:,.0f})",
+        problems.add(int(row), "paid", f"{paid:,.0f}", msg("paid-above-revised", paid=paid, revised=revised),
                      "paid-above-revised", WARNING)
     return out
 
@@ -641,12 +628,11 @@ def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> N
                      strict=True))
     flagged = combos.merge(bad, on=keys, how="inner")
     for row in flagged.itertuples(index=False):
-        column, value, message = found[(row.programme, row.subprogramme, row.activity_cluster, row.activity)]
-        problems.add(int(row.source_row), column, value, "a code of the programme structure", message,
-                     "unknown-code")
+        column, value, said = found[(row.programme, row.subprogramme, row.activity_cluster, row.activity)]
+        problems.add(int(row.source_row), column, value, said, "unknown-code")
 
 
-def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, str] | None:
+def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, Msg] | None:
     programme, sub, cluster, activity = combo
     levels = (("programme", programme, "programme", None),
               ("subprogramme", sub, "subprogramme", programme),
@@ -656,11 +642,12 @@ def _structure_problem(combo: tuple, ref: Reference) -> tuple[str, str, str] | N
     for column, value, level, parent in levels:
         found = ref.programmes.get(value)
         if found is None:
-            return column, value, f"{column} {value!r} is not in the programme structure"
+            return column, value, msg("not-in-structure", column=column, code=value)
         if found[1] != level:
-            return column, value, f"{column} {value!r} is a {found[1]} in the programme structure"
+            return column, value, msg("wrong-structure-level", column=column, code=value, level=found[1])
         if parent is not None and found[0] != parent:
-            return column, value, f"{column} {value!r} belongs to {found[0]!r}, not to {parent!r}"
+            return column, value, msg("wrong-structure-parent", column=column, code=value, parent=found[0],
+                                      expected_parent=parent)
     return None
 
 
@@ -679,8 +666,7 @@ def validate_indicators(sheet: Sheet, header: contract.HeaderMatch, ref: Referen
     out["indicator_code"] = clean_unique(frame["indicator"], clean.code, "indicator", problems, rows)
     unknown = out["indicator_code"].notna() & ~out["indicator_code"].isin(list(ref.indicators))
     for row, value in zip(out.loc[unknown, "source_row"], out.loc[unknown, "indicator_code"], strict=True):
-        problems.add(int(row), "indicator", value, "an indicator code of the catalogue",
-                     f"indicator {value!r} is not in the indicator catalogue", "unknown-code")
+        problems.add(int(row), "indicator", value, msg("unknown-indicator", code=value), "unknown-code")
     style = clean.NumberStyle()
     survey_number_style(frame, ("baseline", "target", "actual"), style)
     for name, required in (("baseline", False), ("target", True), ("actual", False)):
@@ -710,8 +696,8 @@ def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector
         header = find_header(sheet, columns)
         if header is None or not check_columns(header, columns, problems):
             if header is None:
-                problems.add(1, "", "", "a header row with " + ", ".join(contract.required_names(columns)),
-                             "no header row found in the first rows", "missing-column")
+                problems.add(1, "", "", msg("no-header-row", columns=", ".join(contract.required_names(columns))),
+                             "missing-column")
             problems.close()
             continue
         frame, _totals = whole_data(sheet, header, columns, problems)
@@ -722,13 +708,12 @@ def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector
         for col in columns:
             if col.required:
                 for row in text_frame.loc[text_frame[col.name] == "", "source_row"]:
-                    problems.add(int(row), col.name, "", "a value", f"{col.name} is empty", "missing-cell")
+                    problems.add(int(row), col.name, "", msg("missing-value", column=col.name), "missing-cell")
         check_duplicates(text_frame.replace("", None), ["code"], problems, "code")
         found[key] = _validate_reference_sheet(key, text_frame, found, ref, problems)
         problems.close()
     if not found and not collector.errors:
-        collector.add("", 0, "", "", "sheets programmes, economic_codes or indicators",
-                      "no reference sheet found", "unknown-kind")
+        collector.add("", 0, "", "", msg("no-reference-sheet"), "unknown-kind")
     return ReferenceParsed(**found) if found else None
 
 
@@ -744,24 +729,23 @@ def _validate_reference_sheet(key: str, frame: pd.DataFrame, found: dict[str, pd
         frame = frame.assign(depth=frame["level"].map({level: depth for depth, level in enumerate(order)}))
         for row in frame.itertuples(index=False):
             if row.level not in order:
-                problems.add(row.source_row, "level", row.level, ", ".join(order),
-                             f"level {row.level!r} is not one of {', '.join(order)}", "unknown-code")
+                problems.add(row.source_row, "level", row.level, msg("unknown-level", value=row.level, choices=order),
+                             "unknown-code")
                 continue
             expected_parent = order[order.index(row.level) - 1] if row.level != "programme" else None
             if expected_parent is None and row.parent:
-                problems.add(row.source_row, "parent", row.parent, "blank for a programme",
-                             "a programme has no parent", "bad-parent")
+                problems.add(row.source_row, "parent", row.parent, msg("programme-with-parent"), "bad-parent")
             elif expected_parent is not None and known.get(row.parent) != expected_parent:
-                problems.add(row.source_row, "parent", row.parent, f"a {expected_parent} code",
-                             f"the parent of {row.code!r} must be a {expected_parent}", "bad-parent")
+                problems.add(row.source_row, "parent", row.parent,
+                             msg("wrong-parent-level", code=row.code, level=expected_parent), "bad-parent")
     elif key == "economic_codes":
         known = set(ref.economic) | set(frame["code"])
         chapters = ({c for c, p in ref.economic.items() if p is None}
                     | set(frame.loc[frame["parent"] == "", "code"]))
         for row in frame.itertuples(index=False):
             if row.parent and (row.parent not in known or row.parent not in chapters):
-                problems.add(row.source_row, "parent", row.parent, "a chapter code (or blank)",
-                             f"parent {row.parent!r} is not a chapter of the classification", "bad-parent")
+                problems.add(row.source_row, "parent", row.parent, msg("parent-not-chapter", parent=row.parent),
+                             "bad-parent")
     elif key == "indicators":
         programmes = set(ref.programmes) | set(found.get("programmes", pd.DataFrame({"code": []}))["code"])
         indicators = ref.indicators | set(frame["code"])
@@ -789,23 +773,22 @@ class _IndicatorRow:
 
 
 def _check_indicator_row(row, programmes: set[str], indicators: set[str], problems: Problems) -> _IndicatorRow:
-    def bad(column: str, value: str, expected: str, message: str, type_: str = "unknown-code") -> None:
-        problems.add(row.source_row, column, value, expected, message, type_)
+    def bad(column: str, value: str, said: Msg, type_: str = "unknown-code") -> None:
+        problems.add(row.source_row, column, value, said, type_)
 
     if row.programme not in programmes:
-        bad("programme", row.programme, "a programme or sub-programme code",
-            f"programme {row.programme!r} is not in the programme structure")
+        bad("programme", row.programme, msg("unknown-indicator-programme", code=row.programme))
     choices = {"level": INDICATOR_LEVELS, "direction": DIRECTIONS, "aggregation": AGGREGATIONS}
     for column, allowed in choices.items():
         value = getattr(row, column).lower()
         if value not in allowed:
-            bad(column, getattr(row, column), " or ".join(allowed),
-                f"{column} {getattr(row, column)!r} is not one of {', '.join(allowed)}")
+            bad(column, getattr(row, column), msg("not-one-of", column=column, value=getattr(row, column),
+                                                  choices=allowed))
     if row.aggregation.lower() == "ratio":
         for column in ("numerator", "denominator"):
             value = getattr(row, column)
             if not value or value not in indicators:
-                bad(column, value, "an indicator code", f"a ratio indicator needs a known {column}",
+                bad(column, value, msg("ratio-part-unknown", column=column),
                     "missing-cell" if not value else "unknown-code")
     numbers: dict[str, float | None] = dict.fromkeys(("weight", "on_track", "watch"))
     for column in numbers:
@@ -814,13 +797,11 @@ def _check_indicator_row(row, programmes: set[str], indicators: set[str], proble
             try:
                 numbers[column] = number = clean.number(value)
                 if number < 0:
-                    bad(column, value, "a number of 0 or more", f"{column} must not be negative",
-                        "negative-amount")
+                    bad(column, value, msg("negative-number", column=column), "negative-amount")
             except clean.CellError as exc:
-                bad(column, value, exc.expected, f"{column}: {exc}", "type-error")
+                bad(column, value, exc.at(column), "type-error")
     activities = list(filter(None, (a.strip() for a in row.activities.split(","))))
     for activity in activities:
         if activity not in programmes:
-            bad("activities", activity, "activity or cluster codes",
-                f"activity {activity!r} is not in the programme structure")
+            bad("activities", activity, msg("unknown-indicator-activity", code=activity))
     return _IndicatorRow(**numbers, activities=tuple(sorted(set(activities))))

@@ -28,6 +28,7 @@ from db.engine import forget_after_fork, session_scope
 from db.queries.batches import load_history
 from db.queries.units import unit_name
 from i18n import t
+from i18n.messages import MESSAGES
 
 dash.register_page(__name__, path="/data", name="data", title="Data")
 
@@ -120,6 +121,26 @@ def _upload_failed(error: Exception):
             True, True)
 
 
+def problem_rows(problems, lang: str) -> list[dict]:
+    """The validation report's rows: each problem with its words in ``lang`` (etl.problem_catalogue)."""
+    return [problem.for_person(lang) for problem in problems]
+
+
+def _progress_text(message: str, lang: str) -> str:
+    """A loader's progress word ("checking", "writing" …) in ``lang``; an unknown one as it is."""
+    key = "data.progress." + message.replace(" ", "_")
+    return t(key, lang) if key in MESSAGES else message
+
+
+def _history_rows(rows: list[dict], lang: str) -> list[dict]:
+    """The load history with its statuses and kinds in ``lang`` (the query answers machine words)."""
+    def word(group: str, value: str) -> str:
+        key = f"data.{group}.{value}"
+        return t(key, lang) if key in MESSAGES else value
+
+    return [row | {"status": word("status", row["status"]), "kind": word("batch_kind", row["kind"])} for row in rows]
+
+
 def _summary(report, lang: str) -> str:
     """One line per file, in the user's language (the command line prints the report's own)."""
     if report.status == "failed":
@@ -176,7 +197,7 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
         _refuse(scope, "load workbooks")
         return [], t("forbidden.body", lang), no_update, True, True
     from etl.limits import cap_memory, load_within_limits
-    from etl.problems import Problem
+    from etl.problems import Problem, msg
     from etl.process_settings import bulk_process_settings
 
     cap_memory()
@@ -195,17 +216,17 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
         except (IndexError, ValueError, binascii.Error):
             data = b""
         if len(data) > MAX_UPLOAD_BYTES:
-            problems = [Problem(name, "", 0, "", "", f"at most {MAX_UPLOAD_BYTES // 2**20} MB",
-                                t("data.too_large", lang), "file-too-large")]
-            lines.append(html.Li(f"{name}: {t('data.too_large', lang)}"))
-            rows += [p.as_dict() for p in problems]
+            problem = Problem.of(name, "", 0, "", "", msg("file-too-large", megabytes=MAX_UPLOAD_BYTES // 2**20),
+                                 "file-too-large")
+            lines.append(html.Li(f"{name}: {problem.message_in(lang)}"))
+            rows += problem_rows([problem], lang)
             continue
 
         def report_progress(fraction: float, message: str, i=index, n=len(files), file=name) -> None:
-            set_progress((str(int(100 * (i + fraction) / n)), f"{file}: {message}"))
+            set_progress((str(int(100 * (i + fraction) / n)), f"{file}: {_progress_text(message, lang)}"))
 
         def report_waiting(progress=report_progress) -> None:
-            progress(0, "waiting for another load to finish")
+            progress(0, "waiting")
 
         # The job's process exists for this load: the loader's process-wide speed settings are ours to set.
         with bulk_process_settings():
@@ -214,7 +235,7 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
                                         replace=replace)
         summary = _summary(report, lang)
         lines.append(html.Li([summary, html.Ul(_replacement_items(report, lang))], className=f"load-{report.status}"))
-        rows += [p.as_dict() for p in report.problems]
+        rows += problem_rows(report.problems, lang)
         # Only a large replacement stands in the way: it can be confirmed.
         needs_confirmation |= bool(report.errors) and all(p.type == "large-replacement" for p in report.errors)
         all_valid &= report.status == "valid"
@@ -231,7 +252,7 @@ def show_history(_loaded):
         _refuse(scope, "load history")
         return []
     with session_scope(caller_db_url()) as session:
-        return load_history(session, scope)
+        return _history_rows(load_history(session, scope), caller_language())
 
 
 @callback(Output("data-report-download", "data"), Input("data-report-xlsx", "n_clicks"),
@@ -271,7 +292,8 @@ def download_history(_xlsx, _csv):
     if not scope.can_load:
         _refuse(scope, "load history")
         return no_update
+    lang = caller_language()
     with session_scope(caller_db_url()) as session:
-        frame = pd.DataFrame(load_history(session, scope))
-    return download_table(frame, HISTORY_EXPORT, caller_language(), name="load-history",
+        frame = pd.DataFrame(_history_rows(load_history(session, scope), lang))
+    return download_table(frame, HISTORY_EXPORT, lang, name="load-history",
                           as_csv=dash.ctx.triggered_id == "data-history-csv", sheet="history")

@@ -11,6 +11,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from db.engine import dispose_all, get_engine
@@ -24,6 +25,11 @@ from tests.helpers.database import (
 )
 
 pytest_plugins = ["tests.app_fixtures"]
+
+# No deadline: a property test asserts what a formula computes, never how fast; on a loaded
+# 2-core machine a first example can take longer than Hypothesis's 200 ms default.
+hypothesis.settings.register_profile("suite", deadline=None)
+hypothesis.settings.load_profile("suite")
 
 
 

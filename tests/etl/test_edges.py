@@ -250,16 +250,18 @@ def test_the_mart_summed_in_memory_is_the_mart_summed_in_sql(ref_db):
     report = load_file(execution_xlsx([*rows, header_row]), name="mart.xlsx", url=ref_db)
     assert report.status == "loaded", [p.render() for p in report.problems]
     query = text("SELECT * FROM budget_mart ORDER BY entity_code, programme_code, subprogramme_code, "
-                 "chapter_code, funding_source")
+                 "cluster_code, chapter_code, funding_source")
     with get_engine(ref_db).connect() as conn:
-        from_memory = [tuple(r) for r in conn.execute(query)]
+        from_memory = [dict(r) for r in conn.execute(query).mappings()]
     with get_engine(ref_db).begin() as conn:
         refresh_budget_mart(conn, [(2025, "2025-06", "07"), (2025, "2025-06", "17")])
-        from_sql = [tuple(r) for r in conn.execute(query)]
+        from_sql = [dict(r) for r in conn.execute(query).mappings()]
     assert from_memory == from_sql
-    # Hand-worked: Kampot's social transfers chapter 62 of P1.1 = 6211 (two activities) + 62 itself.
-    chapter_62 = [r for r in from_memory if r[2] == "07" and r[4] == "P1.1" and r[5] == "62"]
-    assert [(r[10], r[11]) for r in chapter_62] == [(500_000 * 3, 3)]
+    # Hand-worked: Kampot's social transfers chapter 62 of cluster P1.1.1 = 6211 (two activities)
+    # + 62 itself.
+    chapter_62 = [r for r in from_memory if r["entity_code"] == "07" and r["cluster_code"] == "P1.1.1"
+                  and r["chapter_code"] == "62"]
+    assert [(r["paid"], r["row_count"]) for r in chapter_62] == [(500_000 * 3, 3)]
 
 
 def test_spaces_only_cells_are_empty_cells(ref_db):

@@ -67,3 +67,30 @@ def test_administrator_downloads_the_user_list_without_password_hashes(client_as
     assert "director07" in text and "scrypt" not in text and "password" not in text
     refused = dash_post(client_as("budget_unit"), payload)
     assert "director07" not in refused.get_data(as_text=True), refused.get_data(as_text=True)[:300]
+
+
+def test_a_refused_user_change_is_explained_in_the_administrators_language(client_as, app_db):
+    from tests.helpers.web import post_with_csrf
+
+    client = client_as("admin")
+    post_with_csrf(client, "/lang/km", {"next": "/users"})
+    create = find_dependency(client, "users-refresh")
+    for changes, khmer in (({"users-new-password.value": "short"}, "ពាក្យសម្ងាត់ត្រូវមានយ៉ាងហោចណាស់ 8 តួអក្សរ"),
+                           ({"users-new-name.value": "budget"}, "មានអ្នកប្រើឈ្មោះ 'budget' រួចហើយ"),
+                           ({"users-new-name.value": "two words"},
+                            "ឈ្មោះអ្នកប្រើត្រូវមានពី 1 ដល់ 80 តួអក្សរ ដោយគ្មានដកឃ្លា")):
+        answer = dash_post(client, callback_payload(create, NEW_USER | changes))
+        assert answer.get_json()["response"]["users-message"]["children"] == khmer
+    assert "planted" not in _users(app_db)
+
+
+def test_every_refusal_of_a_user_change_has_a_label():
+    # A refusal without an i18n key is shown as its English sentence, whatever the language.
+    import re
+    from pathlib import Path
+
+    source = (Path(__file__).resolve().parents[2] / "auth" / "users.py").read_text(encoding="utf-8")
+    calls = re.findall(r"raise UserError\((.*?)\)\n", source, flags=re.S)
+    unlabelled = [call for call in calls if not re.search(r"""["']users\.[a-z_]+["']|problem\[0\]""", call)]
+    # set_language is handed a language the switch has already checked: no person sees it.
+    assert unlabelled == ["f\"unknown language {language!r}\""]
