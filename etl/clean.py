@@ -313,7 +313,8 @@ def funding_source(value: object) -> str:
 # Words a person types after an amount: "1.2 bn", "850 k", "3 លាន" (million), "1,5 ពាន់លាន" (billion).
 _SCALES = {"k": 1e3, "thousand": 1e3, "ពាន់": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "លាន": 1e6,
            "bn": 1e9, "b": 1e9, "billion": 1e9, "ពាន់លាន": 1e9}
-_SCALED = re.compile(r"^\s*(?P<number>.*?)\s*(?P<scale>[a-zA-Z\u1780-\u17ff]+)\.?\s*$")
+# Khmer letters only (U+1780–U+17DF): Khmer digits (U+17E0–U+17E9) belong to the number.
+_SCALED = re.compile(r"^\s*(?P<number>.*?)\s*(?P<scale>[a-zA-Z\u1780-\u17df]+)\.?\s*$")
 
 
 def typed_amount(value: object, convention: str | None = None) -> float:
@@ -340,4 +341,6 @@ def typed_amount(value: object, convention: str | None = None) -> float:
         decided = _style_of(_compact(raw))
         if decided is not None and decided != convention:
             style.style = decided
-    return number(raw, style) * scale
+    # "4.1 bn" is 4,099,999,999.9999995 in binary floating point: a scaled amount is rounded to
+    # the millionth, so that what the person typed as whole riels stays whole.
+    return number(raw, style) if scale == 1.0 else round(number(raw, style) * scale, 6)

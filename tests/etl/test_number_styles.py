@@ -123,3 +123,25 @@ def test_english_numbers_that_were_right_stay_right(cell, meant):
     from etl.clean import number
 
     assert number(cell) == meant
+
+
+@pytest.mark.parametrize(("typed", "convention", "riels"), [
+    ("1.2 bn", None, 1_200_000_000), ("4.1 bn", None, 4_100_000_000), ("850k", None, 850_000),
+    ("3 លាន", None, 3_000_000), ("៣លាន", None, 3_000_000), ("1,5 ពាន់លាន", "km", 1_500_000_000),
+    ("១.២០០.០០០", "km", 1_200_000), ("1.200", "km", 1_200), ("1.200", "en", 1.2), ("1,200", "en", 1_200),
+])
+def test_an_amount_typed_into_a_grid_is_read_like_a_cell(typed: str, convention: str | None, riels: float) -> None:
+    from etl.clean import typed_amount
+
+    assert typed_amount(typed, convention) == riels
+
+
+@pytest.mark.parametrize(("typed", "says"), [("abc", "is not a number"), ("12 xyz", "'xyz' is not a scale"),
+                                             ("1.200", "could be 1.2")])
+def test_an_amount_that_cannot_be_read_says_why(typed: str, says: str) -> None:
+    from etl.clean import CellError, typed_amount
+
+    with pytest.raises(CellError) as refused:
+        typed_amount(typed)
+    assert says in refused.value.at("2026").text("en")
+    assert refused.value.at("2026").text("km").startswith("2026៖")
