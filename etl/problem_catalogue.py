@@ -108,6 +108,20 @@ TYPES: dict[str, Text] = {
                             "ឯកសារដែលនឹងដកចេញច្រើនជាងពាក់កណ្តាលនៃអ្វីដែលបានផ្ទុក ដោយមិនទាន់បញ្ជាក់"),
     "file-too-large": _t("an upload larger than the Data page accepts",
                          "ឯកសារផ្ទុកឡើងដែលធំជាងទំព័រទិន្នន័យទទួលយក"),
+    # The submission workbook's (etl.submission_workbook).
+    "no-submission": _t("a submission workbook for a year without a submission",
+                        "សៀវភៅបញ្ជីសំណើថវិកាសម្រាប់ឆ្នាំដែលគ្មានសំណើថវិកា"),
+    "not-permitted": _t("a submission that cannot change now, or a user who may not change it",
+                        "សំណើថវិកាដែលមិនអាចកែបាននៅពេលនេះ ឬអ្នកប្រើដែលមិនមានសិទ្ធិកែវា"),
+    "forbidden": _t("a line or target the user may not write", "ជួរថវិកា ឬគោលដៅដែលអ្នកប្រើមិនមានសិទ្ធិសរសេរ"),
+    "unexpected-year": _t("a year column outside the submission's three years",
+                          "ជួរឈរឆ្នាំនៅក្រៅបីឆ្នាំនៃសំណើថវិកា"),
+    "stale-line": _t("a line or target someone else changed after the workbook was written",
+                     "ជួរថវិកា ឬគោលដៅដែលអ្នកផ្សេងបានកែ បន្ទាប់ពីសៀវភៅបញ្ជីត្រូវបានសរសេរ"),
+    "too-long": _t("a text longer than the submission takes", "អត្ថបទវែងជាងអ្វីដែលសំណើថវិកាទទួលយក"),
+    "invalid": _t("a value the submission's write refused", "តម្លៃដែលការសរសេរសំណើថវិកាបានបដិសេធ"),
+    "flag-needs-justification": _t("a flagged line without a long enough justification (a warning)",
+                                   "ជួរថវិកាដែលមានសញ្ញាព្រមាន ប៉ុន្តែគ្មានការពន្យល់ហេតុផលវែងគ្រប់គ្រាន់ (ការព្រមាន)"),
 }
 
 # --- words that parameters name (translated by {name:term}) -----------------------------------------
@@ -133,6 +147,11 @@ TERMS: dict[str, Text] = {
     "code": _t("code", "កូដ"),
     "error": _t("error", "កំហុស"),
     "warning": _t("warning", "ការព្រមាន"),
+    # What the submission workbook's sentences name: a line or a target, a submission's state.
+    "line": _t("line", "ជួរថវិកា"),
+    "target": _t("target", "គោលដៅ"),
+    "submitted": _t("submitted", "បានដាក់ជូន ក.ស.ហ.វ រួចហើយ"),
+    "endorsed": _t("endorsed", "ត្រូវបាន ក.ស.ហ.វ ឯកភាពរួចហើយ"),
 }
 
 _JOINS: dict[str, Text] = {"or": _t(" or ", " ឬ "), "and": _t(" and ", " និង "), "comma": _t(", ", ", ")}
@@ -171,6 +190,16 @@ _LARGE_AFTER = _t(": more than half would go. If the earlier rows are to be repl
                   "('ជំនួស និងផ្ទុក' នៅលើទំព័រទិន្នន័យ, --replace នៅលើបន្ទាត់បញ្ជា)")
 _CONFIRM = _t("confirmation that the earlier figures are to be replaced (--replace)",
               "ការបញ្ជាក់ថាតួលេខមុនត្រូវជំនួស (--replace)")
+# The submission workbook's phrases.
+_CHANGEABLE = _t("a draft or returned submission that you may change",
+                 "សំណើថវិកាជាសេចក្តីព្រាង ឬដែលបានបង្វិលត្រឡប់ ដែលអ្នកអាចកែបាន")
+_CLUSTER = _t("an activity cluster of the programme structure", "ចង្កោមសកម្មភាពនៃរចនាសម្ព័ន្ធកម្មវិធី")
+_CHAPTER = _t("a chapter of the economic classification", "ជំពូកមួយនៃចំណាត់ថ្នាក់សេដ្ឋកិច្ច")
+_AFTER_WRITING = _t(" after the workbook was written (version {version}, now {current}); write a new workbook and "
+                    "make the change there",
+                    " បន្ទាប់ពីសៀវភៅបញ្ជីត្រូវបានសរសេរ (កំណែ {version} ឥឡូវ {current}); សូមសរសេរសៀវភៅបញ្ជីថ្មី "
+                    "ហើយធ្វើការកែប្រែនៅទីនោះ")
+_CURRENT_VERSION = _t("version {current}", "កំណែ {current}")
 
 
 def _e(en: str, km: str, expected: Text) -> Entry:
@@ -400,6 +429,98 @@ MESSAGES: dict[str, Entry] = {
     "old-xls": _e("old .xls workbooks are not accepted: save the file as .xlsx",
                   "មិនទទួលយកសៀវភៅបញ្ជី .xls ចាស់ទេ៖ សូមរក្សាទុកឯកសារជា .xlsx", _WORKBOOK),
     "out-of-memory-reading": Entry(_OUT_OF_MEMORY, _WORKBOOK),
+    # The submission workbook's sentences (etl.submission_workbook).
+    "no-lines-sheet": _e("no sheet {sheet!r} with the header of a submission workbook ({columns:comma} …) was found",
+                         "រកមិនឃើញសន្លឹក {sheet!r} ដែលមានជួរក្បាលតារាងនៃសៀវភៅបញ្ជីសំណើថវិកា ({columns:comma} …) ទេ",
+                         _t("a sheet {sheet!r} with its header row", "សន្លឹក {sheet!r} ដែលមានជួរក្បាលតារាងរបស់វា")),
+    "no-submission": _e("{column}: there is no submission for {year}: the budget unit opens it first "
+                        "(Submission page, or POST /api/v1/submissions)",
+                        "{column}៖ គ្មានសំណើថវិកាសម្រាប់ឆ្នាំ {year} ទេ៖ ផ្នែកថវិកាត្រូវបើកវាជាមុនសិន "
+                        "(ទំព័រសំណើថវិកា ឬ POST /api/v1/submissions)",
+                        _t("the year of an open submission", "ឆ្នាំនៃសំណើថវិកាដែលបានបើក")),
+    "submission-submitted": Entry(_t("the submission of {year} is {status:term}: it is read-only until MEF returns it",
+                                     "សំណើថវិកាឆ្នាំ {year} {status:term}៖ វាសម្រាប់អានតែប៉ុណ្ណោះ "
+                                     "រហូតដល់ ក.ស.ហ.វ បង្វិលវាត្រឡប់មកវិញ"), _CHANGEABLE),
+    "submission-read-only": Entry(_t("the submission of {year} is {status:term}: it is read-only unless MEF reopens it",
+                                     "សំណើថវិកាឆ្នាំ {year} {status:term}៖ វាសម្រាប់អានតែប៉ុណ្ណោះ "
+                                     "លុះត្រាតែ ក.ស.ហ.វ បើកវាឡើងវិញ"), _CHANGEABLE),
+    "draft-closed-to-provinces": Entry(_t("the draft of {year} is not open to provinces: {user} may change its lines "
+                                          "once the budget unit opens it",
+                                          "សេចក្តីព្រាងឆ្នាំ {year} មិនទាន់បើកជូនខេត្តទេ៖ {user} អាចកែជួរថវិការបស់វាបាន "
+                                          "នៅពេលផ្នែកថវិកាបើកវាជូនខេត្ត"), _CHANGEABLE),
+    "role-changes-no-submission": Entry(_t("{user} ({role}) may not change a submission: the budget unit does, and a "
+                                           "provincial director for his or her province while the draft is open to "
+                                           "provinces",
+                                           "{user} ({role}) មិនអាចកែសំណើថវិកាបានទេ៖ ផ្នែកថវិកាជាអ្នកកែ ហើយប្រធានមន្ទីរខេត្ត"
+                                           "កែបានសម្រាប់ខេត្តរបស់ខ្លួន នៅពេលសេចក្តីព្រាងបើកជូនខេត្ត"), _CHANGEABLE),
+    "no-targets-header": _e("the sheet {sheet!r} holds cells but no header row of targets ({columns:comma}) was found",
+                            "សន្លឹក {sheet!r} មានក្រឡាដែលមានតម្លៃ ប៉ុន្តែរកមិនឃើញជួរក្បាលតារាងនៃគោលដៅ ({columns:comma}) ទេ",
+                            _t("the header row {columns:comma}", "ជួរក្បាលតារាង {columns:comma}")),
+    "unexpected-year": _e("{column}: this workbook is for {year}, whose years are {year} to {last}",
+                          "{column}៖ សៀវភៅបញ្ជីនេះសម្រាប់ឆ្នាំ {year} ដែលឆ្នាំរបស់វាគឺពី {year} ដល់ {last}",
+                          _t("the columns {columns:comma}", "ជួរឈរ {columns:comma}")),
+    "other-province": _e("{column}: {user} may write the lines and targets of province {province} only, not of {code}",
+                         "{column}៖ {user} អាចសរសេរបានតែជួរថវិកា និងគោលដៅនៃខេត្ត {province} ប៉ុណ្ណោះ មិនមែននៃ {code} ទេ",
+                         _t("province {province}", "ខេត្ត {province}")),
+    "unknown-cluster": _e("{column}: {code!r} is not in the programme structure",
+                          "{column}៖ {code!r} មិនមាននៅក្នុងរចនាសម្ព័ន្ធកម្មវិធីទេ", _CLUSTER),
+    "activity-for-cluster": _e("{column}: {code!r} is an activity; a line is per activity cluster (here {cluster!r})",
+                               "{column}៖ {code!r} ជាសកម្មភាព; ជួរថវិកាមួយគឺសម្រាប់ចង្កោមសកម្មភាពមួយ (នៅទីនេះ {cluster!r})",
+                               _CLUSTER),
+    "not-a-cluster": _e("{column}: {code!r} is a {level}, not an activity cluster",
+                        "{column}៖ {code!r} ជា {level} មិនមែនជាចង្កោមសកម្មភាពទេ", _CLUSTER),
+    "unknown-chapter": _e("{column}: {code!r} is not in the economic classification",
+                          "{column}៖ {code!r} មិនមាននៅក្នុងចំណាត់ថ្នាក់សេដ្ឋកិច្ចទេ", _CHAPTER),
+    "account-for-chapter": _e("{column}: {code!r} is an account of chapter {chapter!r}; a line is per chapter",
+                              "{column}៖ {code!r} ជាគណនីនៃជំពូក {chapter!r}; ជួរថវិកាមួយគឺសម្រាប់ជំពូកមួយ", _CHAPTER),
+    "not-a-version": _e("{column}: {value!r} is not a version; leave the column as the workbook wrote it "
+                        "(blank on a new row)",
+                        "{column}៖ {value!r} មិនមែនជាកំណែទេ; សូមទុកជួរឈរនេះដូចដែលសៀវភៅបញ្ជីបានសរសេរ "
+                        "(ទទេនៅលើជួរដេកថ្មី)",
+                        _t("the version the workbook was written with", "កំណែដែលសៀវភៅបញ្ជីត្រូវបានសរសេរជាមួយ")),
+    "changed-after-writing": Entry(_t("{column}: this {what:term} was changed by {user} on {when} UTC",
+                                      "{column}៖ {what:term}នេះត្រូវបាន {user} កែនៅ {when} UTC") + _AFTER_WRITING,
+                                   _CURRENT_VERSION),
+    "changed-after-writing-undated": Entry(_t("{column}: this {what:term} was changed by {user}",
+                                              "{column}៖ {what:term}នេះត្រូវបាន {user} កែ") + _AFTER_WRITING,
+                                           _CURRENT_VERSION),
+    "text-too-long": _e("{column}: at most {maximum:,} characters, not {length:,}",
+                        "{column}៖ យ៉ាងច្រើន {maximum:,} តួអក្សរ មិនមែន {length:,} ទេ",
+                        _t("at most {maximum:,} characters", "យ៉ាងច្រើន {maximum:,} តួអក្សរ")),
+    "control-character": _e("{column}: the text holds a control character (line breaks and tabs are fine); "
+                            "type it again",
+                            "{column}៖ អត្ថបទមានតួអក្សរបញ្ជា (ការចុះបន្ទាត់ និងថេបអាចប្រើបាន); សូមវាយវាម្ដងទៀត",
+                            _t("text without control characters", "អត្ថបទដែលគ្មានតួអក្សរបញ្ជា")),
+    "duplicate-line": _e("the same entity, cluster, economic code and funding source as row {first} (a line twice)",
+                         "អង្គភាព ចង្កោមសកម្មភាព កូដសេដ្ឋកិច្ច និងប្រភពថវិកា ដូចគ្នានឹងជួរដេក {first} (ជួរថវិកាស្ទួន)",
+                         _t("one row per line", "ជួរដេកតែមួយសម្រាប់ជួរថវិកានីមួយៗ")),
+    "unknown-target-indicator": _e("{column}: {code!r} is not in the indicator catalogue",
+                                   "{column}៖ {code!r} មិនមាននៅក្នុងបញ្ជីសូចនាករទេ",
+                                   _t("an indicator of the catalogue", "សូចនាករមួយនៃបញ្ជីសូចនាករ")),
+    "negative-target": _e("{column}: a target is not negative ({value:g})",
+                          "{column}៖ គោលដៅមិនអាចជាលេខអវិជ្ជមានទេ ({value:g})",
+                          _t("a target of 0 or more", "គោលដៅ 0 ឬច្រើនជាងនេះ")),
+    "duplicate-target": _e("the same indicator and unit as row {first} (a target twice)",
+                           "សូចនាករ និងទីតាំងដូចគ្នានឹងជួរដេក {first} (គោលដៅស្ទួន)",
+                           _t("one row per indicator and unit", "ជួរដេកតែមួយសម្រាប់សូចនាករ និងទីតាំងនីមួយៗ")),
+    "no-lines-or-targets": _e("the workbook holds no line and no target",
+                              "សៀវភៅបញ្ជីគ្មានជួរថវិកា ឬគោលដៅណាមួយទេ",
+                              _t("at least one line or target", "ជួរថវិកា ឬគោលដៅយ៉ាងហោចណាស់មួយ")),
+    # The submission's write layer (db.submissions) checks everything once more; its own words
+    # (English) are the detail.
+    "write-refused": _e("{detail}", "ការសរសេរសំណើថវិកាបានបដិសេធ៖ {detail}",
+                        _t("a value the submission takes", "តម្លៃដែលសំណើថវិកាទទួលយក")),
+    "changed-while-loading": _e("{column}: changed by {user} while the file was loading; load it again",
+                                "{column}៖ ត្រូវបាន {user} កែ ខណៈពេលកំពុងផ្ទុកឯកសារ; សូមផ្ទុកវាម្ដងទៀត",
+                                _t("the line as the workbook read it", "ជួរថវិកាដូចដែលសៀវភៅបញ្ជីបានអាន")),
+    "write-forbidden": _e("not permitted: {what}", "មិនអនុញ្ញាតទេ៖ {what}",
+                          _t("a line you may write", "ជួរថវិកាដែលអ្នកអាចសរសេរបាន")),
+    "flag-needs-justification": _e(
+        "{column}: the line is flagged ({flags:comma}); it needs a justification of at least {minimum} characters "
+        "before the submission can be submitted",
+        "{column}៖ ជួរថវិកានេះមានសញ្ញាព្រមាន ({flags:comma}); វាត្រូវការការពន្យល់ហេតុផលយ៉ាងហោចណាស់ {minimum} តួអក្សរ "
+        "មុនពេលសំណើថវិកាអាចដាក់ជូនបាន",
+        _t("at least {minimum} characters", "យ៉ាងហោចណាស់ {minimum} តួអក្សរ")),
 }
 
 # --- the lines of a load's report (LoadReport) ---------------------------------------------------------
@@ -407,6 +528,10 @@ MESSAGES: dict[str, Entry] = {
 _LOADED = _t("{file}: loaded {rows:,} {kind:term} rows as batch {batch}",
              "{file}៖ បានផ្ទុក {rows:,} ជួរដេក{kind:term} ជាបាច់ {batch}")
 _WARNINGS = _t(" ({warnings} warning(s))", " (ការព្រមាន {warnings})")
+_SUBMISSION_CHANGES = _t("{lines:,} line(s) ({lines_created:,} new, {lines_changed:,} changed), {targets:,} target(s) "
+                         "({targets_created:,} new, {targets_changed:,} changed)",
+                         "ជួរថវិកា {lines:,} (ថ្មី {lines_created:,} កែប្រែ {lines_changed:,}) គោលដៅ {targets:,} "
+                         "(ថ្មី {targets_created:,} កែប្រែ {targets_changed:,})")
 
 LINES: dict[str, Text] = {
     "summary-loaded": _LOADED + _WARNINGS,
@@ -426,6 +551,17 @@ LINES: dict[str, Text] = {
     "would-replace": _t("  would replace ", "  នឹងជំនួស ") + _REPLACES,
     "would-replace-indicators": _t("  would replace ", "  នឹងជំនួស ") + _REPLACES_INDICATORS,
     "warning-prefix": _t("warning: ", "ការព្រមាន៖ "),
+    # A submission workbook's report (etl.submission_workbook.SubmissionReport).
+    "submission-loaded": _t("{file}: loaded the submission of {year} as {user}: ",
+                            "{file}៖ បានរក្សាទុកសំណើថវិកាឆ្នាំ {year} ក្នុងនាម {user}៖ ") + _SUBMISSION_CHANGES
+    + _t("; {warnings} warning(s)", "; ការព្រមាន {warnings}"),
+    "submission-valid": _t("{file}: valid submission workbook for {year}: ",
+                           "{file}៖ សៀវភៅបញ្ជីសំណើថវិកាឆ្នាំ {year} ត្រឹមត្រូវ៖ ") + _SUBMISSION_CHANGES
+    + _t(" (dry run, nothing written)", " (ពិនិត្យតែប៉ុណ្ណោះ មិនបានសរសេរអ្វីទេ)"),
+    "submission-failed": _t("{file}: the database did not answer; nothing was written, load the file again later",
+                            "{file}៖ មូលដ្ឋានទិន្នន័យមិនបានឆ្លើយតប; មិនបានសរសេរអ្វីទេ សូមផ្ទុកឯកសារម្ដងទៀតនៅពេលក្រោយ"),
+    "submission-rejected": _t("{file}: rejected with {errors} problem(s); nothing written",
+                              "{file}៖ ត្រូវបានបដិសេធ ដោយមានបញ្ហា {errors}; មិនបានសរសេរអ្វីទេ"),
 }
 
 

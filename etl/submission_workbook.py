@@ -11,7 +11,9 @@ with the rights of that user: read by the reader every workbook goes through (``
 its cells cleaned as every workbook's are (``etl.clean``, ``etl.validate``), then written by
 the submission's write layer (``db.submissions``), which checks rights and state again inside
 the write. One transaction for the whole file: any problem, and nothing is written. Problems are
-``FILE:SHEET:ROW:COLUMN: message``, like every other file's.
+``FILE:SHEET:ROW:COLUMN: message``, like every other file's, and are values like theirs: a message
+code and its parameters (``etl.problem_catalogue``), said in English on the command line and in the
+user's language on the Data page.
 """
 
 from __future__ import annotations
@@ -55,10 +57,18 @@ from db.models import (
 from db.queries import submission as reads
 from db.submissions import MAX_AMOUNT, MAX_TEXT, Actor, Invalid, Stale, save_lines, save_targets
 from domain.access import Forbidden, Scope
-from domain.submission import EDITABLE, WrongState, can_write_any, require_editable, require_line_writer
+from domain.submission import (
+    EDITABLE,
+    SUBMITTED,
+    WrongState,
+    can_write_any,
+    require_editable,
+    require_line_writer,
+)
 from domain.vocabulary import BUDGET_UNIT, FUNDING_SOURCES, PROVINCIAL_DIRECTOR
 from etl import clean, contract, validate
-from etl.problems import ERROR, WARNING, Collector, Problem
+from etl import problem_catalogue as catalogue
+from etl.problems import ERROR, WARNING, Collector, Msg, Problem, msg
 from etl.read import MAX_METADATA_PART_BYTES, Sheet, UnreadableFile, read_file
 from indicators import submission as flag_rules
 
@@ -639,21 +649,18 @@ class SubmissionReport:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == WARNING]
 
-    def replacement_lines(self) -> list[str]:
+    def replacement_lines(self, lang: str = "en") -> list[str]:
         return []
 
-    def summary(self) -> str:
-        """One line for a person."""
-        changes = (f"{self.lines:,} line(s) ({self.lines_created:,} new, {self.lines_changed:,} changed), "
-                   f"{self.targets:,} target(s) ({self.targets_created:,} new, {self.targets_changed:,} changed)")
-        if self.status == "loaded":
-            return (f"{self.file}: loaded the submission of {self.year} as {self.loaded_as}: {changes}; "
-                    f"{len(self.warnings)} warning(s)")
-        if self.status == "valid":
-            return f"{self.file}: valid submission workbook for {self.year}: {changes} (dry run, nothing written)"
-        if self.status == "failed":
-            return f"{self.file}: the database did not answer; nothing was written, load the file again later"
-        return f"{self.file}: rejected with {len(self.errors)} problem(s); nothing written"
+    def summary(self, lang: str = "en") -> str:
+        """One line for a person, in ``lang`` (the command line's, in English)."""
+        key = {"loaded": "submission-loaded", "valid": "submission-valid",
+               "failed": "submission-failed"}.get(self.status, "submission-rejected")
+        return catalogue.line(key, lang, file=self.file, year=self.year, user=self.loaded_as, lines=self.lines,
+                              lines_created=self.lines_created, lines_changed=self.lines_changed,
+                              targets=self.targets, targets_created=self.targets_created,
+                              targets_changed=self.targets_changed, warnings=len(self.warnings),
+                              errors=len(self.errors))
 
 
 @dataclass
@@ -709,45 +716,47 @@ class _Item:
     payload: dict
 
 
-def _rights_problem(ctx: _Context) -> str | None:
+def _read_only(year: int, status: str) -> Msg:
+    """A submission of ``year`` that cannot change in ``status`` (domain.submission.require_editable)."""
+    return msg("submission-submitted" if status == SUBMITTED else "submission-read-only", year=year, status=status)
+
+
+def _rights_problem(ctx: _Context) -> Msg | None:
     """Why ``ctx.scope`` may not change this submission at all (state first, then role), or None."""
     scope, sub = ctx.scope, ctx.submission
     try:
         require_editable(sub.status)
     except WrongState as refusal:
-        return f"the submission of {sub.fiscal_year} is {refusal.reason.removeprefix('the submission is ')}"
+        return _read_only(sub.fiscal_year, refusal.status)
     if ctx.can_write:
         return None
     if scope.role == PROVINCIAL_DIRECTOR:
-        return (f"the draft of {sub.fiscal_year} is not open to provinces: {scope.username} may change its lines "
-                "once the budget unit opens it")
-    return (f"{scope.username} ({scope.role}) may not change a submission: the budget unit does, and a "
-            "provincial director for his or her province while the draft is open to provinces")
+        return msg("draft-closed-to-provinces", year=sub.fiscal_year, user=scope.username)
+    return msg("role-changes-no-submission", user=scope.username, role=scope.role)
 
 
 def _entity(value: object, column: str, ctx: _Context, problems: validate.Problems, row: int) -> str | None:
     if clean.is_blank(value):
-        problems.add(row, column, "", "a value", f"{column} is empty", "missing-cell")
+        problems.add(row, column, "", msg("missing-value", column=column), "missing-cell")
         return None
     try:
         code = ctx.names.resolve(value, levels=("national", "province"))
     except clean.CellError as exc:
-        problems.add(row, column, value, exc.expected, f"{column}: {exc}", "unknown-code")
+        problems.add(row, column, value, exc.at(column), "unknown-code")
         return None
     if ctx.can_write:
         try:
             require_line_writer(ctx.scope, code, ctx.submission.open_to_provinces)
         except Forbidden:
-            problems.add(row, column, code, f"province {ctx.scope.province}",
-                         f"{column}: {ctx.scope.username} may write the lines and targets of province "
-                         f"{ctx.scope.province} only, not of {code}", "forbidden")
+            problems.add(row, column, code, msg("other-province", column=column, user=ctx.scope.username,
+                                                province=ctx.scope.province, code=code), "forbidden")
             return None
     return code
 
 
 def _code(value: object, column: str, problems: validate.Problems, row: int) -> str | None:
     if clean.is_blank(value):
-        problems.add(row, column, "", "a value", f"{column} is empty", "missing-cell")
+        problems.add(row, column, "", msg("missing-value", column=column), "missing-cell")
         return None
     return clean.code(value)
 
@@ -758,14 +767,14 @@ def _cluster(value: object, ctx: _Context, problems: validate.Problems, row: int
         return None
     node = ctx.programmes.get(code)
     if node is None:
-        message = f"cluster: {code!r} is not in the programme structure"
+        said = msg("unknown-cluster", column="cluster", code=code)
     elif node[1] == "activity":
-        message = f"cluster: {code!r} is an activity; a line is per activity cluster (here {node[0]!r})"
+        said = msg("activity-for-cluster", column="cluster", code=code, cluster=node[0])
     elif node[1] != "activity_cluster":
-        message = f"cluster: {code!r} is a {node[1]}, not an activity cluster"
+        said = msg("not-a-cluster", column="cluster", code=code, level=node[1])
     else:
         return code
-    problems.add(row, "cluster", code, "an activity cluster of the programme structure", message, "unknown-code")
+    problems.add(row, "cluster", code, said, "unknown-code")
     return None
 
 
@@ -774,12 +783,12 @@ def _chapter(value: object, ctx: _Context, problems: validate.Problems, row: int
     if code is None:
         return None
     if code not in ctx.economic:
-        message = f"economic_code: {code!r} is not in the economic classification"
+        said = msg("unknown-chapter", column="economic_code", code=code)
     elif ctx.economic[code] is not None:
-        message = f"economic_code: {code!r} is an account of chapter {ctx.economic[code]!r}; a line is per chapter"
+        said = msg("account-for-chapter", column="economic_code", code=code, chapter=ctx.economic[code])
     else:
         return code
-    problems.add(row, "economic_code", code, "a chapter of the economic classification", message, "unknown-code")
+    problems.add(row, "economic_code", code, said, "unknown-code")
     return None
 
 
@@ -791,9 +800,8 @@ def _version(value: object, problems: validate.Problems, row: int) -> int | None
     except clean.CellError:
         number = -1.0
     if number < 1 or not float(number).is_integer():
-        problems.add(row, "row_version", value, "the version the workbook was written with",
-                     f"row_version: {clean.text(value)!r} is not a version; leave the column as the workbook "
-                     "wrote it (blank on a new row)", "type-error")
+        problems.add(row, "row_version", value, msg("not-a-version", column="row_version", value=clean.text(value)),
+                     "type-error")
         return None
     return int(number)
 
@@ -807,11 +815,11 @@ def _stale(current: _Current | None, version: int | None, same: bool, ctx: _Cont
         return version
     if same or current.updated_by == ctx.scope.username:
         return None
-    when = f" on {current.updated_at:%Y-%m-%d %H:%M} UTC" if current.updated_at else ""
-    problems.add(row, "row_version", version, f"version {current.row_version}",
-                 f"row_version: this {what} was changed by {current.updated_by}{when} after the workbook was written "
-                 f"(version {version}, now {current.row_version}); write a new workbook and make the change there",
-                 "stale-line")
+    params = {"column": "row_version", "what": what, "user": current.updated_by, "version": version,
+              "current": current.row_version}
+    said = (msg("changed-after-writing", **params, when=f"{current.updated_at:%Y-%m-%d %H:%M}")
+            if current.updated_at else msg("changed-after-writing-undated", **params))
+    problems.add(row, "row_version", version, said, "stale-line")
     return None
 
 
@@ -836,10 +844,10 @@ def _check_years(layout: _Layout, problems: validate.Problems, which: str, year:
     prefix = "request" if which == LINES else "target"
     for found, _position in layout.years:
         if found not in expected:
-            problems.add(layout.header.header_row, f"{prefix}_{found}", f"{prefix}_{found}",
-                         f"{prefix}_{year}, {prefix}_{year + 1} and {prefix}_{year + 2}",
-                         f"{prefix}_{found}: this workbook is for {year}, whose years are {year} to {year + 2}",
-                         "unexpected-year")
+            column = f"{prefix}_{found}"
+            problems.add(layout.header.header_row, column, column,
+                         msg("unexpected-year", column=column, year=year, last=year + 2,
+                             columns=[f"{prefix}_{y}" for y in sorted(expected)]), "unexpected-year")
 
 
 def _read_lines(layout: _Layout, ctx: _Context, problems: validate.Problems) -> list[_Item]:
@@ -865,33 +873,30 @@ def _read_lines(layout: _Layout, ctx: _Context, problems: validate.Problems) -> 
         chapter = _chapter(record.get("economic_code"), ctx, problems, row)
         source = None
         if clean.is_blank(record.get("funding_source")):
-            problems.add(row, "funding_source", "", "a value", "funding_source is empty", "missing-cell")
+            problems.add(row, "funding_source", "", msg("missing-value", column="funding_source"), "missing-cell")
         else:
             try:
                 source = clean.funding_source(record["funding_source"])
             except clean.CellError as exc:
-                problems.add(row, "funding_source", record["funding_source"], exc.expected, f"funding_source: {exc}",
+                problems.add(row, "funding_source", record["funding_source"], exc.at("funding_source"),
                              "unknown-code")
         justification = None
         if has_justification:
             justification = "" if clean.is_blank(record.get("justification")) else clean.text(record["justification"])
             if len(justification) > MAX_TEXT:
-                problems.add(row, "justification", justification, f"at most {MAX_TEXT:,} characters",
-                             f"justification: at most {MAX_TEXT:,} characters, not {len(justification):,}",
-                             "too-long")
+                problems.add(row, "justification", justification,
+                             msg("text-too-long", column="justification", maximum=MAX_TEXT,
+                                 length=len(justification)), "too-long")
             elif not _storable(justification):
-                problems.add(row, "justification", justification, "text without control characters",
-                             "justification: the text holds a control character (line breaks and tabs are "
-                             "fine); type it again", "type-error")
+                problems.add(row, "justification", justification, msg("control-character", column="justification"),
+                             "type-error")
         version = _version(record.get("row_version"), problems, row)
         request = [amounts.at[index, n] for n in names]
         if None in (entity, cluster, chapter, source) or any(pd.isna(v) or v < 0 or v > MAX_AMOUNT for v in request):
             continue  # each wrong cell is reported already
         key = (entity, cluster, chapter, source)
         if key in seen:
-            problems.add(row, "funding_source", "", "one row per line",
-                         f"the same entity, cluster, economic code and funding source as row {seen[key]} "
-                         "(a line twice)", "duplicate-row")
+            problems.add(row, "funding_source", "", msg("duplicate-line", first=seen[key]), "duplicate-row")
             continue
         seen[key] = row
         request = [_whole_riels(v) for v in request]
@@ -926,8 +931,8 @@ def _read_targets(layout: _Layout, ctx: _Context, problems: validate.Problems) -
         row = int(record["source_row"])
         indicator = _code(record.get("indicator"), "indicator", problems, row)
         if indicator is not None and indicator not in ctx.indicators:
-            problems.add(row, "indicator", indicator, "an indicator of the catalogue",
-                         f"indicator: {indicator!r} is not in the indicator catalogue", "unknown-code")
+            problems.add(row, "indicator", indicator, msg("unknown-target-indicator", column="indicator",
+                                                          code=indicator), "unknown-code")
             indicator = None
         unit = _entity(record.get("unit"), "unit", ctx, problems, row)
         target, broken = [], False
@@ -937,8 +942,8 @@ def _read_targets(layout: _Layout, ctx: _Context, problems: validate.Problems) -
             if not blank and pd.isna(value):
                 broken = True  # reported by clean_numbers
             elif not blank and value < 0:
-                problems.add(row, name, f"{value:g}", "a target of 0 or more",
-                             f"{name}: a target is not negative ({value:g})", "negative-value")
+                problems.add(row, name, f"{value:g}", msg("negative-target", column=name, value=float(value)),
+                             "negative-amount")
                 broken = True
             target.append(None if blank else float(value))
         version = _version(record.get("row_version"), problems, row)
@@ -946,8 +951,7 @@ def _read_targets(layout: _Layout, ctx: _Context, problems: validate.Problems) -
             continue
         key = (indicator, unit)
         if key in seen:
-            problems.add(row, "unit", "", "one row per indicator and unit",
-                         f"the same indicator and unit as row {seen[key]} (a target twice)", "duplicate-row")
+            problems.add(row, "unit", "", msg("duplicate-target", first=seen[key]), "duplicate-row")
             continue
         seen[key] = row
         current = ctx.targets.get(key)
@@ -990,9 +994,8 @@ def _warn_unjustified(session: Session, sub: Submission, lines: list[_Item], ids
         codes = list(record.get("flags") or [])
         row = rows.get(tuple(record[k] for k in KEYS))
         if codes and row and not flag_rules.justified(record.get("justification")):
-            problems.add(row, "justification", record.get("justification") or "", f"at least {least} characters",
-                         f"justification: the line is flagged ({', '.join(codes)}); it needs a justification of at "
-                         f"least {least} characters before the submission can be submitted",
+            problems.add(row, "justification", record.get("justification") or "",
+                         msg("flag-needs-justification", column="justification", flags=codes, minimum=least),
                          "flag-needs-justification", WARNING)
     problems.close()
 
@@ -1001,15 +1004,16 @@ class _Rejected(Exception):
     """The file has errors: roll the transaction back."""
 
 
-def _read_source(source: str | Path | bytes, name: str | None) -> tuple[bytes | None, str, str]:
+def _read_source(source: str | Path | bytes, name: str | None) -> tuple[bytes | None, str, Msg | None]:
+    """The file's bytes and its name as shown; no bytes, and why, when it cannot be opened."""
     if isinstance(source, (str, Path)):
         path = Path(source)
         shown = clean.clean_file_name(name or path.name)
         try:
-            return path.read_bytes(), shown, ""
+            return path.read_bytes(), shown, None
         except OSError as exc:
-            return None, shown, f"cannot open the file: {exc.strerror or exc}"
-    return source, clean.clean_file_name(name or "upload.xlsx"), ""
+            return None, shown, msg("cannot-open-file", error=exc.strerror or str(exc))
+    return source, clean.clean_file_name(name or "upload.xlsx"), None
 
 
 def load_submission_workbook(source: str | Path | bytes, *, actor: Actor, name: str | None = None,
@@ -1034,21 +1038,20 @@ def _load_file(source: str | Path | bytes, actor: Actor, name: str | None, url: 
     collector = Collector(shown)
     report.problems = collector.items
     if data is None:
-        collector.add("", 0, "", "", "a readable file", unreadable, "unreadable-file")
+        collector.add("", 0, "", "", unreadable, "unreadable-file")
         return report
     report.checksum = hashlib.sha256(data).hexdigest()
     if sheets is None:
         try:
             sheets = read_file(data, shown)
         except UnreadableFile as exc:
-            collector.add(exc.sheet, 0, "", "", "an .xlsx workbook", str(exc), "unreadable-file")
+            collector.add(exc.sheet, 0, "", "", exc.said, "unreadable-file")
             return report
     lines_sheet = _named(sheets, LINES)
     layout = _layout(lines_sheet, LINES) if lines_sheet is not None else None
     if layout is None:
-        collector.add(lines_sheet.name if lines_sheet else LINES, 0, "", "", "a sheet 'Lines' with its header row",
-                      "no sheet 'Lines' with the header of a submission workbook (entity, cluster, economic_code, "
-                      "funding_source, request_YYYY …) was found", "unknown-kind")
+        collector.add(lines_sheet.name if lines_sheet else LINES, 0, "", "",
+                      msg("no-lines-sheet", sheet=LINES, columns=[*KEYS, "request_YYYY"]), "unknown-kind")
         return report
     report.year = layout.year
     try:
@@ -1056,8 +1059,7 @@ def _load_file(source: str | Path | bytes, actor: Actor, name: str | None, url: 
     except DBAPIError as exc:
         log.warning("submission load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
         collector.items.clear()
-        collector.add("", 0, "", "", "a database that answers",
-                      "the database did not answer during the load; nothing was written", "database-unavailable")
+        collector.add("", 0, "", "", msg("database-unavailable"), "database-unavailable")
         report.status = "failed"
     return report
 
@@ -1070,8 +1072,8 @@ def _load(report: SubmissionReport, layout: _Layout, sheets: list[Sheet], collec
     try:
         found = reads.find_by_year(session, year)
         if found is None:
-            lines_problems.add(layout.header.header_row, f"request_{year}", year, "the year of an open submission",
-                               f"request_{year}: {NoSubmission(year)}", "no-submission")
+            lines_problems.add(layout.header.header_row, f"request_{year}", year,
+                               msg("no-submission", column=f"request_{year}", year=year), "no-submission")
             lines_problems.close()
             raise _Rejected
         # The submission's row is locked for the whole load (PostgreSQL): no transition or other
@@ -1081,8 +1083,7 @@ def _load(report: SubmissionReport, layout: _Layout, sheets: list[Sheet], collec
         ctx = _context(session, actor.scope, sub)
         refusal = _rights_problem(ctx)
         if refusal:
-            lines_problems.add(0, "", sub.status, "a draft or returned submission that you may change", refusal,
-                               "not-permitted")
+            lines_problems.add(0, "", sub.status, refusal, "not-permitted")
         validate.check_columns(layout.header, layout.columns, lines_problems)
         _check_years(layout, lines_problems, LINES, year)
         lines = _read_lines(layout, ctx, lines_problems) if not _missing_columns(layout) else []
@@ -1092,9 +1093,10 @@ def _load(report: SubmissionReport, layout: _Layout, sheets: list[Sheet], collec
         target_layout = _layout(target_sheet, TARGETS, year) if target_sheet is not None else None
         if target_layout is None and target_sheet is not None and _holds_data(target_sheet):
             # Targets a person filled in, under a header we cannot read, are never dropped silently.
-            collector.add(target_sheet.name, 0, "", "", "the header row indicator, unit, target_YYYY …",
-                          f"the sheet {target_sheet.name!r} holds cells but no header row of targets (indicator, unit, "
-                          f"target_{year}, target_{year + 1}, target_{year + 2}) was found", "missing-header")
+            collector.add(target_sheet.name, 0, "", "",
+                          msg("no-targets-header", sheet=target_sheet.name,
+                              columns=[*TARGET_KEYS, *(f"target_{y}" for y in (year, year + 1, year + 2))]),
+                          "missing-column")
         if target_layout is not None:
             target_problems = validate.Problems(collector, target_sheet.name)
             validate.check_columns(target_layout.header, target_layout.columns, target_problems)
@@ -1105,8 +1107,8 @@ def _load(report: SubmissionReport, layout: _Layout, sheets: list[Sheet], collec
         report.lines, report.targets = len(lines), len(targets)
         report.rows = len(lines) + len(targets)
         if not collector.errors and not lines and not targets:
-            collector.add(layout.sheet.name, layout.header.header_row + 1, "", "", "at least one line or target",
-                          "the workbook holds no line and no target", "empty-sheet")
+            collector.add(layout.sheet.name, layout.header.header_row + 1, "", "", msg("no-lines-or-targets"),
+                          "empty-sheet")
         if collector.errors:
             raise _Rejected
         _write(session, report, sub, lines, targets, collector, actor, layout.sheet.name)
@@ -1156,16 +1158,16 @@ def _write(session: Session, report: SubmissionReport, sub: Submission, lines: l
         part = TARGETS if error.field in ("indicator", "unit", "targets") or error.field.startswith("target") else LINES
         items = targets if part == TARGETS else lines
         row, column = _where(error, items, year)
-        collector.add(part, row, column, "", "a value the submission takes", str(error), "invalid")
+        collector.add(part, row, column, "", msg("write-refused", detail=str(error)), "invalid")
     except Stale as error:
         part, row = _stale_row(error, lines, targets)
-        collector.add(part, row, "row_version", "", "the line as the workbook read it",
-                      f"row_version: changed by {error.current.get('updated_by')} while the file was loading; load it "
-                      "again", "stale-line")
+        collector.add(part, row, "row_version", "",
+                      msg("changed-while-loading", column="row_version", user=error.current.get("updated_by")),
+                      "stale-line")
     except WrongState as error:
-        collector.add(sheet, 0, "", error.status, "a draft or returned submission", error.reason, "not-permitted")
+        collector.add(sheet, 0, "", error.status, _read_only(year, error.status), "not-permitted")
     except Forbidden as error:
-        collector.add(sheet, 0, "", "", "a line you may write", f"not permitted: {error.what}", "forbidden")
+        collector.add(sheet, 0, "", "", msg("write-forbidden", what=error.what), "forbidden")
 
 
 def _record_rejection(report: SubmissionReport, actor: Actor, url: str | None) -> None:
@@ -1185,7 +1187,7 @@ def load_within_limits(source: str | Path | bytes, *, actor: Actor, name: str | 
                        waiting: Callable[[], None] | None = None, **options) -> SubmissionReport:
     """:func:`load_submission_workbook` in one of the machine's load slots, as every load runs
     (``etl.limits``); running out of memory is a rejection, not a traceback."""
-    from etl.limits import load_slot, out_of_memory_message
+    from etl.limits import load_slot, out_of_memory_params
 
     shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"))
     with load_slot(waiting):
@@ -1194,8 +1196,8 @@ def load_within_limits(source: str | Path | bytes, *, actor: Actor, name: str | 
         except MemoryError:
             log.warning("submission load of %s ran out of memory", shown)
     report = SubmissionReport(shown, "rejected", loaded_as=actor.scope.username)
-    report.problems.append(Problem(shown, "", 0, "", "", "a file a load can read within its memory",
-                                   out_of_memory_message("workbook"), "out-of-memory", ERROR))
+    report.problems.append(Problem.of(shown, "", 0, "", "", msg("out-of-memory", **out_of_memory_params("workbook")),
+                                      "out-of-memory", ERROR))
     return report
 
 

@@ -17,6 +17,7 @@ from etl.submission_workbook import load_submission_workbook
 from tests.etl.crafted import one_sheet, shared_strings
 from tests.helpers import submissions as sub
 from tests.helpers.database import table_counts
+from tests.helpers.words import assert_said_in_both_languages
 from tests.helpers.workbooks import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
 
 HISTORY_TABLES = {"load_batch", "audit_log"}
@@ -361,6 +362,8 @@ def test_malformed_submission_workbook_is_rejected_precisely_and_changes_nothing
                 if p.sheet == sheet and p.row == row and p.column == column and fragment in p.message]
     assert matching, [p.render() for p in report.problems]
     assert matching[0].render().startswith(f"{name}:{sheet}:{row or ''}:{column}: ")
+    for problem in report.problems:  # the Data page says each in the user's language
+        assert_said_in_both_languages(problem)
     after = table_counts(url)
     assert {t: n for t, n in after.items() if t != "audit_log"} == \
            {t: n for t, n in before.items() if t != "audit_log"}

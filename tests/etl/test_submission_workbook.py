@@ -11,9 +11,11 @@ import pytest
 from sqlalchemy import text
 
 from db.engine import get_engine, session_scope
+from etl.problems import WARNING, Problem, msg
 from etl.submission_workbook import (
     LINES,
     TARGETS,
+    SubmissionReport,
     detect,
     load_submission_workbook,
     write_submission_workbook,
@@ -319,3 +321,68 @@ def test_the_data_page_routes_a_submission_workbook_to_the_submission_as_the_sig
     assert "negative amount" in row["message"]
     assert s.stored_lines(demo_db)[key][0][0] == 123_456_789
     assert submission_id
+
+
+def test_the_data_page_says_a_submission_workbook_s_problems_and_summary_in_the_user_s_language(
+        demo_client_as, demo_db):
+    from tests.helpers.web import post_with_csrf
+    from tests.helpers.words import ENGLISH_WORDS, KHMER, without_parameters
+    from tests.integration.test_submission_exports import _open
+
+    _open(demo_db)
+    book = s.workbook(demo_db)
+    lines = book[LINES]
+    s.put(lines, 3, request_2026=-1, row_version="latest")
+    s.put(lines, 4, justification="x" * 4001)
+    budget = demo_client_as("budget_unit")
+    post_with_csrf(budget, "/lang/km", {"next": "/data"})
+    refused = run_background(budget, upload_payload(budget, s.to_bytes(book), "submission-2026.xlsx"))
+    rows = {(r["row"], r["column"]): r for r in refused["data-report"]["rowData"]}
+    assert set(rows) == {(3, "request_2026"), (3, "row_version"), (4, "justification")}
+    assert rows[3, "request_2026"]["message"] == "request_2026៖ មិនទទួលយកចំនួនទឹកប្រាក់អវិជ្ជមាន (-1) ទេ"
+    assert rows[3, "row_version"]["message"] == (
+        "row_version៖ 'latest' មិនមែនជាកំណែទេ; សូមទុកជួរឈរនេះដូចដែលសៀវភៅបញ្ជីបានសរសេរ (ទទេនៅលើជួរដេកថ្មី)")
+    assert rows[4, "justification"]["message"] == "justification៖ យ៉ាងច្រើន 4,000 តួអក្សរ មិនមែន 4,001 ទេ"
+    assert rows[4, "justification"]["expected"] == "យ៉ាងច្រើន 4,000 តួអក្សរ"
+    for row in rows.values():
+        assert row["severity"] == "កំហុស" and row["sheet"] == LINES
+        assert KHMER.search(row["expected"]), row
+    assert "submission-2026.xlsx៖ មិនបានផ្ទុកទេ" in str(refused["data-summary"]["children"])
+    # Corrected, it is saved; the summary and the warnings of flagged lines are in Khmer too.
+    s.put(lines, 3, request_2026=5_000_000, row_version=None)
+    s.put(lines, 4, justification="Checked with the provincial office in June")
+    saved = run_background(budget, upload_payload(budget, s.to_bytes(book), "submission-2026.xlsx"))
+    summary = str(saved["data-summary"]["children"])
+    assert "submission-2026.xlsx៖ សំណើថវិកាឆ្នាំ 2026 បានរក្សាទុកក្នុងនាម budget" in summary, summary
+    for row in saved["data-report"]["rowData"]:
+        assert row["severity"] == "ការព្រមាន" and KHMER.search(row["message"]), row
+    # The command line says a flagged line's warning in English, as before the catalogue.
+    said = msg("flag-needs-justification", column="justification", flags=["unit_cost_gap"], minimum=20)
+    warning = Problem.of("s.xlsx", LINES, 5, "justification", "", said, "flag-needs-justification", WARNING)
+    assert warning.render() == ("s.xlsx:Lines:5:justification: warning: justification: the line is flagged "
+                                "(unit_cost_gap); it needs a justification of at least 20 characters before the "
+                                "submission can be submitted")
+    assert not ENGLISH_WORDS.search(without_parameters(warning, warning.message_in("km")))
+
+
+def test_a_submission_report_s_summary_in_english_as_before_and_in_khmer():
+    loaded = SubmissionReport("s.xlsx", "loaded", year=2026, loaded_as="budget", lines=1_206, lines_created=1,
+                              lines_changed=2, targets=3, targets_changed=3)
+    assert loaded.summary() == ("s.xlsx: loaded the submission of 2026 as budget: 1,206 line(s) (1 new, 2 changed), "
+                                "3 target(s) (0 new, 3 changed); 0 warning(s)")
+    assert loaded.summary("km") == ("s.xlsx៖ បានរក្សាទុកសំណើថវិកាឆ្នាំ 2026 ក្នុងនាម budget៖ ជួរថវិកា 1,206 "
+                                    "(ថ្មី 1 កែប្រែ 2) គោលដៅ 3 (ថ្មី 0 កែប្រែ 3); ការព្រមាន 0")
+    expected = {
+        "valid": "s.xlsx: valid submission workbook for 2026: 1,206 line(s) (1 new, 2 changed), 3 target(s) "
+                 "(0 new, 3 changed) (dry run, nothing written)",
+        "failed": "s.xlsx: the database did not answer; nothing was written, load the file again later",
+        "rejected": "s.xlsx: rejected with 0 problem(s); nothing written",
+    }
+    from tests.helpers.words import KHMER
+
+    for status, english in expected.items():
+        report = SubmissionReport("s.xlsx", status, year=2026, loaded_as="budget", lines=1_206, lines_created=1,
+                                  lines_changed=2, targets=3, targets_changed=3)
+        assert report.summary() == english
+        assert report.summary("km").startswith("s.xlsx៖ ") and KHMER.search(report.summary("km"))
+        assert report.replacement_lines("km") == []
