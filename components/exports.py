@@ -74,6 +74,16 @@ def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "data", *, title: str 
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_name[:31]
+    fill_sheet(sheet, frame, title=title, number_formats=number_formats)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def fill_sheet(sheet, frame: pd.DataFrame, *, title: str | None = None,
+               number_formats: dict[str, str] | None = None) -> None:
+    """Write ``frame`` on an openpyxl ``sheet`` as :func:`to_excel_bytes` does: a bold header,
+    widths, number formats by column, numbers as numbers and every other value as text."""
     row = 1
     if title:
         _text_cell(sheet.cell(row=1, column=1), title).font = Font(bold=True, size=13)
@@ -94,9 +104,6 @@ def to_excel_bytes(frame: pd.DataFrame, sheet_name: str = "data", *, title: str 
                     cell.number_format = formats[name]
             else:
                 _text_cell(cell, str(value))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _text_cell(cell, text: str):

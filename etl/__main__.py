@@ -38,12 +38,52 @@ class Bar:
             self.stream.flush()
 
 
+REFUSED = object()  # --as named nobody who may act: a usage error
+
+
+def _actor(username: str | None):
+    """The ``Actor`` of ``--as USER``: None without it, ``REFUSED`` (said on stderr) for an unknown
+    or disabled user."""
+    if username is None:
+        return None
+    from etl.submission_workbook import UnknownUser, actor_for
+
+    try:
+        return actor_for(username)
+    except UnknownUser as refusal:
+        print(f"--as: {refusal}", file=sys.stderr)
+        return REFUSED
+
+
+def _read_for_detection(name: str) -> bytes:
+    try:
+        return Path(name).read_bytes()
+    except OSError:
+        return b""  # the loader reports a file it cannot open
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from etl.limits import cap_memory, load_within_limits
+    from etl.submission_workbook import detect
 
     # The files are untrusted: the process is capped as a Data page job is (PIB_LOAD_MEMORY_MB),
     # and takes its turn among the machine's loads (PIB_MAX_CONCURRENT_LOADS).
     cap_memory()
+    actor = _actor(args.as_user)
+    if actor is REFUSED:
+        return 2
+    # A submission workbook is written with the rights of a person: which files are ones is known
+    # before anything is loaded, so that a missing --as loads nothing at all.
+    submissions = {}
+    for name in args.files:
+        sheets = detect(_read_for_detection(name), Path(name).name) if name.lower().endswith(".xlsx") else None
+        if sheets is not None:
+            submissions[name] = sheets
+    if submissions and actor is None:
+        for name in submissions:
+            print(f"{Path(name).name}: a submission workbook is loaded as a person: add --as USER (the user whose "
+                  "rights apply and who is recorded as its author)", file=sys.stderr)
+        return 2
     failed = False
     for name in args.files:
         bar = Bar(Path(name).name)
@@ -51,8 +91,17 @@ def cmd_load(args: argparse.Namespace) -> int:
         def waiting(shown: str = Path(name).name) -> None:
             print(f"{shown}: waiting for another load to finish", file=sys.stderr, flush=True)
 
-        report = load_within_limits(name, dry_run=args.dry_run, loaded_by=audit.SYSTEM_USER, progress=bar,
-                                    waiting=waiting, replace=args.replace)
+        if name in submissions:
+            report = _load_submission(name, submissions.pop(name), actor, args, waiting)
+        elif actor is not None and not actor.scope.can_load:
+            print(f"{Path(name).name}: {actor.scope.username} may not load workbooks (the budget unit does); "
+                  "not loaded", file=sys.stderr)
+            failed = True
+            continue
+        else:
+            loaded_by = actor.scope.username if actor is not None else audit.SYSTEM_USER
+            report = load_within_limits(name, dry_run=args.dry_run, loaded_by=loaded_by, progress=bar,
+                                        waiting=waiting, replace=args.replace)
         bar.done()
         for problem in report.problems:
             print(problem.render(), file=sys.stderr)
@@ -63,14 +112,40 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _load_submission(name: str, sheets, actor, args: argparse.Namespace, waiting):
+    from etl.submission_workbook import load_within_limits
+
+    return load_within_limits(name, actor=actor, dry_run=args.dry_run, sheets=sheets, waiting=waiting)
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     from etl.template import KINDS, write_template
 
     if args.kind not in KINDS:
         print(f"unknown template {args.kind!r}: expected one of {', '.join(KINDS)}", file=sys.stderr)
         return 2
-    write_template(args.kind, Path(args.out))
-    print(f"wrote {args.out}")
+    if args.kind != "submission":
+        if args.year is not None or args.as_user is not None:
+            print("--year and --as are for the submission workbook only", file=sys.stderr)
+            return 2
+        write_template(args.kind, Path(args.out))
+        print(f"wrote {args.out}")
+        return 0
+    from etl.submission_workbook import NoSubmission
+
+    if args.year is None:
+        print("the submission workbook is of one year: add --year YYYY", file=sys.stderr)
+        return 2
+    actor = _actor(args.as_user)
+    if actor is REFUSED:
+        return 2
+    try:
+        lines, targets = write_template("submission", Path(args.out), year=args.year,
+                                        scope=actor.scope if actor else None)
+    except NoSubmission as missing:
+        print(str(missing), file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}: the submission of {args.year}, {lines:,} line(s) and {targets:,} target(s)")
     return 0
 
 
@@ -134,9 +209,15 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--replace", action="store_true",
                       help="confirm replacements that take away more than half of an (entity, period)'s "
                            "rows, revised budget or payments")
-    template = sub.add_parser("template", help="write a blank template workbook")
-    template.add_argument("kind", help="execution, indicators or reference")
+    load.add_argument("--as", dest="as_user", metavar="USER",
+                      help="load as this user, with that user's rights, recorded as the author; required for a "
+                           "submission workbook")
+    template = sub.add_parser("template", help="write a template workbook")
+    template.add_argument("kind", help="execution, indicators, reference or submission")
     template.add_argument("out")
+    template.add_argument("--year", type=int, help="submission: the fiscal year of the submission to write")
+    template.add_argument("--as", dest="as_user", metavar="USER",
+                          help="submission: write what this user reads (a director: his or her province)")
     demo = sub.add_parser("demo", help="write and load the synthetic demo data set")
     demo.add_argument("--scale", type=int, default=1)
     demo.add_argument("--out", default="instance/demo-data")

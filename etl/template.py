@@ -1,4 +1,5 @@
-"""Blank templates (``python -m etl template KIND OUT.xlsx``) that the loader accepts as they are.
+"""Blank templates (``python -m etl template KIND OUT.xlsx``) that the loader accepts as they are,
+and the submission workbook of a year (``etl.submission_workbook``).
 
 Each has the header row, an instructions sheet in English and Khmer, dropdowns for entity,
 period, funding source and codes (from a hidden ``lists`` sheet), and number formats.
@@ -18,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from domain.vocabulary import NATIONAL, YEAR_MAX, YEAR_MIN
 from etl import contract
 
-KINDS = ("execution", "indicators", "reference")
+KINDS = ("execution", "indicators", "reference", "submission")
 MAX_ROWS = 5000
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 log = logging.getLogger(__name__)
@@ -155,10 +156,22 @@ def _instructions(book: Workbook, kind: str, columns_by_sheet: dict[str, tuple[c
         sheet.row_dimensions[row].height = 90
 
 
-def write_template(kind: str, out: Path, url: str | None = None, *, today: dt.date | None = None) -> None:
-    """Write the blank template of ``kind`` (execution, indicators or reference) to ``out``."""
+def write_template(kind: str, out: Path, url: str | None = None, *, today: dt.date | None = None,
+                   year: int | None = None, scope=None) -> tuple[int, int] | None:
+    """Write the blank template of ``kind`` (execution, indicators or reference) to ``out``.
+
+    ``submission`` is not blank: it is the submission of ``year`` as ``scope`` reads it, to fill
+    and load back (``etl.submission_workbook``); it returns how many lines and targets it holds,
+    and raises ``NoSubmission`` when none was opened for ``year``.
+    """
     if kind not in KINDS:
         raise ValueError(f"unknown template kind {kind!r}")
+    if kind == "submission":
+        from etl.submission_workbook import write_submission_workbook
+
+        if year is None:
+            raise ValueError("the submission workbook is of one year")
+        return write_submission_workbook(out, year, url, scope)
     lists = _lists(url, today)
     book = Workbook()
     book.remove(book.active)
@@ -184,3 +197,4 @@ def write_template(kind: str, out: Path, url: str | None = None, *, today: dt.da
             _dropdowns(book, sheet, columns, {}, extra)
         _instructions(book, kind, sheets)
     book.save(out)
+    return None

@@ -83,7 +83,8 @@ def layout(**_query: str) -> html.Div:
             html.Section([
                 html.H2(t("data.templates", lang)),
                 html.Div([html.Button(t(f"data.template.{k}", lang), id=f"data-template-{k}", className="button")
-                          for k in ("execution", "indicators", "reference")], className="downloads"),
+                          for k in ("execution", "indicators", "reference", "submission")], className="downloads"),
+                html.Div(id="data-template-note", className="muted", role="status"),
                 dcc.Download(id="data-template-download"),
             ], className="panel"),
             html.Section([html.H2(t("data.history", lang)),
@@ -124,6 +125,13 @@ def _summary(report, lang: str) -> str:
     """One line per file, in the user's language (the command line prints the report's own)."""
     if report.status == "failed":
         return f"{report.file}: {t('error.unavailable', lang)}"
+    if report.kind == "submission" and report.status in ("loaded", "valid"):
+        return t(f"data.summary.submission_{report.status}", lang, file=report.file, year=report.year,
+                 user=report.loaded_as, lines=format_number(report.lines, lang),
+                 created=format_number(report.lines_created, lang), changed=format_number(report.lines_changed, lang),
+                 targets=format_number(report.targets, lang),
+                 targets_changed=format_number(report.targets_created + report.targets_changed, lang),
+                 warnings=format_number(len(report.warnings), lang))
     kind = t(f"data.kind.{report.kind}", lang) if report.kind in ("execution", "indicators", "reference") else ""
     return t(f"data.summary.{report.status}", lang, file=report.file, kind=kind,
              rows=format_number(report.rows, lang), batch=report.batch_id or "",
@@ -175,6 +183,8 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
     if not scope.can_load:
         _refuse(scope, "load workbooks")
         return [], t("forbidden.body", lang), no_update, True, True
+    from db.submissions import Actor
+    from etl import submission_workbook
     from etl.limits import cap_memory, load_within_limits
     from etl.problems import Problem
 
@@ -206,9 +216,18 @@ def upload(set_progress, contents, _confirmed, _load_now, filenames, loaded, dry
         def report_waiting(progress=report_progress) -> None:
             progress(0, "waiting for another load to finish")
 
-        report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
-                                    progress=report_progress, waiting=report_waiting, dry_run=check_only,
-                                    replace=replace)
+        # A submission workbook (its sheet "Lines") changes the submission with the caller's rights;
+        # every other file goes to the loader.
+        sheets = submission_workbook.detect(data, name)
+        if sheets is not None:
+            report_progress(0.05, "checking")
+            report = submission_workbook.load_within_limits(data, name=name, url=caller_db_url(),
+                                                            actor=Actor(scope=scope), sheets=sheets,
+                                                            dry_run=check_only, waiting=report_waiting)
+        else:
+            report = load_within_limits(data, name=name, url=caller_db_url(), loaded_by=scope.username,
+                                        progress=report_progress, waiting=report_waiting, dry_run=check_only,
+                                        replace=replace)
         summary = _summary(report, lang)
         lines.append(html.Li([summary, html.Ul(_replacement_items(report, lang))], className=f"load-{report.status}"))
         rows += [p.as_dict() for p in report.problems]
@@ -243,22 +262,36 @@ def download_report(_xlsx, _csv, rows):
                           as_csv=dash.ctx.triggered_id == "data-report-csv", sheet="report")
 
 
-@callback(Output("data-template-download", "data"), Input("data-template-execution", "n_clicks"),
-          Input("data-template-indicators", "n_clicks"), Input("data-template-reference", "n_clicks"),
+@callback(Output("data-template-download", "data"), Output("data-template-note", "children"),
+          Input("data-template-execution", "n_clicks"), Input("data-template-indicators", "n_clicks"),
+          Input("data-template-reference", "n_clicks"), Input("data-template-submission", "n_clicks"),
           prevent_initial_call=True)
 def download_template(*_clicks):
     scope = caller_scope()
     if not scope.can_load:
         _refuse(scope, "templates")
-        return no_update
+        return no_update, no_update
     from etl.template import write_template
 
     kind = str(dash.ctx.triggered_id).removeprefix("data-template-")
+    options, name = {}, f"{kind}-template.xlsx"
+    if kind == "submission":
+        # The newest submission that can still change (draft or returned), else the newest one.
+        from db.queries import submission as submission_queries
+        from domain.submission import EDITABLE
+
+        with session_scope(caller_db_url()) as session:
+            found = submission_queries.listing(session, scope)
+            year = next((s.fiscal_year for s in found if s.status in EDITABLE),
+                        found[0].fiscal_year if found else None)
+        if year is None:
+            return no_update, t("data.template.no_submission", caller_language())
+        options, name = {"year": year, "scope": scope}, f"submission-{year}.xlsx"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"{kind}-template.xlsx"
-        write_template(kind, path, url=caller_db_url())
+        path = Path(folder) / name
+        write_template(kind, path, url=caller_db_url(), **options)
         data = path.read_bytes()
-    return dcc.send_bytes(io.BytesIO(data).getvalue(), f"{kind}-template.xlsx")
+    return dcc.send_bytes(io.BytesIO(data).getvalue(), name), ""
 
 
 @callback(Output("data-history-download", "data"), Input("data-history-xlsx", "n_clicks"),

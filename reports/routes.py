@@ -1,4 +1,5 @@
-"""Routes of the printed scorecard: ``/scorecard/<code>/print`` (HTML) and ``/scorecard/<code>/pdf``.
+"""Routes of the printed scorecard: ``/scorecard/<code>/print`` (HTML) and ``/scorecard/<code>/pdf``;
+and of the submission's documents for MEF: ``/submission/<id>/export.xlsx`` and ``/submission/<id>/summary.pdf``.
 
 Both sit behind the sign-in gate like every page, build the caller's scope on the server and
 ask the query layer, so a director asking for another province gets 403 and an audit line.
@@ -82,3 +83,65 @@ def scorecard_pdf(code: str):
     response.headers["Content-Disposition"] = f'attachment; filename="scorecard-{code}-{sheet["period"]}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- the submission's documents for MEF (reports/submission.py) ---------------------------------------
+
+VERSION = re.compile(r"^[0-9]{1,4}$")
+
+
+def _submission_document(submission_id: int):
+    """The submission's lines (``?version=n``: as that version was sent) as the caller may read them."""
+    from db.queries.submission import NotFound
+    from reports.submission import submission_document
+
+    raw = request.args.get("version", "")
+    if raw and not (VERSION.fullmatch(raw) and int(raw) >= 1):
+        return _plain(400, "subdoc.bad_version")
+    scope = current_scope()
+    try:
+        with session_scope(db_url()) as session:
+            return submission_document(session, scope, submission_id, int(raw) if raw else None)
+    except Forbidden as refusal:
+        audit_refusal(refusal.what)
+        return _plain(403, "forbidden.body")
+    except NotFound:
+        return _plain(404, "subdoc.not_found")
+    except SQLAlchemyError:
+        return _plain(503, "error.unavailable")
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/submission/<int:submission_id>/export.xlsx")
+def submission_export(submission_id: int):
+    """The submission's lines and targets as the workbook MEF reads (the caller's scope applies)."""
+    from reports.submission import workbook_bytes
+
+    document = _submission_document(submission_id)
+    if isinstance(document, Response):
+        return document
+    return _download(workbook_bytes(document),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"submission-{document.year}-{document.label}.xlsx")
+
+
+@bp.get("/submission/<int:submission_id>/summary.pdf")
+def submission_summary(submission_id: int):
+    """The bilingual summary by programme, as a PDF."""
+    from reports.submission import summary_html, summary_pdf
+
+    document = _submission_document(submission_id)
+    if isinstance(document, Response):
+        return document
+    try:
+        pdf = summary_pdf(summary_html(document, for_pdf=True))
+    except OSError:  # WeasyPrint could not load Pango
+        return _plain(503, "sheet.no_pdf")
+    return _download(pdf, "application/pdf", f"submission-{document.year}-{document.label}-summary.pdf")

@@ -10,9 +10,12 @@ import zipfile
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from etl.load import load_file
+from etl.submission_workbook import load_submission_workbook
 from tests.etl.crafted import one_sheet, shared_strings
+from tests.helpers import submissions as sub
 from tests.helpers.database import table_counts
 from tests.helpers.workbooks import EXEC_HEADER, IND_HEADER, exec_row, execution_xlsx, indicators_xlsx, xlsx
 
@@ -214,3 +217,155 @@ def test_a_workbook_with_a_second_sheet_of_data_is_refused_not_loaded_in_part(re
     after = table_counts(ref_db)
     assert {t: n for t, n in after.items() if t not in HISTORY_TABLES} == \
            {t: n for t, n in before.items() if t not in HISTORY_TABLES}
+
+
+# --- submission workbooks: the same reading and cleaning, with the rights of the person who loads ------
+# Each case starts from the workbook of the draft of 2026 (tests.helpers.submissions) as ``reader``
+# reads it, runs ``prepare`` on the database, changes the workbook as a person would, and loads it
+# as ``user``. A refused file changes no table; the attempt is written to the audit log.
+
+KAMPOT_ROW, NEW_ROW = 5, 8  # Kampot's transfers; the first empty row below the five lines
+
+
+def _put(row: int, **values):
+    return lambda book: sub.put(book["Lines"], row, **values)
+
+
+def _new_line(**values):
+    return lambda book: sub.new_line(book["Lines"], **values)
+
+
+def _header(old: str, new: str):
+    def change(book):
+        sheet = book["Lines"]
+        next(c for c in sheet[2] if c.value == old).value = new
+    return change
+
+
+def _years(first: int):
+    def change(book):
+        for offset in range(3):
+            _header(f"request_{2026 + offset}", f"request_{first + offset}")(book)
+    return change
+
+
+def _error_cell(book):
+    book["Lines"][f"{get_column_letter(sub.column('request_2026'))}{KAMPOT_ROW}"] = "#REF!"
+
+
+def _target(row: int, **values):
+    def change(book):
+        sheet = book["Targets"]
+        columns = [c.value for c in sheet[2]]
+        for name, value in values.items():
+            sheet.cell(row=row, column=columns.index(name) + 1).value = value
+    return change
+
+
+def _new_target(book):
+    sheet = book["Targets"]
+    _target(sub.first_empty_row(sheet), indicator="NOPE", unit="07", target_2026=10)(book)
+
+
+def _target_headers_renamed(book):
+    for cell in book["Targets"][2]:
+        if str(cell.value).startswith("target_"):
+            cell.value = f"goal {cell.value.removeprefix('target_')}"
+
+
+def _web_change_by_director(url: str, submission_id: int) -> None:
+    sub.open_to_provinces(url, submission_id)
+    sub.change_on_the_web(url, submission_id, sub.LINES[2], [1_200_000] * 3, who="director07")
+
+
+def _nothing(_url: str, _id: int) -> None:
+    return None
+
+
+# (case, reader of the workbook, loader, prepare, change, sheet, row, column, fragment of the message)
+SUBMISSION_CASES = [
+    ("unknown-cluster", None, "budget", _nothing, _new_line(cluster="P9.9.9"), "Lines", NEW_ROW, "cluster",
+     "cluster: 'P9.9.9' is not in the programme structure"),
+    ("activity-for-cluster", None, "budget", _nothing, _new_line(cluster="P1.1.1.1"), "Lines", NEW_ROW, "cluster",
+     "cluster: 'P1.1.1.1' is an activity; a line is per activity cluster (here 'P1.1.1')"),
+    ("account-for-chapter", None, "budget", _nothing, _new_line(economic_code=6211), "Lines", NEW_ROW,
+     "economic_code", "economic_code: '6211' is an account of chapter '62'; a line is per chapter"),
+    ("unknown-entity", None, "budget", _nothing, _new_line(entity="Atlantis"), "Lines", NEW_ROW, "entity",
+     "entity: 'Atlantis' is not a known province name or code"),
+    ("unknown-funding-source", None, "budget", _nothing, _new_line(funding_source="World Bank"), "Lines", NEW_ROW,
+     "funding_source", "funding_source: 'World Bank' is not a funding source (RGC or DP)"),
+    ("negative-request", None, "budget", _nothing, _put(KAMPOT_ROW, request_2026=-5), "Lines", KAMPOT_ROW,
+     "request_2026", "request_2026: a negative amount (-5) is not accepted"),
+    ("text-for-request", None, "budget", _nothing, _put(KAMPOT_ROW, request_2027="about a billion"), "Lines",
+     KAMPOT_ROW, "request_2027", "request_2027: 'about a billion' is not a number"),
+    ("empty-request", None, "budget", _nothing, _put(KAMPOT_ROW, request_2028=None), "Lines", KAMPOT_ROW,
+     "request_2028", "request_2028 is empty"),
+    ("error-cell-request", None, "budget", _nothing, _error_cell, "Lines", KAMPOT_ROW, "request_2026",
+     "request_2026: the cell holds the error #REF! (a broken formula)"),
+    ("request-beyond-any-budget", None, "budget", _nothing, _put(KAMPOT_ROW, request_2026=10**16), "Lines",
+     KAMPOT_ROW, "request_2026", "beyond any plausible amount"),
+    ("duplicate-line", None, "budget", _nothing, _new_line(entity="07", cluster="P1.1.1", economic_code="62"),
+     "Lines", NEW_ROW, "funding_source",
+     "the same entity, cluster, economic code and funding source as row 5 (a line twice)"),
+    ("another-province-s-line", "director07", "director07", lambda url, i: sub.open_to_provinces(url, i),
+     _new_line(entity="17"), "Lines", 5, "entity",
+     "entity: director07 may write the lines and targets of province 07 only, not of 17"),
+    ("submitted-is-read-only", None, "budget", sub.submit, _put(KAMPOT_ROW, request_2026=1), "Lines", 0, "",
+     "the submission of 2026 is submitted: it is read-only until MEF returns it"),
+    ("draft-closed-to-provinces", "director07", "director07", _nothing, _put(3, request_2026=1), "Lines", 0, "",
+     "the draft of 2026 is not open to provinces: director07 may change its lines once the budget unit opens it"),
+    ("reviewer-writes-no-line", None, "reviewer", _nothing, _put(KAMPOT_ROW, request_2026=1), "Lines", 0, "",
+     "reviewer (mef_reviewer) may not change a submission"),
+    ("changed-by-someone-else", None, "budget", _web_change_by_director, _put(KAMPOT_ROW, request_2026=2_000_000),
+     "Lines", KAMPOT_ROW, "row_version", "row_version: this line was changed by director07 on "),
+    ("justification-too-long", None, "budget", _nothing, _put(KAMPOT_ROW, justification="x" * 4001), "Lines",
+     KAMPOT_ROW, "justification", "justification: at most 4,000 characters, not 4,001"),
+    ("totals-row-mismatch", None, "budget", _nothing, _put(NEW_ROW, entity="Total", request_2026=1), "Lines",
+     NEW_ROW, "request_2026", "request_2026: the totals row says 1 but the rows add up to 19,000,000"),
+    ("missing-request-column", None, "budget", _nothing, _header("request_2028", "notes"), "Lines", 2,
+     "request_2028", "the required column request_2028 is missing from the header row"),
+    ("unknown-unit-in-header", None, "budget", _nothing, _header("request_2026", "request_2026 (USD)"), "Lines", 2,
+     "request_2026", "request_2026: unknown unit 'usd' in the header"),
+    ("year-without-submission", None, "budget", _nothing, _years(2027), "Lines", 2, "request_2027",
+     "request_2027: there is no submission for 2027"),
+    ("unknown-indicator", None, "budget", _nothing, _new_target, "Targets", None, "indicator",
+     "indicator: 'NOPE' is not in the indicator catalogue"),
+    ("negative-target", None, "budget", _nothing, _target(3, target_2026=-1), "Targets", 3, "target_2026",
+     "target_2026: a target is not negative (-1)"),
+    ("targets-without-their-header", None, "budget", _nothing, _target_headers_renamed, "Targets", 0, "",
+     "the sheet 'Targets' holds cells but no header row of targets (indicator, unit, target_2026, target_2027, "
+     "target_2028) was found"),
+]
+
+
+@pytest.fixture
+def submission_draft(ref_db):
+    return ref_db, sub.open_draft(ref_db)
+
+
+@pytest.mark.parametrize(("case", "reader", "user", "prepare", "change", "sheet", "row", "column", "fragment"),
+                         SUBMISSION_CASES, ids=[c[0] for c in SUBMISSION_CASES])
+def test_malformed_submission_workbook_is_rejected_precisely_and_changes_nothing(
+        submission_draft, case, reader, user, prepare, change, sheet, row, column, fragment):
+    url, submission_id = submission_draft
+    book = sub.workbook(url, reader)
+    prepare(url, submission_id)
+    change(book)
+    if row is None:  # the first empty row of the sheet, where the change was made
+        row = sub.first_empty_row(book[sheet]) - 1
+    name = f"{case}.xlsx"
+    before = table_counts(url)
+    report = load_submission_workbook(sub.to_bytes(book), name=name, url=url, actor=sub.actor(url, user))
+    assert report.status == "rejected", case
+    matching = [p for p in report.errors
+                if p.sheet == sheet and p.row == row and p.column == column and fragment in p.message]
+    assert matching, [p.render() for p in report.problems]
+    assert matching[0].render().startswith(f"{name}:{sheet}:{row or ''}:{column}: ")
+    after = table_counts(url)
+    assert {t: n for t, n in after.items() if t != "audit_log"} == \
+           {t: n for t, n in before.items() if t != "audit_log"}
+    assert after["audit_log"] == before["audit_log"] + 1  # the refused attempt, and nothing else
+
+
+def test_the_submission_corpus_is_large_enough():
+    assert len(SUBMISSION_CASES) >= 10
