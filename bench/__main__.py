@@ -4,7 +4,8 @@
 
 Steps: scale (build or reuse the 1M and 10M databases), etl (ETL speed; its output is kept in
 bench/out/etl.txt), latency (callbacks at scale), firstload (Chromium), load (Locust on
-gunicorn), report. Each step is its own process, so that one Dash app is built per process.
+gunicorn), submission (one-line saves of a 3,000-line submission), report. Each step is its own
+process, so that one Dash app is built per process.
 """
 
 import argparse
@@ -19,6 +20,7 @@ STEPS = {
     "latency": ["bench.latency"],
     "firstload": ["bench.firstload"],
     "load": ["bench.load"],
+    "submission": ["bench.submission"],
     "report": ["bench.report"],
 }
 

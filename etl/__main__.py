@@ -180,7 +180,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(problem.render(), file=sys.stderr)
         print(report.summary())
     print(f"demo: {len(files)} files in {time.monotonic() - started:.1f} s, {rejected} rejected")
-    return 1 if rejected else 0
+    if rejected:
+        return 1
+    from etl.demo_submission import open_demo_submission
+
+    opened = open_demo_submission()
+    if opened is not None:
+        print(f"demo: next year's submission opened as a draft (id {opened}), some lines flagged and justified")
+    return 0
 
 
 def cmd_history(_args: argparse.Namespace) -> int:
