@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_auth(server, dash_app)
     register_api(server)
     register_reports(server)
+    register_open_data(server)
     register_error_pages(server)
     register_static_files(server, dash_app.config.routes_pathname_prefix)
     register_bundles_now(server)
@@ -60,7 +61,7 @@ def configure(server: Flask, test_config: dict[str, Any] | None) -> None:
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=60 * 1024 * 1024,
         COMPRESS_MIMETYPES=["text/html", "text/css", "application/json", "application/javascript",
-                            "text/javascript"],
+                            "text/javascript", "text/csv"],  # text/csv: the open data's files
         COMPRESS_ALGORITHM=["br", "gzip"],
         COMPRESS_CACHE_BACKEND=StaticCompressionCache,
         COMPRESS_CACHE_KEY=static_cache_key,
@@ -221,6 +222,14 @@ def register_error_pages(server: Flask) -> None:
 def register_reports(server: Flask) -> None:
     from reports import bp
 
+    server.register_blueprint(bp)
+
+
+def register_open_data(server: Flask) -> None:
+    # /open: the published periods for everyone, without sign-in (open_data/, README.md).
+    from open_data import bp
+
+    server.config.setdefault("PIB_OPEN_RATE_LIMIT", settings.open_rate_limit())
     server.register_blueprint(bp)
 
 

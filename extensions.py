@@ -9,6 +9,13 @@ csrf = CSRFProtect()
 compress = Compress()
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+# Open data for everyone (open_data/): no sign-in, no session cookie, nothing of the signed-in app.
+OPEN_PREFIX = "/open"
+
+
+def is_open_path(path: str) -> bool:
+    """Whether ``path`` is /open or under it (``/openx`` is not)."""
+    return path == OPEN_PREFIX or path.startswith(OPEN_PREFIX + "/")
 
 
 class StaticCompressionCache:

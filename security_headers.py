@@ -1,5 +1,6 @@
 """Security headers on every response: a Content-Security-Policy, HSTS over HTTPS, and no caching
-of anything that may carry the figures a user was allowed to see.
+of anything that may carry the figures a user was allowed to see (the public /open pages set
+their own caching).
 
 The policy allows scripts from this site and Dash's inline scripts by hash only: the renderer's
 start-up line and one per clientside callback, as ``Dash.csp_hashes()`` computes them. Nothing
@@ -12,7 +13,7 @@ from __future__ import annotations
 import dash
 from flask import Flask, Response, request
 
-from extensions import STATIC_PREFIXES
+from extensions import STATIC_PREFIXES, is_open_path
 
 HSTS = "max-age=31536000"
 NO_STORE = "private, no-store"
@@ -59,7 +60,11 @@ def install(server: Flask, dash_app: dash.Dash) -> None:
         response.headers["Content-Security-Policy"] = policy
         if request.is_secure:
             response.headers["Strict-Transport-Security"] = HSTS
-        if not (request.path.startswith(static) or request.path in icons):
+        if is_open_path(request.path):
+            # Published figures are public: the open routes say how long a copy may be kept
+            # ("no-cache" with an ETag: revalidated every time, so a withdrawal shows at once).
+            response.headers.setdefault("Cache-Control", NO_STORE)
+        elif not (request.path.startswith(static) or request.path in icons):
             # API answers, callbacks, /_dash-layout, pages and printed sheets may all carry
             # figures: no shared cache keeps them, and the browser does not write them to disk.
             response.headers["Cache-Control"] = NO_STORE

@@ -65,3 +65,10 @@ def boundary_geojson() -> Path | None:
     value = os.environ.get("PIB_BOUNDARY_GEOJSON", "").strip()
     path = Path(value) if value else None
     return path if path is not None and path.is_file() else None
+
+
+def open_rate_limit() -> int:
+    """``PIB_OPEN_RATE_LIMIT``: requests per minute one address may make to /open (default 60;
+    ``0`` turns the limit off). Counted in each server process (a sliding window per worker)."""
+    value = os.environ.get("PIB_OPEN_RATE_LIMIT", "60").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 60

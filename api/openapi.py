@@ -92,6 +92,24 @@ SUBMISSION_ID = {"name": "submission_id", "in": "path", "required": True,
                  "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}
 WRITES = ("400", "403", "404", "409", "415", "422")
 
+PERIOD_FORM = "^[0-9]{4}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"
+FISCAL_YEAR = {"type": "integer", "minimum": 2015, "maximum": 2035}
+
+
+def _publication_answers(ok: str, *codes: str, created: bool = False) -> dict:
+    words = {
+        "400": "The body is not a JSON object, or a cookie write lacks the `X-CSRFToken` header.",
+        "403": "Only the budget unit publishes and withdraws (`forbidden`).",
+        "404": "The period is not published (`not found`).",
+        "409": "The period is published already (`exists`, with the `current` publication).",
+        "415": "The body is not sent as application/json.",
+        "422": "The year or period cannot be taken, or nothing is loaded for the period (`invalid`, "
+               "naming `field`).",
+    }
+    return {"201" if created else "200": {"description": ok, "content": {"application/json": {
+        "schema": {"type": "object"}}}}, "401": ERRORS["401"], **{c: {"description": words[c]} for c in codes}}
+
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -263,6 +281,30 @@ SPEC: dict[str, Any] = {
                 "programmes": {"type": "object", "additionalProperties": {
                     "type": "integer", "minimum": 0, "maximum": 10**15}}}}),
             "responses": _answers("The ceiling of the year.", *WRITES)}},
+        "/api/v1/publications": {
+            "get": {"summary": "The periods published for /open, newest first, with who published each and when",
+                    "responses": {**_publication_answers("The publications."),
+                                  "403": {"description": "The caller reads no figures (administrator)."}}},
+            "post": {"summary": "Publish a period: its national and provincial aggregates appear on /open "
+                               "(budget unit)",
+                     "description": "In-year figures are working data: nothing reaches /open until its period "
+                                    "is published. The period must have budget or indicator figures loaded.",
+                     "requestBody": _body({"type": "object", "required": ["year", "period"], "properties": {
+                         "year": FISCAL_YEAR,
+                         "period": {"type": "string", "pattern": PERIOD_FORM,
+                                    "description": "YYYY-MM, YYYY-Qn or YYYY, within `year`."}}}),
+                     "responses": _publication_answers("The publication: year, period (YYYY-MM), published_by, "
+                                                       "published_at.", "400", "403", "409", "415", "422",
+                                                       created=True)},
+        },
+        "/api/v1/publications/{year}/{period}": {
+            "parameters": [
+                {"name": "year", "in": "path", "required": True, "schema": FISCAL_YEAR},
+                {"name": "period", "in": "path", "required": True,
+                 "schema": {"type": "string", "pattern": PERIOD_FORM}}],
+            "delete": {"summary": "Withdraw a period's publication: /open stops showing it at once (budget unit)",
+                       "responses": _publication_answers("The withdrawn publication.", "400", "403", "404", "422")},
+        },
         "/api/v1/whoami": {"get": {
             "summary": "The caller and the provinces the scope allows",
             "responses": _ok("The caller.", {"type": "object"}),

@@ -63,8 +63,9 @@ def register_errors(bp) -> None:
 
     @bp.errorhandler(Stale)
     def _stale(error: Stale):
+        extra = {} if error.index is None else {"index": error.index}
         return jsonify(error="stale", detail="changed by someone else since you read it; the newer value is "
-                                              "in `current`", current=error.current), 409
+                                              "in `current`", current=error.current, **extra), 409
 
     @bp.errorhandler(Exists)
     def _exists(error: Exists):

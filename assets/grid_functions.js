@@ -42,3 +42,10 @@ dagfuncs.number = function (value, decimals, lang) {
   if (value === null || value === undefined || Number.isNaN(value)) { return "–"; }
   return dagfuncs.grouped(value, decimals, lang);
 };
+
+// An amount being edited: the text the person typed stays as typed until the server answers
+// with the amount it stored (the submission grid), then it reads as every other riel figure.
+dagfuncs.typedRiels = function (value, lang) {
+  if (typeof value === "string") { return value; }
+  return dagfuncs.shortRiels(value, lang);
+};

@@ -1,8 +1,8 @@
 """Sign-in for the web: flask-login wiring, the login page, the language switch and the gate.
 
 The gate (docs/architecture.md) runs before every request: anonymous users reach only the login
-page, the language switch, ``/assets/`` and Dash's component bundles. Pages redirect to
-``/login``; Dash's JSON routes and the API answer 401. Who may see which figures is decided
+page, the language switch, ``/assets/``, Dash's component bundles and the open data (``/open``).
+Pages redirect to ``/login``; Dash's JSON routes and the API answer 401. Who may see which figures is decided
 later, in the query layer, with the ``Scope`` that :func:`current_scope` builds.
 """
 
@@ -33,7 +33,7 @@ from auth import users
 from db import audit
 from db.engine import session_scope
 from domain.access import Forbidden, Scope
-from extensions import STATIC_PREFIXES, login_manager
+from extensions import STATIC_PREFIXES, is_open_path, login_manager
 from i18n import LANGUAGES, normalise_language, t
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -278,7 +278,8 @@ class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
         # Flask-Login looks into the session on every response, which makes Flask add
         # "Vary: Cookie"; the cookies change on every page, so browsers would never reuse their
         # year-long copies of the bundles. Static files say nothing about the user.
-        if request.path.startswith(STATIC_PREFIXES):
+        # Nor on /open, the public pages: no session cookie is ever set there.
+        if request.path.startswith(STATIC_PREFIXES) or is_open_path(request.path):
             return
         super().save_session(app, session, response)
 
@@ -297,7 +298,7 @@ def install(server: Flask, dash_prefix: str = "/") -> None:
 
     def _gate():
         path = request.path
-        if path.startswith(public) or path == f"{prefix}/login":
+        if path.startswith(public) or path == f"{prefix}/login" or is_open_path(path):
             return None
         if current_user.is_authenticated:
             return None
@@ -320,7 +321,8 @@ def install(server: Flask, dash_prefix: str = "/") -> None:
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             return response
         # Dash's renderer sends this cookie's value back as X-CSRFToken on every callback.
-        if current_user.is_authenticated and not request.path.startswith("/api/"):
+        if not request.path.startswith("/api/") and not is_open_path(request.path) \
+                and current_user.is_authenticated:
             response.set_cookie(CSRF_COOKIE, generate_csrf(), samesite="Lax",
                                 secure=request.is_secure, httponly=False)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -562,6 +562,22 @@ class Explanation(Base):
     row_version: Mapped[int] = mapped_column(Integer, default=1)
 
 
+# --- open data --------------------------------------------------------------------------------
+
+
+class Publication(Base):
+    """A period the budget unit has published: its province and national aggregates are open to
+    everyone at /open. In-year figures are working data until then; withdrawing deletes the row."""
+
+    __tablename__ = "publication"
+    __table_args__ = (CheckConstraint(f"fiscal_year BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name="fiscal_year_range"),)
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    published_by: Mapped[str] = mapped_column(String(80))
+    published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class WriteCounter(Base):
     """One row counting every write people make (lines, decisions, comments, explanations): part
     of the query cache's data version, so that a write makes cached answers stale in every worker."""

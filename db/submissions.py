@@ -76,11 +76,13 @@ class Invalid(ValueError):
 
 
 class Stale(Exception):
-    """The row changed since the writer read it (HTTP 409); ``current`` is the newer value."""
+    """The row changed since the writer read it (HTTP 409); ``current`` is the newer value and
+    ``index`` the position of the refused item in the request, when there was a list."""
 
-    def __init__(self, current: dict) -> None:
+    def __init__(self, current: dict, index: int | None = None) -> None:
         super().__init__("changed by someone else since you read it")
         self.current = current
+        self.index = index
 
 
 class Exists(Exception):
@@ -300,10 +302,10 @@ def save_lines(session: Session, actor: Actor, submission_id: int, items: Iterab
         version = item.get("row_version")
         if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
             raise Invalid("row_version", "row_version: a whole number", index)
-        planned.append((keys, request, justification, version))
+        planned.append((index, keys, request, justification, version))
     saved = Saved()
     now = utcnow()
-    for keys, request, justification, version in planned:
+    for index, keys, request, justification, version in planned:
         line = session.scalar(select(SubmissionLine).where(
             SubmissionLine.submission_id == sub.id, SubmissionLine.entity_code == keys[0],
             SubmissionLine.cluster_code == keys[1], SubmissionLine.economic_code == keys[2],
@@ -327,11 +329,11 @@ def save_lines(session: Session, actor: Actor, submission_id: int, items: Iterab
             values.update(request_y1=request[0], request_y2=request[1], request_y3=request[2])
         if justification is not None:
             values["justification"] = justification
-        if version is not None and version != line.row_version:
-            raise Stale(before)
         if all(getattr(line, k) == v for k, v in values.items()):
-            saved.ids.append(line.id)
+            saved.ids.append(line.id)  # nothing to change: a file loaded again is no conflict
             continue
+        if version is not None and version != line.row_version:
+            raise Stale(before, index)
         # The version in the WHERE clause makes the check and the write one statement: two
         # writers who read the same version cannot both succeed.
         result = session.execute(update(SubmissionLine).where(
@@ -340,7 +342,7 @@ def save_lines(session: Session, actor: Actor, submission_id: int, items: Iterab
             .execution_options(synchronize_session=False))
         if result.rowcount != 1:
             session.expire(line)
-            raise Stale(_line_dict(session.get(SubmissionLine, line.id)))
+            raise Stale(_line_dict(session.get(SubmissionLine, line.id)), index)
         session.expire(line)
         actor.record(session, "submission.line", submission=sub.id, line=line.id, before=before,
                      after=_line_dict(line))
@@ -369,10 +371,10 @@ def save_targets(session: Session, actor: Actor, submission_id: int, items: Iter
         require_line_writer(actor.scope, unit, sub.open_to_provinces)
         values = _three(item.get("target"), "target", index, _target_value)
         version = item.get("row_version")
-        planned.append((indicator, unit, values, version))
+        planned.append((index, indicator, unit, values, version))
     saved = Saved()
     now = utcnow()
-    for indicator, unit, values, version in planned:
+    for index, indicator, unit, values, version in planned:
         target = session.scalar(select(SubmissionTarget).where(
             SubmissionTarget.submission_id == sub.id, SubmissionTarget.indicator_code == indicator,
             SubmissionTarget.unit_code == unit))
@@ -388,18 +390,18 @@ def save_targets(session: Session, actor: Actor, submission_id: int, items: Iter
             saved.ids.append(target.id)
             continue
         before = _target_dict(target)
-        if version is not None and version != target.row_version:
-            raise Stale(before)
         if [target.target_y1, target.target_y2, target.target_y3] == values:
             saved.ids.append(target.id)
             continue
+        if version is not None and version != target.row_version:
+            raise Stale(before, index)
         result = session.execute(update(SubmissionTarget).where(
             SubmissionTarget.id == target.id, SubmissionTarget.row_version == target.row_version)
             .values(target_y1=values[0], target_y2=values[1], target_y3=values[2], row_version=target.row_version + 1,
                     updated_by=actor.scope.username, updated_at=now).execution_options(synchronize_session=False))
         if result.rowcount != 1:
             session.expire(target)
-            raise Stale(_target_dict(session.get(SubmissionTarget, target.id)))
+            raise Stale(_target_dict(session.get(SubmissionTarget, target.id)), index)
         session.expire(target)
         actor.record(session, "submission.target", submission=sub.id, target=target.id, before=before,
                      after=_target_dict(target))

@@ -10,9 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.vocabulary import ADMIN, BUDGET_UNIT, DATA_ROLES, MEF_REVIEWER, NATIONAL, PROVINCIAL_DIRECTOR, ROLES
+from domain.vocabulary import (
+    ADMIN,
+    BUDGET_UNIT,
+    DATA_ROLES,
+    MEF_REVIEWER,
+    NATIONAL,
+    PROVINCIAL_DIRECTOR,
+    PUBLIC,
+    ROLES,
+)
 
-# Which role may open which page (keys are the page names registered in pages/).
+# Which role may open which page (keys are the page names registered in pages/). ``PUBLIC`` is in
+# none of them: the anonymous reader of /open opens no signed-in page.
 PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": DATA_ROLES,
     "provinces": frozenset({BUDGET_UNIT, MEF_REVIEWER}),
@@ -20,13 +30,15 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "programmes": DATA_ROLES,
     "data": frozenset({BUDGET_UNIT}),
     "methodology": frozenset(ROLES),
-    "submission": frozenset({BUDGET_UNIT}),
+    # The budget unit prepares it; a director writes his or her province's lines while the draft
+    # is open to provinces (read-only otherwise); MEF reads it and takes its transitions.
+    "submission": DATA_ROLES,
     "review": frozenset({MEF_REVIEWER}),
     "users": frozenset({ADMIN}),
 }
 
 # Navigation order; a page appears only if it is registered and the role may open it.
-NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "data", "methodology", "users")
+NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "data", "methodology", "users")
 
 
 class Forbidden(Exception):
@@ -63,14 +75,38 @@ class Scope:
         province = user.province_code if user.role == PROVINCIAL_DIRECTOR else None
         return cls(user_id=user.id, username=user.username, role=user.role, province=province)
 
+    @classmethod
+    def public(cls) -> Scope:
+        """The anonymous reader of /open: every province's aggregates of the published periods.
+
+        Never built from a user (``for_user`` refuses a role outside ``ROLES``), so no session or
+        token carries it: it opens no page and no ``/api/v1`` route. It passes
+        ``require_aggregates`` (the budget and indicator read models /open uses) but not
+        ``require_data``, so every other read model refuses it; and it reads no district or
+        commune. Which periods it may see is the open routes' check (``require_published``).
+        """
+        return cls(user_id=0, username=PUBLIC, role=PUBLIC)
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == PUBLIC
+
     @property
     def reads_data(self) -> bool:
         """Whether this role reads budget and indicator figures at all (admin does not)."""
         return self.role in DATA_ROLES
 
     @property
+    def reads_aggregates(self) -> bool:
+        """Whether this scope reads national and province aggregates: the data roles, and the
+        public scope (published periods only, checked before the query layer is asked)."""
+        return self.reads_data or self.is_public
+
+    @property
     def provinces(self) -> frozenset[str] | None:
         """The province codes whose named figures this scope may read; None means all 25."""
+        if self.is_public:
+            return None
         if not self.reads_data:
             return frozenset()
         if self.role == PROVINCIAL_DIRECTOR:
@@ -79,6 +115,8 @@ class Scope:
 
     def can_read_province(self, code: str) -> bool:
         """Whether figures named for province (or district/commune) ``code`` may be shown."""
+        if self.is_public:  # provinces' aggregates, never a district's or a commune's
+            return len(code) == 2 and code != NATIONAL
         allowed = self.provinces
         if allowed is None:
             return True
@@ -91,6 +129,11 @@ class Scope:
     def require_data(self) -> None:
         """Raise ``Forbidden`` unless this role reads figures."""
         if not self.reads_data:
+            raise Forbidden("figures")
+
+    def require_aggregates(self) -> None:
+        """Raise ``Forbidden`` unless this scope reads national and province aggregates."""
+        if not self.reads_aggregates:
             raise Forbidden("figures")
 
     def require_province(self, code: str) -> None:

@@ -17,6 +17,9 @@ PROVINCIAL_DIRECTOR = "provincial_director"
 ADMIN = "admin"
 ROLES = (BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR, ADMIN)
 DATA_ROLES = frozenset({BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR})
+# The anonymous reader of /open: not in ROLES, so no account can hold it (the database's check
+# refuses it too); it reads the published periods' province and national aggregates only.
+PUBLIC = "public"
 
 UNIT_LEVELS = ("national", "province", "district", "commune")
 PROGRAMME_LEVELS = ("programme", "subprogramme", "activity_cluster", "activity")  # top to bottom

@@ -207,4 +207,29 @@ ENTRIES: tuple[Entry, ...] = (
         "អង្គភាពថវិកា និងក្រសួងសេដ្ឋកិច្ចនិងហិរញ្ញវត្ថុ ឃើញគ្រប់រយៈពេល។",
         "national(P) shown to a director ⇔ every entity of the year has reported P",
     ),
+    Entry(
+        "open_data", "Published periods are public", "រយៈពេលដែលបានផ្សព្វផ្សាយ ជាទិន្នន័យសាធារណៈ",
+        "In-year figures are working data: nothing reaches the public until the budget unit publishes a "
+        "period. From then on, that period's national and provincial figures are open to everyone on the "
+        "open data page (/open), without signing in, as a page, CSV and JSON files and a described data "
+        "package: the budget of central MoSVY and of each capital and province (revised, paid, execution "
+        "rate) and the indicators of the nation and of each province (target, actual, achievement, status). "
+        "They are the same figures, to the riel, as the signed-in pages show for that period. They are "
+        "public to provincial directors too: a director reads there every province's figures of a "
+        "published period, and the rule above on national figures does not hold back a published "
+        "period. District and commune figures, draft budget requests and comments are never published. "
+        "A withdrawn period leaves the open page at once; figures loaded again for a published period are "
+        "public as soon as they are loaded.",
+        "តួលេខក្នុងឆ្នាំ ជាទិន្នន័យការងារ៖ គ្មានអ្វីទៅដល់សាធារណជនទេ រហូតដល់ផ្នែកថវិកាផ្សព្វផ្សាយរយៈពេលមួយ។ "
+        "ចាប់ពីពេលនោះ តួលេខថ្នាក់ជាតិ និងថ្នាក់ខេត្តនៃរយៈពេលនោះ បើកចំហដល់មនុស្សគ្រប់គ្នានៅលើទំព័រទិន្នន័យបើកចំហ (/open) "
+        "ដោយមិនចាំបាច់ចូលប្រើប្រាស់ ជាទំព័រ ឯកសារ CSV និង JSON និងកញ្ចប់ទិន្នន័យដែលមានការពិពណ៌នា៖ "
+        "ថវិការបស់ក្រសួងថ្នាក់កណ្តាល និងរបស់រាជធានី-ខេត្តនីមួយៗ (ឥណទានកែសម្រួល ការទូទាត់ អត្រាអនុវត្តថវិកា) "
+        "និងសូចនាករថ្នាក់ជាតិ និងរបស់ខេត្តនីមួយៗ (គោលដៅ លទ្ធផលជាក់ស្តែង សមិទ្ធផល ស្ថានភាព)។ "
+        "តួលេខទាំងនោះដូចគ្នារហូតដល់រៀល នឹងតួលេខដែលទំព័រសម្រាប់អ្នកចូលប្រើប្រាស់បង្ហាញសម្រាប់រយៈពេលនោះ។ "
+        "តួលេខទាំងនោះក៏ជាសាធារណៈចំពោះប្រធានមន្ទីរខេត្តដែរ៖ ប្រធានមន្ទីរអាចអានតួលេខរបស់គ្រប់ខេត្តនៃរយៈពេលដែលបានផ្សព្វផ្សាយ "
+        "ហើយវិធានខាងលើស្តីពីតួលេខថ្នាក់ជាតិ មិនរារាំងរយៈពេលដែលបានផ្សព្វផ្សាយទេ។ តួលេខស្រុក-ខណ្ឌ និងឃុំ-សង្កាត់ "
+        "សេចក្តីព្រាងសំណើថវិកា និងមតិយោបល់ មិនត្រូវបានផ្សព្វផ្សាយឡើយ។ រយៈពេលដែលត្រូវបានដកវិញ បាត់ពីទំព័របើកចំហភ្លាមៗ "
+        "ហើយតួលេខដែលផ្ទុកឡើងវិញសម្រាប់រយៈពេលដែលបានផ្សព្វផ្សាយ ក្លាយជាសាធារណៈភ្លាមនៅពេលផ្ទុក។",
+        "public(P) ⇔ the budget unit has published P; shown: national and province aggregates of P only",
+    ),
 )

@@ -42,8 +42,9 @@ def budget(
     a director gets only ``00`` and his or her own province. Asking for an entity outside the
     scope raises ``Forbidden``. A director's national totals are those of a period every entity
     has reported (``NationalWithheld`` otherwise; without ``period``, the newest such period).
+    The public scope of /open reads it too, for a published period only (checked by the caller).
     """
-    scope.require_data()
+    scope.require_aggregates()
     if entity is not None:
         scope.require_entity(entity)
     unknown = [g for g in group_by if g not in GROUPINGS]

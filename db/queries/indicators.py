@@ -95,8 +95,10 @@ def indicator_values(
     commune. A director sees only his or her province (and ``00``); naming another unit
     raises ``Forbidden``. A director's national roll-up is that of a period every province has
     reported (``NationalWithheld`` otherwise; without ``period``, the newest such period).
+    The public scope of /open reads the province level too, for a published period only
+    (checked by the caller); a district or commune ``unit`` is refused to it.
     """
-    scope.require_data()
+    scope.require_aggregates()
     if unit is not None:
         scope.require_entity(unit) if len(unit) == 2 else scope.require_province(unit)
     if scope.provinces is not None and unit in (None, NATIONAL):

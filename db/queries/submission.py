@@ -471,6 +471,8 @@ def history(session: Session, submission_id: int, scope: Scope | None = None) ->
         if detail.get("submission") != submission_id:
             continue
         hidden = scope is not None and scope.provinces is not None
+        if hidden and row.action == "submission.province_done" and detail.get("province") != scope.province:
+            continue  # another province's progress is not a director's to follow
         out.append({"action": row.action.removeprefix("submission."), "by": row.username,
                     "at": row.at.isoformat(timespec="seconds"), "comment": "" if hidden else detail.get("comment", ""),
                     "status": (detail.get("after") or {}).get("status")})

@@ -17,14 +17,15 @@ READY = {
     "/scorecard/07": "#scorecard-indicators tbody tr",
     "/scorecard/17": "#scorecard-indicators tbody tr",
     "/programmes": "#programmes-grid .ag-row",
+    "/submission": "#submission-none",  # the demo has no submission (tests/browser/test_submission_page.py opens one)
     "/data": "#data-history .ag-row",
     "/methodology": "#method-achievement",
     "/users": "#users-grid .ag-row",
 }
 PAGES = {
-    "budget_unit": ["/", "/provinces", "/scorecard/07", "/programmes", "/data", "/methodology"],
-    "mef_reviewer": ["/", "/provinces", "/scorecard/17", "/programmes", "/methodology"],
-    "director07": ["/", "/scorecard/07", "/programmes", "/methodology"],
+    "budget_unit": ["/", "/provinces", "/scorecard/07", "/programmes", "/submission", "/data", "/methodology"],
+    "mef_reviewer": ["/", "/provinces", "/scorecard/17", "/programmes", "/submission", "/methodology"],
+    "director07": ["/", "/scorecard/07", "/programmes", "/submission", "/methodology"],
     "admin": ["/methodology", "/users"],
 }
 CASES = [(role, path) for role, paths in PAGES.items() for path in paths]

@@ -166,9 +166,13 @@ def test_the_stale_save_is_refused_and_the_newer_value_shown(cycle_db, client_as
     assert first.status_code == 200 and first.json["lines"][0]["row_version"] == read["row_version"] + 1
     second = _put(colleague, f"/api/v1/submissions/{sid}/lines",
                   {"lines": [_line_key("07", [1_900_000, 0, 0], row_version=read["row_version"])]})
-    assert second.status_code == 409 and second.json["error"] == "stale"
+    assert second.status_code == 409 and second.json["error"] == "stale" and second.json["index"] == 0
     assert second.json["current"]["request"] == [1_250_000, 0, 0]
     assert second.json["current"]["updated_by"] == "budget"
+    # Asking, with the old version, for what the line already holds is no conflict: nothing changes.
+    same = _put(colleague, f"/api/v1/submissions/{sid}/lines",
+                {"lines": [_line_key("07", [1_250_000, 0, 0], row_version=read["row_version"])]})
+    assert same.status_code == 200 and same.json["changed"] == 0
 
 
 def test_writes_need_json_and_csrf_with_a_cookie_but_not_with_a_token(cycle_db, client_as) -> None:

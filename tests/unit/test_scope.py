@@ -63,8 +63,8 @@ def test_only_the_director_role_is_bound_to_its_province():
     [
         ("budget_unit",
          {"overview", "provinces", "scorecard", "programmes", "data", "methodology", "submission"}),
-        ("mef_reviewer", {"overview", "provinces", "scorecard", "programmes", "methodology", "review"}),
-        ("provincial_director", {"overview", "scorecard", "programmes", "methodology"}),
+        ("mef_reviewer", {"overview", "provinces", "scorecard", "programmes", "methodology", "review", "submission"}),
+        ("provincial_director", {"overview", "scorecard", "programmes", "methodology", "submission"}),
         ("admin", {"methodology", "users"}),
     ],
 )
