@@ -64,10 +64,7 @@ def _read_for_detection(name: str) -> bytes:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from etl.limits import cap_memory, load_within_limits
-<<<<<<< HEAD
     from etl.process_settings import bulk_process_settings
-=======
->>>>>>> main
     from etl.submission_workbook import detect
 
     # The files are untrusted: the process is capped as a Data page job is (PIB_LOAD_MEMORY_MB),
@@ -104,15 +101,10 @@ def cmd_load(args: argparse.Namespace) -> int:
             continue
         else:
             loaded_by = actor.scope.username if actor is not None else audit.SYSTEM_USER
-<<<<<<< HEAD
             # This process exists to load: the loader's speed settings are ours to set.
             with bulk_process_settings():
                 report = load_within_limits(name, dry_run=args.dry_run, loaded_by=loaded_by, progress=bar,
                                             waiting=waiting, replace=args.replace)
-=======
-            report = load_within_limits(name, dry_run=args.dry_run, loaded_by=loaded_by, progress=bar,
-                                        waiting=waiting, replace=args.replace)
->>>>>>> main
         bar.done()
         for problem in report.problems:
             print(problem.render(), file=sys.stderr)
