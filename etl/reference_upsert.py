@@ -72,7 +72,7 @@ def _upsert_keyed(conn: Connection, model: type[Base], frame: pd.DataFrame, mapp
                   keys: tuple[str, ...]) -> None:
     """Insert or update one row per key (a figure of a year): the sheet's rows replace those of the same key."""
     table = model.__table__
-    existing = set(conn.execute(select(*(table.c[k] for k in keys))).tuples())
+    existing = {tuple(row) for row in conn.execute(select(*(table.c[k] for k in keys)))}
     for row in frame.to_dict(orient="records"):
         values = {column: _plain(row[source]) for column, source in mapping.items()}
         key = tuple(values[k] for k in keys)
