@@ -41,7 +41,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 }
 
 # Navigation order; a page appears only if it is registered and the role may open it.
-NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "costing", "data", "methodology", "users")
+NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "costing", "data", "methodology",
+             "users")
 
 
 class Forbidden(Exception):
