@@ -338,7 +338,7 @@ def show_map(year, scenario_id):
     hidden = set() if scope.provinces is None else {f"{p:02d}" for p in range(1, 26)} - set(scope.provinces)
     return province_map(values, lang, metric_label=t("costing.col.cost", lang),
                         value_format=lambda v: format_khr(v, lang), exact_format=lambda v: format_khr_exact(v, lang),
-                        hidden=hidden)
+                        hidden=hidden, tick_format=".3~s")
 
 
 @callback(
@@ -442,6 +442,7 @@ def preview(_clicks, scenario_id, submission_id):
 @callback(
     Output("costing-apply-message", "children"), Output("costing-confirm-box", "hidden", allow_duplicate=True),
     Output("costing-preview-box", "children", allow_duplicate=True),
+    Output("costing-preview-message", "children", allow_duplicate=True),
     Input("costing-confirm", "n_clicks"), State("costing-plan", "data"),
     prevent_initial_call=True,
 )
@@ -451,12 +452,13 @@ def confirm(_clicks, planned):
     planned = planned if isinstance(planned, dict) else {}
     scenario_id, submission_id = _id(planned.get("scenario")), _id(planned.get("submission"))
     if scenario_id is None or submission_id is None:
-        return _notice(t("costing.apply_choose", lang), "error"), True, no_update
+        return _notice(t("costing.apply_choose", lang), "error"), True, no_update, no_update
     try:
         with session_scope(caller_db_url()) as session:
             done = writes.apply_scenario(session, _actor(scope), scenario_id, submission_id)
     except APPLY_ERRORS as error:
-        return _refusal(error, lang), True, no_update
+        return _refusal(error, lang), True, no_update, no_update
+    # The preview is spent: what it listed is now the submission's.
     return (_notice(t("costing.applied", lang, lines=format_number(len(done["lines"]), lang),
-                      targets=format_number(len(done["targets"]), lang)), "notice applied"), True, [])
+                      targets=format_number(len(done["targets"]), lang)), "notice applied"), True, [], [])
 

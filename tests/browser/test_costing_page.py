@@ -1,17 +1,20 @@
 """The costing page in Chromium on the demo data: the budget unit builds two scenarios from the
 catalogue (the second a copy with a higher amount), compares them, and applies one to an opened
-draft after the preview; a director reads it on a 390 px phone. Screenshots go to
+draft after the preview; a director reads it on a 390 px phone, in English and Khmer. Screenshots go to
 tests/browser/screenshots/."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from components.submission import year_text
 from db.engine import get_engine, session_scope
 from db.submissions import Actor, open_submission
 from domain.access import Scope
-from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login
+from i18n import t
+from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login, browser_switch_language
 
 GRID_ROW = "#costing-grid .ag-center-cols-container .ag-row"
 
@@ -87,7 +90,8 @@ def test_build_compare_and_apply_two_scenarios(demo_page_factory, demo_db):
     _shot(page, "costing-budget_unit-applied-en-1366")
 
 
-def test_a_director_reads_the_page_on_a_phone(demo_page_factory, demo_db):
+@pytest.mark.parametrize("lang", ["en", "km"])
+def test_a_director_reads_the_page_on_a_phone(demo_page_factory, demo_db, lang):
     _open_draft(demo_db)
     page = demo_page_factory()
     browser_login(page, PEOPLE["budget_unit"])
@@ -98,12 +102,12 @@ def test_a_director_reads_the_page_on_a_phone(demo_page_factory, demo_db):
     expect(page.locator("#costing-save-message .notice")).to_contain_text("Saved: Base.")
     phone = demo_page_factory(width=390, height=844)
     browser_login(phone, PEOPLE["director07"])
-    phone.goto("/costing")
+    browser_switch_language(phone, lang, "/costing")
     expect(phone.locator("#costing-editor-panel")).to_be_hidden()
     expect(phone.locator("#costing-apply-panel")).to_be_hidden()
-    _choose(phone, "#costing-scenario", "Base (2026–2028)")
+    _choose(phone, "#costing-scenario", f"Base ({year_text(2026, lang)}–{year_text(2028, lang)})")
     expect(phone.locator("#costing-years-table tbody tr")).to_have_count(3)
-    expect(phone.locator("#page-costing")).to_contain_text("You see your province's share only.")
+    expect(phone.locator("#page-costing")).to_contain_text(t("costing.director_share", lang))
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width  # nothing wider than the phone: the tables scroll in their box
-    _shot(phone, "costing-director07-en-390")
+    _shot(phone, f"costing-director07-{lang}-390")

@@ -100,6 +100,12 @@ def test_a_director_can_neither_apply_nor_read_another_provinces_share(costing_d
     forged = _post(director, "costing-apply-message", {
         "costing-confirm.n_clicks": 1, "costing-plan.data": {"scenario": scenario_id, "submission": submission}})
     assert "Only the budget unit may apply" in _text(forged["costing-apply-message"])
+    # MEF creates and reads scenarios but never applies one either.
+    reviewer = client_as("mef_reviewer")
+    assert "Saved: page scenario." in _text(_save(reviewer)["costing-save-message"])
+    mef = _post(reviewer, "costing-preview-message", {
+        "costing-preview.n_clicks": 1, "costing-scenario.value": scenario_id, "costing-submission.value": submission})
+    assert "Only the budget unit may apply" in _text(mef["costing-preview-message"])
     with get_engine(costing_db).connect() as conn:
         assert conn.execute(text("SELECT COUNT(*) FROM audit_log WHERE action = 'costing.apply'")).scalar_one() == 0
     # The director's results are Kampot's share only: the table, and the download.
