@@ -320,19 +320,22 @@ def show_results(scenario_id, _refresh):
 
 @callback(
     Output("costing-map", "figure"),
-    Input("costing-map-year", "value"), State("costing-scenario", "value"),
+    Input("costing-map-year", "value"), Input("costing-scenario", "value"),
 )
 def show_map(year, scenario_id):
-    """The chosen year's cost by province on the tile map (a director: his or her province only)."""
+    """The chosen year's cost by province on the tile map (a director: his or her province only);
+    the scenario's first year while the year chosen is not one of its years."""
     scope, lang = caller_scope(), caller_language()
     scenario_id = _id(scenario_id)
-    if scenario_id is None or isinstance(year, bool) or not isinstance(year, int):
+    if scenario_id is None:
         return message_figure(t("costing.choose_hint", lang), lang)
     try:
         with session_scope(caller_db_url()) as session:
-            _found, result, _names = _results(session, scope, scenario_id, lang)
+            found, result, _names = _results(session, scope, scenario_id, lang)
+            span = reads.scenario_years(found.first_year, found.years)
     except (reads.MissingFigures, Forbidden, reads.NotFound, SQLAlchemyError):
         return message_figure(t("error.unavailable", lang), lang)
+    year = year if year in span and not isinstance(year, bool) else span[0]
     rows = result.rows[(result.rows["year"] == year) & (result.rows["unit"] != "00")]
     values = rows.groupby("unit")["cost"].sum()
     hidden = set() if scope.provinces is None else {f"{p:02d}" for p in range(1, 26)} - set(scope.provinces)
@@ -376,7 +379,7 @@ def compare(chosen, _refresh):
     ids = list(dict.fromkeys(ids))
     if not 2 <= len(ids) <= MAX_COMPARED:
         message = t("costing.compare_count", lang, low=format_number(2, lang), high=format_number(MAX_COMPARED, lang))
-        return message_figure(message, lang), [], html.P(message, className="muted")
+        return message_figure(message, lang), [], []
     compared = []
     try:
         with session_scope(caller_db_url()) as session:

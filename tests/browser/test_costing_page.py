@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from components.submission import year_text
 from db.engine import get_engine, session_scope
+from db.queries.units import unit_name
 from db.submissions import Actor, open_submission
 from domain.access import Scope
 from i18n import t
@@ -108,6 +109,7 @@ def test_a_director_reads_the_page_on_a_phone(demo_page_factory, demo_db, lang):
     _choose(phone, "#costing-scenario", f"Base ({year_text(2026, lang)}–{year_text(2028, lang)})")
     expect(phone.locator("#costing-years-table tbody tr")).to_have_count(3)
     expect(phone.locator("#page-costing")).to_contain_text(t("costing.director_share", lang))
+    expect(phone.locator("#costing-map")).to_contain_text(unit_name("07", lang))  # the tiles are drawn
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width  # nothing wider than the phone: the tables scroll in their box
     _shot(phone, f"costing-director07-{lang}-390")
