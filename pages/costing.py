@@ -228,6 +228,7 @@ def grid_columns_for(first_year, years):
 
 @callback(
     Output("costing-save-message", "children"), Output("costing-refresh", "data"),
+    Output("costing-editing", "data", allow_duplicate=True),
     Input("costing-save", "n_clicks"), Input("costing-copy", "n_clicks"), Input("costing-delete", "n_clicks"),
     State("costing-name", "value"), State("costing-first-year", "value"), State("costing-years", "value"),
     State("costing-grid", "rowData"), State("costing-editing", "data"), State("costing-refresh", "data"),
@@ -246,10 +247,10 @@ def save(_save, _copy, _delete, name, first_year, years, rows, editing, refresh)
             actor = _actor(scope)
             if trigger == "costing-delete":
                 if editing_id is None:
-                    return _notice(t("costing.nothing_chosen", lang), "error"), no_update
+                    return _notice(t("costing.nothing_chosen", lang), "error"), no_update, no_update
                 gone = writes.delete_scenario(session, actor, editing_id)
                 return (_notice(t("costing.deleted", lang, name=gone["name"])),
-                        {"n": count + 1, "select": None})
+                        {"n": count + 1, "select": None}, None)
             span = years if isinstance(years, int) and not isinstance(years, bool) else DEFAULT_YEARS
             if trigger == "costing-copy" and editing_id is not None and name == editing.get("name"):
                 name = t("costing.copy_name", lang, name=name)[:120]
@@ -261,24 +262,26 @@ def save(_save, _copy, _delete, name, first_year, years, rows, editing, refresh)
                     **body, **({"row_version": version} if _id(version) else {})})
             else:
                 found = writes.create_scenario(session, actor, body)
-            saved_id, saved_name = found.id, found.name
+            saved_id, saved_name, saved_version = found.id, found.name, found.row_version
     except RowProblem as problem:
         return _notice(t("costing.unreadable", lang, benefit=problem.benefit, column=t(problem.column, lang)),
-                       "error"), no_update
+                       "error"), no_update, no_update
     except Stale as stale:
         who = stale.current.get("updated_by", "?") if isinstance(stale.current, dict) else "?"
-        return _notice(t("costing.stale", lang, who=who), "error"), no_update
+        return _notice(t("costing.stale", lang, who=who), "error"), no_update, no_update
     except Forbidden as refusal:
         _refused(refusal.what)
-        return _notice(t("costing.forbidden_write", lang), "error"), no_update
+        return _notice(t("costing.forbidden_write", lang), "error"), no_update, no_update
     except reads.NotFound:
-        return _notice(t("costing.gone", lang), "error"), {"n": count + 1, "select": None}
+        return _notice(t("costing.gone", lang), "error"), {"n": count + 1, "select": None}, None
     except Invalid as invalid:
-        return _notice(t("costing.invalid", lang, detail=str(invalid)), "error"), no_update
+        return _notice(t("costing.invalid", lang, detail=str(invalid)), "error"), no_update, no_update
     except SQLAlchemyError:
-        return unavailable(lang), no_update
+        return unavailable(lang), no_update, no_update
     key = "costing.copied" if trigger == "costing-copy" else "costing.saved"
-    return _notice(t(key, lang, name=saved_name), "notice"), {"n": count + 1, "select": saved_id}
+    # The scenario now being edited is the one saved, at its new version: a second save is not stale.
+    return (_notice(t(key, lang, name=saved_name), "notice"), {"n": count + 1, "select": saved_id},
+            {"id": saved_id, "row_version": saved_version, "name": saved_name})
 
 
 # --- results ------------------------------------------------------------------------------------------

@@ -67,6 +67,14 @@ def test_a_save_creates_a_scenario_and_its_results_show(costing_db, client_as) -
         scenario_id = found.id
     assert response["costing-refresh"]["data"]["select"] == scenario_id
     assert body["take_up"] == [0.5, 0.6, 0.7] and body["admin_rate"] == pytest.approx(0.1) and body["indexed"]
+    # Saved again as it is being edited (the version the first save answered): changed, not stale.
+    editing = response["costing-editing"]["data"]
+    assert editing == {"id": scenario_id, "row_version": 1, "name": "page scenario"}
+    again = _save(budget, name="page scenario", editing=editing)
+    assert "Saved: page scenario." in _text(again["costing-save-message"])
+    assert again["costing-editing"]["data"]["row_version"] == 2
+    stale = _save(budget, name="page scenario", editing=editing)  # the old version: someone saved since
+    assert "changed this scenario meanwhile" in _text(stale["costing-save-message"])
     # Its results: the years table (Kampot 66 m + Kep 33 m in 2026) and a bar per benefit, with the band.
     shown = _post(budget, "costing-chart", {"costing-scenario.value": scenario_id,
                                             "costing-refresh.data": {"n": 1, "select": scenario_id}})
@@ -75,7 +83,7 @@ def test_a_save_creates_a_scenario_and_its_results_show(costing_db, client_as) -
     assert traces[0]["type"] == "bar" and traces[-1]["error_y"]["visible"]
     # Saved as a copy under the same name: a second scenario, "Copy of …".
     copied = _save(budget, trigger="costing-copy.n_clicks",
-                   editing={"id": scenario_id, "row_version": 1, "name": "page scenario"})
+                   editing={"id": scenario_id, "row_version": 2, "name": "page scenario"})
     assert "Copy of page scenario" in _text(copied["costing-save-message"])
     # A take-up that is not a number is refused in words, nothing saved.
     bad = _post(budget, "costing-save-message", {
