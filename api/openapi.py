@@ -110,6 +110,44 @@ def _publication_answers(ok: str, *codes: str, created: bool = False) -> dict:
         "schema": {"type": "object"}}}}, "401": ERRORS["401"], **{c: {"description": words[c]} for c in codes}}
 
 
+def _costing_answers(ok: str, *codes: str, created: bool = False) -> dict:
+    words = {
+        "400": "The body is not a JSON object of the documented form, or a cookie write lacks the "
+               "`X-CSRFToken` header.",
+        "403": "The caller's role may not do this: the budget unit and MEF create scenarios, the budget "
+               "unit changes them (MEF its own) and alone applies them; an administrator reads no figures.",
+        "404": "No such scenario or submission.",
+        "409": "The submission is submitted or endorsed (`conflict`, with the reason), or the scenario "
+               "changed since the caller read it (`stale`).",
+        "415": "The body is not sent as application/json.",
+        "422": "A value cannot be taken (`invalid`, naming `field` and `index`): an unknown benefit, a "
+               "take-up above 100 %, a year without macro figures, years that do not cover the submission's.",
+    }
+    return {"201" if created else "200": {"description": ok, "content": {"application/json": {
+        "schema": {"type": "object"}}}}, "401": ERRORS["401"], **{c: {"description": words[c]} for c in codes}}
+
+
+FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
+SCENARIO = {"type": "object", "required": ["name", "first_year", "years", "benefits"], "properties": {
+    "name": {"type": "string", "minLength": 1, "maxLength": 120},
+    "first_year": FISCAL_YEAR,
+    "years": {"type": "integer", "minimum": 1, "maximum": 10},
+    "row_version": {"type": "integer"},
+    "benefits": {"type": "array", "minItems": 1, "maxItems": 50, "items": {
+        "type": "object", "required": ["code", "take_up"], "properties": {
+            "code": CODE,
+            "amount": {"type": ["number", "null"], "minimum": 0, "maximum": 10**12,
+                       "description": "Riels a payment; null or absent: the catalogue's."},
+            "indexed": {"type": "boolean", "description": "Follows CPI inflation from the second year."},
+            "take_up": {"type": "array", "items": FRACTION, "minItems": 1, "maxItems": 10,
+                        "description": "One fraction a year (0.6 is 60 %)."},
+            "admin_rate": FRACTION,
+            "multiplier": {"type": "number", "minimum": 0, "maximum": 10}}}}}}
+SCENARIO_ID = {"name": "scenario_id", "in": "path", "required": True,
+               "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}
+COSTING_WRITES = ("400", "403", "404", "409", "415", "422")
+
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -305,6 +343,40 @@ SPEC: dict[str, Any] = {
             "delete": {"summary": "Withdraw a period's publication: /open stops showing it at once (budget unit)",
                        "responses": _publication_answers("The withdrawn publication.", "400", "403", "404", "422")},
         },
+        "/api/v1/costing/benefits": {"get": {
+            "summary": "The benefit catalogue: amount a payment, payments a year, cluster, chapter, indicator",
+            "responses": _costing_answers("The benefits.", "403")}},
+        "/api/v1/costing/scenarios": {
+            "get": {"summary": "The saved costing scenarios with their options",
+                    "responses": _costing_answers("The scenarios.", "403")},
+            "post": {"summary": "Save a costing scenario (budget unit, MEF); a benefit left out is not costed",
+                     "requestBody": _body(SCENARIO),
+                     "responses": _costing_answers("The scenario and its results.", *COSTING_WRITES,
+                                                   created=True)},
+        },
+        "/api/v1/costing/scenarios/{scenario_id}": {
+            "parameters": [SCENARIO_ID],
+            "get": {"summary": "A scenario's results: per year cost, beneficiaries, shares of GDP and of "
+                               "government expenditure (fractions), the ±10 % take-up band; per year, unit "
+                               "and benefit beneficiaries and cost",
+                    "description": "A provincial director reads his or her province's rows and their totals only.",
+                    "responses": _costing_answers("The results.", "403", "404", "422")},
+            "put": {"summary": "Replace a scenario (budget unit; MEF its own)", "requestBody": _body(SCENARIO),
+                    "responses": _costing_answers("The scenario and its results.", *COSTING_WRITES)},
+            "delete": {"summary": "Delete a scenario (budget unit; MEF its own)",
+                       "responses": _costing_answers("The deleted scenario.", "400", "403", "404")},
+        },
+        "/api/v1/costing/scenarios/{scenario_id}/apply": {
+            "parameters": [SCENARIO_ID],
+            "post": {"summary": "Apply a scenario to a submission (budget unit): the costs of Y, Y+1, Y+2 become "
+                                "the requests of the lines (unit, cluster, chapter, RGC), the beneficiaries the "
+                                "targets of each benefit's indicator",
+                     "parameters": [_param("preview", "1: list every line and target that would change, old → "
+                                           "new, and write nothing.",
+                                           schema={"type": "string", "pattern": "^(0|1)?$"})],
+                     "requestBody": _body({"type": "object", "required": ["submission"], "properties": {
+                         "submission": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}}),
+                     "responses": _costing_answers("The changes (applied, or to apply).", *COSTING_WRITES)}},
         "/api/v1/whoami": {"get": {
             "summary": "The caller and the provinces the scope allows",
             "responses": _ok("The caller.", {"type": "object"}),

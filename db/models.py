@@ -578,6 +578,73 @@ class Publication(Base):
     published_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+# --- costing benefit options ----------------------------------------------------------------------
+
+
+class Benefit(Base):
+    """A benefit of the costing catalogue (reference workbook, sheet ``benefits``): the amount of a
+    payment, payments a year, and where its cost and beneficiaries go in a submission."""
+
+    __tablename__ = "benefit"
+    __table_args__ = (CheckConstraint("amount >= 0 AND payments_per_year >= 0", name="non_negative"),)
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(300))
+    name_km: Mapped[str] = mapped_column(String(300))
+    amount: Mapped[int] = mapped_column(BigInteger)  # riels a payment
+    payments_per_year: Mapped[float] = mapped_column(Float)
+    cluster_code: Mapped[str] = mapped_column(ForeignKey("programme.code"))
+    economic_code: Mapped[str] = mapped_column(ForeignKey("economic_code.code"))
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
+    eligible_key: Mapped[str] = mapped_column(String(64))
+
+
+class EligiblePopulation(Base):
+    """How many people of a group (``eligible_key``) a unit (``00`` or a province) has in a year."""
+
+    __tablename__ = "eligible_population"
+    __table_args__ = (CheckConstraint("count >= 0", name="count_non_negative"),
+                      CheckConstraint(f"year BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name="year_range"))
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("admin_unit.code"), primary_key=True)
+    eligible_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[float] = mapped_column(Float)
+
+
+class Macro(Base):
+    """A year's macroeconomic figures: GDP and government expenditure (riels), CPI inflation (a
+    fraction) and the riels of a US dollar."""
+
+    __tablename__ = "macro"
+    __table_args__ = (CheckConstraint(f"year BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name="year_range"),)
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    gdp: Mapped[int] = mapped_column(BigInteger)
+    government_expenditure: Mapped[int] = mapped_column(BigInteger)
+    cpi_inflation: Mapped[float] = mapped_column(Float)
+    usd_rate: Mapped[float | None] = mapped_column(Float)
+
+
+class CostingScenario(Base):
+    """A saved costing scenario: its years and its benefit options (``body``, JSON)."""
+
+    __tablename__ = "costing_scenario"
+    __table_args__ = (CheckConstraint(f"first_year BETWEEN {YEAR_MIN} AND {YEAR_MAX}", name="first_year_range"),
+                      CheckConstraint("years BETWEEN 1 AND 10", name="years_range"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    first_year: Mapped[int] = mapped_column(Integer)
+    years: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)  # JSON: {"benefits": [...]}
+    row_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class WriteCounter(Base):
     """One row counting every write people make (lines, decisions, comments, explanations): part
     of the query cache's data version, so that a write makes cached answers stale in every worker."""

@@ -34,11 +34,15 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     # is open to provinces (read-only otherwise); MEF reads it and takes its transitions.
     "submission": DATA_ROLES,
     "review": frozenset({MEF_REVIEWER}),
+    # The budget unit creates, changes and applies scenarios; MEF creates and reads them (never
+    # applies); a director reads his or her province's share only.
+    "costing": DATA_ROLES,
     "users": frozenset({ADMIN}),
 }
 
 # Navigation order; a page appears only if it is registered and the role may open it.
-NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "data", "methodology", "users")
+NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "costing", "data", "methodology",
+             "users")
 
 
 class Forbidden(Exception):

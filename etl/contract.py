@@ -87,12 +87,46 @@ REF_INDICATORS = (
     _col("activities", "សកម្មភាពពាក់ព័ន្ធ", required=False),
 )
 
+REF_BENEFITS = (
+    _col("code", "កូដ"),
+    _col("name_en", "name", "ឈ្មោះអង់គ្លេស"),
+    _col("name_km", "ឈ្មោះខ្មែរ"),
+    _col("amount", "amount per payment", "ចំនួនទឹកប្រាក់", amount=True),
+    _col("payments_per_year", "payments a year", "ចំនួនដងបើកក្នុងមួយឆ្នាំ"),
+    _col("cluster", "activity_cluster", "ចង្កោមសកម្មភាព"),
+    _col("economic_code", "economic chapter", "ជំពូកសេដ្ឋកិច្ច"),
+    _col("indicator", "សូចនាករ"),
+    _col("eligible_key", "eligible group", "ក្រុមមានសិទ្ធិ"),
+)
+
+REF_ELIGIBLE = (
+    _col("year", "fiscal_year", "ឆ្នាំ"),
+    _col("unit", "province", "ទីតាំង"),
+    _col("eligible_key", "eligible group", "ក្រុមមានសិទ្ធិ"),
+    _col("count", "eligible", "ចំនួនអ្នកមានសិទ្ធិ"),
+)
+
+REF_MACRO = (
+    _col("year", "fiscal_year", "ឆ្នាំ"),
+    _col("gdp", "ផលិតផលក្នុងស្រុកសរុប", amount=True),
+    _col("government_expenditure", "expenditure", "ចំណាយរដ្ឋាភិបាល", amount=True),
+    _col("cpi_inflation", "inflation", "អតិផរណា"),
+    _col("usd_rate", "khr per usd", "អត្រាប្តូរប្រាក់", required=False),
+)
+
 # Reference workbooks are recognised by their sheet names.
 REFERENCE_SHEETS = {
     "programmes": (REF_PROGRAMMES, ("programmes", "programs", "កម្មវិធី")),
     "economic_codes": (REF_ECONOMIC, ("economic_codes", "economic codes", "ចំណាត់ថ្នាក់សេដ្ឋកិច្ច")),
     "indicators": (REF_INDICATORS, ("indicators", "indicator catalogue", "សូចនាករ")),
+    "benefits": (REF_BENEFITS, ("benefits", "benefit catalogue", "អត្ថប្រយោជន៍")),
+    "eligible_population": (REF_ELIGIBLE, ("eligible_population", "eligible population", "ប្រជាជនមានសិទ្ធិ")),
+    "macro": (REF_MACRO, ("macro", "macroeconomic figures", "ម៉ាក្រូសេដ្ឋកិច្ច")),
 }
+# The key of each reference sheet: a row repeating an earlier row's key is refused.
+REFERENCE_KEYS = {"programmes": ("code",), "economic_codes": ("code",), "indicators": ("code",),
+                  "benefits": ("code",), "eligible_population": ("year", "unit", "eligible_key"),
+                  "macro": ("year",)}
 
 UNIT_SCALES = {
     "khr": 1, "riel": 1, "riels": 1, "រៀល": 1,

@@ -57,12 +57,29 @@ COMMUNE_INDICATORS = ("FP_PW_ELIG", "FP_PW", "FP_PWD", "DIS_ID")
 PROVINCE_INDICATORS = ("FP_OLD", "PAY_DAYS", "CARE_SAT", "PENS_PAID", "STAFF_TRAINED")
 
 
+# Costing (illustrative): the years a scenario may cover, and each eligible group's share of a
+# province's population in the first of them, growing by ELIGIBLE_GROWTH a year.
+COSTING_YEARS = tuple(range(2026, 2031))
+ELIGIBLE_SHARES = {"pw_children_u2": 0.035, "births": 0.0045, "pwd_idpoor": 0.0046, "older_idpoor": 0.004}
+ELIGIBLE_GROWTH = 0.015
+
+
 @dataclass(frozen=True)
 class Structure:
     programmes: list[dict[str, str]]
     economic: list[dict[str, str]]
     indicators: list[dict[str, str]]
     parents: dict[str, str]
+    benefits: list[dict[str, str]] = ()
+    eligible: list[dict[str, object]] = ()
+    macro: list[dict[str, str]] = ()
+
+
+def eligible_rows(pops: dict[str, int]) -> list[dict[str, object]]:
+    """The eligible population of each province, year and group (illustrative)."""
+    return [{"year": year, "unit": province, "eligible_key": key,
+             "count": round(pops[province] * share * (1 + ELIGIBLE_GROWTH) ** (year - COSTING_YEARS[0]))}
+            for year in COSTING_YEARS for province in sorted(pops) for key, share in ELIGIBLE_SHARES.items()]
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -81,7 +98,8 @@ def structure(scale: int = 1) -> Structure:
                               "name_km": f"{row['name_km']} (ផ្នែក {k})"})
     programmes += extra
     parents = {r["code"]: r["parent"] for r in programmes}
-    return Structure(programmes, _csv("economic_codes.csv"), _csv("indicators.csv"), parents)
+    return Structure(programmes, _csv("economic_codes.csv"), _csv("indicators.csv"), parents,
+                     _csv("benefits.csv"), eligible_rows(populations()), _csv("macro.csv"))
 
 
 def populations() -> dict[str, int]:
@@ -218,13 +236,21 @@ def write_csv(path: Path, header: list[str], rows: Iterator[list]) -> int:
 def write_reference(path: Path, struct: Structure) -> None:
     book = Workbook()
     book.remove(book.active)
+    numeric = {"amount", "payments_per_year", "year", "count", "gdp", "government_expenditure", "cpi_inflation",
+               "usd_rate"}
     for name, rows, columns in (("programmes", struct.programmes, contract.REF_PROGRAMMES),
                                 ("economic_codes", struct.economic, contract.REF_ECONOMIC),
-                                ("indicators", struct.indicators, contract.REF_INDICATORS)):
+                                ("indicators", struct.indicators, contract.REF_INDICATORS),
+                                ("benefits", struct.benefits, contract.REF_BENEFITS),
+                                ("eligible_population", struct.eligible, contract.REF_ELIGIBLE),
+                                ("macro", struct.macro, contract.REF_MACRO)):
+        if not rows:
+            continue
         sheet = book.create_sheet(name)
         sheet.append([c.name for c in columns])
         for row in rows:
-            sheet.append([row.get(c.name, "") for c in columns])
+            sheet.append([float(row[c.name]) if c.name in numeric and row.get(c.name) not in (None, "")
+                          else row.get(c.name, "") for c in columns])
     notes = book.create_sheet("about")
     notes.append([LABEL])
     book.save(path)

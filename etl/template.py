@@ -50,9 +50,16 @@ INSTRUCTIONS = {
         "ស្រុក (៤ខ្ទង់) ឬឃុំ (៦ខ្ទង់)។ ទុក 'actual' ទទេ ប្រសិនបើមិនទាន់រាយការណ៍។",
     ),
     "reference": (
-        "Reference data: programme structure, economic classification and indicator catalogue. "
+        "Reference data: programme structure, economic classification and indicator catalogue, and "
+        "for costing the benefit catalogue (amount in riels a payment, payments a year, the activity "
+        "cluster, economic chapter and indicator it goes to, its eligible group), the eligible "
+        "population per year, unit (00 or a province) and group, and the macro figures per year "
+        "(GDP and government expenditure in riels, CPI inflation as a fraction: 3 % is 0.03). "
         "A load adds new codes and updates names of existing ones; codes are never deleted.",
-        "ទិន្នន័យយោង៖ រចនាសម្ព័ន្ធកម្មវិធី ចំណាត់ថ្នាក់សេដ្ឋកិច្ច និងបញ្ជីសូចនាករ។ "
+        "ទិន្នន័យយោង៖ រចនាសម្ព័ន្ធកម្មវិធី ចំណាត់ថ្នាក់សេដ្ឋកិច្ច និងបញ្ជីសូចនាករ ហើយសម្រាប់ការគណនាថ្លៃដើម "
+        "បញ្ជីអត្ថប្រយោជន៍ (ចំនួនទឹកប្រាក់ជារៀលក្នុងមួយដង ចំនួនដងក្នុងមួយឆ្នាំ ចង្កោមសកម្មភាព ជំពូកសេដ្ឋកិច្ច "
+        "និងសូចនាកររបស់វា ក្រុមមានសិទ្ធិ) ប្រជាជនមានសិទ្ធិតាមឆ្នាំ ទីតាំង និងក្រុម និងតួលេខម៉ាក្រូសេដ្ឋកិច្ចតាមឆ្នាំ "
+        "(ផលិតផលក្នុងស្រុកសរុប និងចំណាយរដ្ឋាភិបាលជារៀល អតិផរណាជាប្រភាគ៖ 3 % គឺ 0.03)។ "
         "ការបញ្ចូលបន្ថែមកូដថ្មី និងកែឈ្មោះកូដដែលមាន ដោយមិនលុបកូដណាមួយឡើយ។",
     ),
 }
@@ -95,6 +102,8 @@ def _lists(url: str | None, today: dt.date | None = None) -> dict[str, list[str]
                 lists[level] = list(session.scalars(select(Programme.code).where(Programme.level == level)
                                                     .order_by(Programme.code)))
             lists["economic_code"] = list(session.scalars(select(EconomicCode.code).order_by(EconomicCode.code)))
+            lists["chapter"] = list(session.scalars(select(EconomicCode.code).where(EconomicCode.parent_code.is_(None))
+                                                    .order_by(EconomicCode.code)))
             lists["indicator"] = list(session.scalars(select(Indicator.code).order_by(Indicator.code)))
     except Exception as exc:  # noqa: BLE001 - a template is still useful without a database
         log.info("template without code lists: %s", exc)
@@ -134,7 +143,8 @@ def _dropdowns(book: Workbook, sheet, columns: tuple[contract.Column, ...], list
         # Entities may be typed as names and periods in any form the loader reads (a date, "2025"
         # typed as a number): their lists suggest, the loader decides.
         rule = DataValidation(type="list", formula1=f"=lists!${letter}$2:${letter}${len(values) + 1}",
-                              allow_blank=True, showErrorMessage=column.name not in ("entity", "period"))
+                              allow_blank=True,
+                              showErrorMessage=column.name not in ("entity", "period", "unit", "year"))
         rule.error = f"Choose a value from the list ({column.name})"
         sheet.add_data_validation(rule)
         target = get_column_letter(index)
@@ -194,15 +204,20 @@ def write_template(kind: str, out: Path, url: str | None = None, *, today: dt.da
         _instructions(book, kind, {"indicators": contract.INDICATOR_VALUES})
     else:
         levels = {"level": list(PROGRAMME_LEVELS)}
-        sheets = {"programmes": contract.REF_PROGRAMMES, "economic_codes": contract.REF_ECONOMIC,
-                  "indicators": contract.REF_INDICATORS}
+        sheets = {name: columns for name, (columns, _aliases) in contract.REFERENCE_SHEETS.items()}
+        years = [str(y) for y in range(YEAR_MIN, YEAR_MAX + 1)]
+        extras = {
+            "programmes": levels,
+            "indicators": {"level": list(INDICATOR_LEVELS), "direction": list(DIRECTIONS),
+                           "aggregation": list(AGGREGATIONS)},
+            "benefits": {"cluster": lists.get("activity_cluster", []), "economic_code": lists.get("chapter", []),
+                         "indicator": lists.get("indicator", [])},
+            "eligible_population": {"year": years, "unit": lists["entity"]},
+            "macro": {"year": years},
+        }
         for name, columns in sheets.items():
             sheet = _sheet_with_header(book, name, columns)
-            extra = dict(levels) if name == "programmes" else {}
-            if name == "indicators":
-                extra = {"level": list(INDICATOR_LEVELS), "direction": list(DIRECTIONS),
-                         "aggregation": list(AGGREGATIONS)}
-            _dropdowns(book, sheet, columns, {}, extra)
+            _dropdowns(book, sheet, columns, {}, extras.get(name, {}))
         _instructions(book, kind, sheets)
     book.save(out)
     return None

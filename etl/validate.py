@@ -100,12 +100,20 @@ class ReferenceParsed:
       so that parents can be written before their children;
     - ``indicators``: ``level``, ``direction`` and ``aggregation`` in lower case; ``weight`` a
       float (1.0 when blank); ``on_track`` and ``watch`` floats, missing when blank;
-      ``activities`` a sorted tuple of distinct codes.
+      ``activities`` a sorted tuple of distinct codes;
+    - ``benefits``: ``amount`` whole riels (int, scaled by the header's unit), ``payments_per_year``
+      a float;
+    - ``eligible_population``: ``year`` int, ``unit`` a code (``00`` or a province), ``count`` float;
+    - ``macro``: ``year`` int, ``gdp`` and ``government_expenditure`` whole riels, ``cpi_inflation``
+      a fraction, ``usd_rate`` a float (missing when blank).
     """
 
     programmes: pd.DataFrame | None = None
     economic_codes: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None
+    benefits: pd.DataFrame | None = None
+    eligible_population: pd.DataFrame | None = None
+    macro: pd.DataFrame | None = None
     kind: ClassVar[str] = "reference"
 
     def frames(self) -> dict[str, pd.DataFrame]:
@@ -709,8 +717,11 @@ def validate_reference(sheets: list[Sheet], ref: Reference, collector: Collector
             if col.required:
                 for row in text_frame.loc[text_frame[col.name] == "", "source_row"]:
                     problems.add(int(row), col.name, "", msg("missing-value", column=col.name), "missing-cell")
-        check_duplicates(text_frame.replace("", None), ["code"], problems, "code")
-        found[key] = _validate_reference_sheet(key, text_frame, found, ref, problems)
+        if key in COSTING_SHEETS:
+            found[key] = _validate_costing_sheet(key, frame, text_frame, header, found, ref, problems)
+        else:
+            check_duplicates(text_frame.replace("", None), ["code"], problems, "code")
+            found[key] = _validate_reference_sheet(key, text_frame, found, ref, problems)
         problems.close()
     if not found and not collector.errors:
         collector.add("", 0, "", "", msg("no-reference-sheet"), "unknown-kind")
@@ -805,3 +816,81 @@ def _check_indicator_row(row, programmes: set[str], indicators: set[str], proble
         if activity not in programmes:
             bad("activities", activity, msg("unknown-indicator-activity", code=activity))
     return _IndicatorRow(**numbers, activities=tuple(sorted(set(activities))))
+
+
+# --- the costing sheets of the reference workbook ------------------------------------------------------
+
+COSTING_SHEETS = ("benefits", "eligible_population", "macro")
+INFLATION_RANGE = (-0.5, 1.0)  # a fraction: 3 % is 0.03; 3 read as 300 % is refused
+
+
+def _validate_costing_sheet(key: str, raw: pd.DataFrame, frame: pd.DataFrame, header: contract.HeaderMatch,
+                            found: dict[str, pd.DataFrame], ref: Reference, problems: Problems) -> pd.DataFrame:
+    """Check one costing sheet (benefits, eligible population, macro figures) against the database
+    and the sheets before it; numbers are read from the cells as they are (see :class:`ReferenceParsed`)."""
+    frame = frame.copy()
+
+    def numbers(column: str, *, required: bool = True, amount: bool = False, non_negative: bool = True
+                ) -> pd.Series:
+        if column not in raw:
+            return pd.Series(np.nan, index=frame.index, dtype="float64")
+        values = clean_numbers(raw[column], column, problems, raw["source_row"], required=required,
+                               non_negative=non_negative and column != "count",
+                               scale=header.scales.get(column, 1),
+                               maximum=MAX_AMOUNT_KHR if amount else None)
+        return values
+
+    def years() -> pd.Series:
+        return clean_unique(raw["year"], clean.year, "year", problems, raw["source_row"])
+
+    if key == "benefits":
+        programmes = {c: lv for c, (_p, lv) in ref.programmes.items()}
+        if "programmes" in found:
+            programmes |= dict(zip(found["programmes"]["code"], found["programmes"]["level"], strict=True))
+        chapters = {c for c, p in ref.economic.items() if p is None}
+        if "economic_codes" in found:
+            chapters |= set(found["economic_codes"].loc[found["economic_codes"]["parent"] == "", "code"])
+        indicators = set(ref.indicators) | (set(found["indicators"]["code"]) if "indicators" in found else set())
+        for row in frame.itertuples(index=False):
+            if row.cluster and programmes.get(row.cluster) != "activity_cluster":
+                problems.add(row.source_row, "cluster", row.cluster, msg("benefit-unknown-cluster", code=row.cluster),
+                             "unknown-code")
+            if row.economic_code and row.economic_code not in chapters:
+                problems.add(row.source_row, "economic_code", row.economic_code,
+                             msg("benefit-not-chapter", code=row.economic_code), "unknown-code")
+            if row.indicator and row.indicator not in indicators:
+                problems.add(row.source_row, "indicator", row.indicator,
+                             msg("benefit-unknown-indicator", code=row.indicator), "unknown-code")
+        check_duplicates(frame.replace("", None), ["code"], problems, "code")
+        amount = numbers("amount", amount=True)
+        frame["amount"] = amount.round().fillna(0).astype("int64")
+        frame["payments_per_year"] = numbers("payments_per_year")
+        return frame
+    if key == "eligible_population":
+        frame["year"] = years()
+        units = clean_unique(raw["unit"], clean.admin_code, "unit", problems, raw["source_row"])
+        for row, unit in zip(raw["source_row"], units, strict=True):
+            if isinstance(unit, str) and ref.units.get(unit) not in ("national", "province"):
+                problems.add(int(row), "unit", unit, msg("eligible-unit-not-province", value=unit), "unknown-unit")
+        frame["unit"] = units
+        count = numbers("count")
+        for row, value in zip(raw["source_row"][count < 0], count[count < 0], strict=True):
+            problems.add(int(row), "count", f"{value:,.0f}", msg("negative-count", value=f"{value:,.0f}"),
+                         "negative-amount")
+        frame["count"] = count
+        check_duplicates(frame.replace("", None), ["year", "unit", "eligible_key"], problems, "year, unit and key")
+        return frame
+    # macro
+    frame["year"] = years()
+    for column in ("gdp", "government_expenditure"):
+        frame[column] = numbers(column, amount=True).round().fillna(0).astype("int64")
+    inflation = numbers("cpi_inflation", non_negative=False)
+    low, high = INFLATION_RANGE
+    outside = (inflation < low) | (inflation > high)
+    for row, value in zip(raw["source_row"][outside], inflation[outside], strict=True):
+        problems.add(int(row), "cpi_inflation", f"{value:g}", msg("inflation-not-fraction", value=f"{value:g}"),
+                     "out-of-range")
+    frame["cpi_inflation"] = inflation
+    frame["usd_rate"] = numbers("usd_rate", required=False)
+    check_duplicates(frame.replace("", None), ["year"], problems, "year")
+    return frame

@@ -6,10 +6,12 @@ English (then to the key itself) so that a missing translation never breaks a pa
 
 from __future__ import annotations
 
+from i18n.costing import MESSAGES as COSTING_MESSAGES
 from i18n.messages import MESSAGES
 from i18n.open_data import MESSAGES as OPEN_DATA_MESSAGES
 
-MESSAGES = {**MESSAGES, **OPEN_DATA_MESSAGES}  # the labels of /open (i18n/open_data.py) join the table
+# The labels of /open (i18n/open_data.py) and of the costing page (i18n/costing.py) join the table.
+MESSAGES = {**MESSAGES, **OPEN_DATA_MESSAGES, **COSTING_MESSAGES}
 
 LANGUAGES = ("en", "km")
 DEFAULT_LANGUAGE = "en"

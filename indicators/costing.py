@@ -23,6 +23,8 @@ from indicators._numeric import divide
 ROW_COLUMNS = ["year", "unit", "benefit", "beneficiaries", "cost"]
 YEAR_COLUMNS = ["year", "cost", "beneficiaries", "pct_gdp", "pct_expenditure"]
 SENSITIVITY = 0.10  # the band: take-up 10 % lower and 10 % higher (relative), at most 100 %
+# The ILO's worked example (rapid assessment protocol), costed by the methodology's text and its test.
+ILO_EXAMPLE = {"eligible": 2_393_000, "take_up": 0.6, "amount": 400, "payments_per_year": 12, "admin_rate": 0.05}
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,13 @@ def with_take_up(options: Sequence[BenefitOption], factor: float) -> list[Benefi
     return [BenefitOption(o.code, o.amount, o.payments_per_year, o.eligible_key,
                           [float(np.clip(t * factor, 0.0, 1.0)) for t in o.take_up], o.indexed, o.admin_rate,
                           o.multiplier) for o in options]
+
+
+def ilo_example() -> tuple[float, float]:
+    """Beneficiaries and cost of :data:`ILO_EXAMPLE`, one year, not indexed."""
+    e = ILO_EXAMPLE
+    option = BenefitOption("ILO", e["amount"], e["payments_per_year"], "eligible", [e["take_up"]],
+                           admin_rate=e["admin_rate"])
+    rows = cost_rows(pd.DataFrame({"year": [0], "unit": ["00"], "eligible_key": ["eligible"],
+                                   "count": [e["eligible"]]}), [option], [0], {})
+    return float(rows["beneficiaries"].iloc[0]), float(rows["cost"].iloc[0])

@@ -13,6 +13,7 @@ from indicators.achievement import ACHIEVEMENT_CAP, DEFAULT_ON_TRACK, DEFAULT_WA
 from indicators.aggregation import RATIO_SCALE
 from indicators.budget import expected_execution
 from indicators.completeness import LOW_COMPLETENESS
+from indicators.costing import ILO_EXAMPLE, SENSITIVITY, ilo_example
 from indicators.quadrant import SPENDING_PACE
 from indicators.submission import FLAG_ICON, THRESHOLDS
 
@@ -45,6 +46,12 @@ UNDER, GAP = percent(THRESHOLDS["underspending_share"]), percent(THRESHOLDS["uni
 MIN_CHARS = f"{THRESHOLDS['justification_min_chars']:g}"
 UNDER_KM, GAP_KM, MIN_CHARS_KM = (khmer_digits(v) for v in (UNDER, GAP, MIN_CHARS))
 SCALE = f"{RATIO_SCALE:g}"
+ILO_PEOPLE, ILO_COST = ilo_example()
+ILO = {"eligible": f"{ILO_EXAMPLE['eligible']:,}", "take_up": percent(ILO_EXAMPLE["take_up"]),
+       "amount": f"{ILO_EXAMPLE['amount']:,}", "payments": f"{ILO_EXAMPLE['payments_per_year']:g}",
+       "admin": percent(ILO_EXAMPLE["admin_rate"]), "people": f"{ILO_PEOPLE:,.0f}", "cost": f"{ILO_COST:,.0f}",
+       "band": percent(SENSITIVITY)}
+ILO_KM = {k: khmer_digits(v) for k, v in ILO.items()}
 ICON = STATUS_ICONS
 
 ENTRIES: tuple[Entry, ...] = (
@@ -231,5 +238,34 @@ ENTRIES: tuple[Entry, ...] = (
         "សេចក្តីព្រាងសំណើថវិកា និងមតិយោបល់ មិនត្រូវបានផ្សព្វផ្សាយឡើយ។ រយៈពេលដែលត្រូវបានដកវិញ បាត់ពីទំព័របើកចំហភ្លាមៗ "
         "ហើយតួលេខដែលផ្ទុកឡើងវិញសម្រាប់រយៈពេលដែលបានផ្សព្វផ្សាយ ក្លាយជាសាធារណៈភ្លាមនៅពេលផ្ទុក។",
         "public(P) ⇔ the budget unit has published P; shown: national and province aggregates of P only",
+    ),
+    Entry(
+        "costing", "Costing benefit options", "ការគណនាថ្លៃដើមជម្រើសអត្ថប្រយោជន៍",
+        "After the ILO's rapid assessment protocol: for each benefit, province and year, the "
+        "beneficiaries are the eligible population times the take-up (a fraction a year) times a "
+        "multiplier, and the cost is the beneficiaries times the amount of a payment, the payments a "
+        "year, the price index and one plus the administrative rate. The index is one in the first "
+        "year; an indexed benefit follows CPI inflation from the second year, compounded. Totals per "
+        "year are shown as a share of GDP and of government expenditure, and the band is the cost "
+        f"with take-up {ILO['band']} lower and {ILO['band']} higher (never above full take-up). "
+        f"The ILO's example: {ILO['take_up']} of {ILO['eligible']} eligible people take up a benefit of "
+        f"{ILO['amount']} a payment, {ILO['payments']} payments a year, with {ILO['admin']} "
+        f"administration: {ILO['people']} beneficiaries cost {ILO['cost']} a year. Applied to a "
+        "budget request, the costs of the request's three years become the requests of the lines of "
+        "each province (the benefit's activity cluster and economic chapter, government funds) and "
+        "the beneficiaries the targets of the benefit's indicator.",
+        "តាមពិធីសារវាយតម្លៃរហ័សរបស់អង្គការពលកម្មអន្តរជាតិ៖ សម្រាប់អត្ថប្រយោជន៍ ខេត្ត និងឆ្នាំនីមួយៗ "
+        "អ្នកទទួលផល គឺប្រជាជនមានសិទ្ធិ គុណនឹងអត្រាចូលរួម (ប្រភាគក្នុងមួយឆ្នាំ) គុណនឹងមេគុណ ហើយថ្លៃដើម គឺអ្នកទទួលផល "
+        "គុណនឹងចំនួនទឹកប្រាក់ក្នុងមួយដង ចំនួនដងក្នុងមួយឆ្នាំ សន្ទស្សន៍តម្លៃ និងមួយបូកអត្រារដ្ឋបាល។ "
+        "សន្ទស្សន៍ស្មើមួយនៅឆ្នាំដំបូង។ អត្ថប្រយោជន៍ដែលតម្រូវតាមអតិផរណា កើនតាមអតិផរណាចាប់ពីឆ្នាំទីពីរ ដោយបូកបន្ត។ "
+        "សរុបប្រចាំឆ្នាំ បង្ហាញជាចំណែកនៃផលិតផលក្នុងស្រុកសរុប និងនៃចំណាយរដ្ឋាភិបាល ហើយចន្លោះ គឺថ្លៃដើមដែលអត្រាចូលរួម "
+        f"ទាបជាង {ILO_KM['band']} និងខ្ពស់ជាង {ILO_KM['band']} (មិនលើសការចូលរួមពេញលេញ)។ "
+        f"ឧទាហរណ៍របស់អង្គការពលកម្មអន្តរជាតិ៖ {ILO_KM['take_up']} នៃប្រជាជនមានសិទ្ធិ {ILO_KM['eligible']} នាក់ "
+        f"ទទួលអត្ថប្រយោជន៍ {ILO_KM['amount']} ក្នុងមួយដង {ILO_KM['payments']} ដងក្នុងមួយឆ្នាំ ជាមួយថ្លៃរដ្ឋបាល "
+        f"{ILO_KM['admin']}៖ អ្នកទទួលផល {ILO_KM['people']} នាក់ ចំណាយ {ILO_KM['cost']} ក្នុងមួយឆ្នាំ។ "
+        "នៅពេលអនុវត្តលើសំណើថវិកា ថ្លៃដើមនៃបីឆ្នាំនៃសំណើ ក្លាយជាសំណើនៃខ្ទង់របស់ខេត្តនីមួយៗ (ចង្កោមសកម្មភាព "
+        "និងជំពូកសេដ្ឋកិច្ចនៃអត្ថប្រយោជន៍ ថវិការដ្ឋ) ហើយអ្នកទទួលផលក្លាយជាគោលដៅនៃសូចនាកររបស់អត្ថប្រយោជន៍។",
+        "beneficiaries = eligible × take-up × multiplier; cost = beneficiaries × amount × payments a year × index "
+        "× (1 + administrative rate)",
     ),
 )

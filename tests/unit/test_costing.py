@@ -61,3 +61,16 @@ def test_sensitivity_band_and_a_benefit_left_out() -> None:
     with pytest.raises(ValueError, match="one take-up a year"):
         cost_rows(_eligible((2026, "07", "older", 10)), [BenefitOption("OLD", 1, 1, "older", [0.5, 0.5])],
                   [2026], {})
+
+
+def test_the_methodology_says_the_ilo_example_from_the_constants() -> None:
+    import inspect
+
+    from indicators import methodology
+    from indicators._text import khmer_digits
+
+    entry = next(e for e in methodology.ENTRIES if e.key == "costing")
+    assert "7,236,432,000" in entry.body_en and "1,435,800" in entry.body_en
+    assert khmer_digits("7,236,432,000") in entry.body_km
+    source = inspect.getsource(methodology)
+    assert "7,236,432,000" not in source and "2,393,000" not in source and "2393000" not in source

@@ -7,6 +7,7 @@ same placeholders in both languages, and the Khmer is not the English copied.
 from __future__ import annotations
 
 from db.models import BATCH_KINDS, BATCH_STATUSES
+from i18n.costing import MESSAGES as COSTING
 from i18n.messages import MESSAGES as UI
 from indicators.methodology import ENTRIES
 from indicators.submission import FLAG_WORDS
@@ -52,3 +53,18 @@ def test_the_load_historys_machine_words_have_labels():
     # In English the labels are the stored words themselves: the downloads for machines keep them.
     assert all(UI[f"data.status.{status}"]["en"] == status for status in BATCH_STATUSES)
     assert all(UI[f"data.batch_kind.{kind}"]["en"] == kind for kind in BATCH_KINDS)
+
+
+def test_the_costing_labels_are_written_in_both_languages_and_join_the_table():
+    from i18n import MESSAGES
+
+    assert not set(COSTING) & set(UI)  # no key of the main table is overwritten
+    assert all(MESSAGES[key] == entry for key, entry in COSTING.items())
+    for key, entry in COSTING.items():
+        assert set(entry) == {"en", "km"} and entry["en"].strip() and entry["km"].strip(), key
+        assert field_names(entry["en"]) == field_names(entry["km"]), key
+        if placeholders_only(entry["en"]):
+            continue
+        assert entry["km"] != entry["en"], key
+        assert KHMER.search(entry["km"]), key
+        assert not ENGLISH_WORDS.search(literal_words(entry["km"])), (key, entry["km"])

@@ -62,9 +62,10 @@ def test_only_the_director_role_is_bound_to_its_province():
     ("role", "pages"),
     [
         ("budget_unit",
-         {"overview", "provinces", "scorecard", "programmes", "data", "methodology", "submission"}),
-        ("mef_reviewer", {"overview", "provinces", "scorecard", "programmes", "methodology", "review", "submission"}),
-        ("provincial_director", {"overview", "scorecard", "programmes", "methodology", "submission"}),
+         {"overview", "provinces", "scorecard", "programmes", "data", "methodology", "submission", "costing"}),
+        ("mef_reviewer", {"overview", "provinces", "scorecard", "programmes", "methodology", "review", "submission",
+                          "costing"}),
+        ("provincial_director", {"overview", "scorecard", "programmes", "methodology", "submission", "costing"}),
         ("admin", {"methodology", "users"}),
     ],
 )
