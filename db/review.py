@@ -55,17 +55,19 @@ def decide(session: Session, actor: Actor, submission_id: int, items: list) -> l
         elif recommended is not None:
             raise Invalid("recommended", f"recommended: only with adjust, not with {decision}", index)
         version = item.get("row_version")
-        planned.append((line_id, decision, recommended, version))
+        planned.append((line_id, line.entity_code, decision, recommended, version))
     now, done = utcnow(), []
-    for line_id, decision, recommended, version in planned:
+    for line_id, entity, decision, recommended, version in planned:
         row = session.get(LineDecision, line_id)
         if row is None:
             row = LineDecision(line_id=line_id, submission_id=sub.id, decision=decision, recommended=recommended,
                                decided_by=actor.scope.username, decided_at=now, row_version=1)
             session.add(row)
             session.flush()
-            actor.record(session, "review.decision", submission=sub.id, line=line_id, before=None,
+            actor.record(session, "review.decision", submission=sub.id, line=line_id, entity=entity, before=None,
                          after=_decision_dict(row))
+        elif (row.decision, row.recommended) == (decision, recommended):
+            pass  # the same decision again: it keeps its date, so an answered question stays answered
         else:
             before = _decision_dict(row)
             if version is not None and version != row.row_version:
@@ -77,7 +79,7 @@ def decide(session: Session, actor: Actor, submission_id: int, items: list) -> l
             if result.rowcount != 1:
                 raise Stale(before)
             session.expire(row)
-            actor.record(session, "review.decision", submission=sub.id, line=line_id, before=before,
+            actor.record(session, "review.decision", submission=sub.id, line=line_id, entity=entity, before=before,
                          after=_decision_dict(row))
         done.append(line_id)
     return done
