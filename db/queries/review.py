@@ -21,7 +21,7 @@ from db.models import (
     SubmissionComment,
     SubmissionLine,
 )
-from db.queries.common import latest_period_join
+from db.queries.common import NationalWithheld, latest_period_join, national_period
 from db.queries.indicators import catalogue, with_status
 from db.queries.submission import can_read_line, get
 from domain.access import Scope
@@ -84,9 +84,18 @@ def open_questions(session: Session, submission_id: int, entities: list[str] | N
 # --- explanations of deviations ---------------------------------------------------------------------
 
 
-def _unit_filter(scope: Scope) -> list[str] | None:
-    """Units whose explanations ``scope`` reads: all, or ``00`` and the director's province."""
-    return None if scope.provinces is None else [NATIONAL, *sorted(scope.provinces)]
+def _unit_filter(session: Session, scope: Scope, year: int, period: str | None) -> list[str] | None:
+    """Units whose explanations ``scope`` reads: all; or the director's province, with ``00``
+    only at a period whose national figures a director may read (a national deviation is a
+    national figure: see ``national_period``)."""
+    if scope.provinces is None:
+        return None
+    own = sorted(scope.provinces)
+    try:
+        national_period(session, scope, "indicators", year=year, period=period)
+    except NationalWithheld:
+        return own
+    return [NATIONAL, *own]
 
 
 def explanations(session: Session, scope: Scope, *, year: int, period: str | None = None,
@@ -101,7 +110,7 @@ def explanations(session: Session, scope: Scope, *, year: int, period: str | Non
         query = query.where(Explanation.period == period)
     if unit is not None:
         query = query.where(Explanation.unit_code == unit)
-    units = _unit_filter(scope)
+    units = _unit_filter(session, scope, year, period)
     if units is not None:
         query = query.where(Explanation.unit_code.in_(units))
     return [explanation_dict(e) for e in session.scalars(query)]
@@ -145,7 +154,7 @@ def status_at(session: Session, *, year: int, period: str, unit: str, indicator:
 def explanations_due(session: Session, scope: Scope, *, year: int, period: str) -> dict[str, int]:
     """Per unit ``scope`` reads: how many of its deviations at ``period`` have no explanation yet."""
     scope.require_data()
-    units = _unit_filter(scope)
+    units = _unit_filter(session, scope, year, period)
     due = deviations(session, year=year, period=period, units=units)
     written = {(u, i) for u, i in session.execute(
         select(Explanation.unit_code, Explanation.indicator_code).where(
