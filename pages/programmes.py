@@ -16,6 +16,7 @@ from components.lineage import sources_list
 from components.national import withheld_message
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge
+from components.tables import html_table
 from db.engine import session_scope
 from db.queries import programmes as queries
 from db.queries.cache import cached
@@ -189,16 +190,13 @@ def show_programmes(year, period, opened):
     rows = with_text(rows, lang)  # only the rows shown: 13 instead of 11,000 at 10M facts
     note = t("programmes.folded", lang, n=format_number(folded, lang)) if folded else ""
     name = "name_km" if lang == "km" else "name_en"
-    ind_rows = [html.Tr([
-        html.Td(r["programme"]), html.Td(r[name]), html.Td(format_number(r["target"], lang), className="num"),
-        html.Td(format_number(r["actual"], lang), className="num"), html.Td(status_badge(r["status"], lang)),
-        html.Td(format_number(r["unit_cost"], lang), className="num"),
-    ]) for r in linked.to_dict(orient="records")] if not linked.empty else []
-    ind_head = html.Thead(html.Tr([html.Th(t(k, lang)) for k in (
-        "nav.programmes", "scorecard.indicator", "scorecard.target", "scorecard.actual", "scorecard.status",
-        "metric.unit_cost")]))
-    return (rows,
-            html.Table([ind_head, html.Tbody(ind_rows)], className="table", id="programmes-indicator-table"), "", note)
+    headers = [t(k, lang) for k in ("nav.programmes", "scorecard.indicator", "scorecard.target", "scorecard.actual",
+                                     "scorecard.status", "metric.unit_cost")]
+    cells = [[r["programme"], r[name], format_number(r["target"], lang), format_number(r["actual"], lang),
+              status_badge(r["status"], lang), format_number(r["unit_cost"], lang)]
+             for r in linked.to_dict(orient="records")] if not linked.empty else []
+    return (rows, html_table(headers, cells, table_id="programmes-indicator-table", numeric=frozenset({2, 3, 5})),
+            "", note)
 
 
 @callback(Output("programmes-download", "data"), Input("programmes-xlsx", "n_clicks"),

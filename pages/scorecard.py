@@ -18,6 +18,7 @@ from components.format import format_number, format_percent
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, trend_arrow
+from components.tables import html_table
 from db.engine import session_scope
 from db.queries import indicators as indicator_queries
 from db.queries import overview as queries
@@ -151,23 +152,17 @@ def show_scorecard(year, period, code):
     rows = card["rows"]
     name_col = "name_km" if lang == "km" else "name_en"
     trends = history.groupby("indicator")["achievement"].apply(list).to_dict() if not history.empty else {}
-    body = [
-        html.Tr([
-            html.Td(r[name_col]), html.Td(format_number(r["baseline"], lang), className="num"),
-            html.Td(format_number(r["target"], lang), className="num"),
-            html.Td(format_number(r["actual"], lang), className="num"),
-            html.Td(format_percent(r["achievement"], lang), className="num"),
-            html.Td(status_badge(r["status"], lang)),
-            html.Td([trend_arrow(r["achievement"], previous.get(r["indicator"]), lang),
-                     html.Span(spark(trends.get(r["indicator"], [])), className="spark",
-                               title=t("scorecard.spark", lang))]),
-            html.Td(html.Button(t("scorecard.show_sources", lang), className="link-button",
-                                id={"type": "scorecard-source", "indicator": r["indicator"]})),
-        ], id=f"scorecard-row-{r['indicator']}")
-        for r in rows.to_dict(orient="records")
-    ]
-    table = html.Table([html.Thead(html.Tr([html.Th(t(h, lang)) for h in HEADERS])), html.Tbody(body)],
-                       className="table", id="scorecard-indicators")
+    records = rows.to_dict(orient="records")
+    cells = [[
+        r[name_col], format_number(r["baseline"], lang), format_number(r["target"], lang),
+        format_number(r["actual"], lang), format_percent(r["achievement"], lang), status_badge(r["status"], lang),
+        [trend_arrow(r["achievement"], previous.get(r["indicator"]), lang),
+         html.Span(spark(trends.get(r["indicator"], [])), className="spark", title=t("scorecard.spark", lang))],
+        html.Button(t("scorecard.show_sources", lang), className="link-button",
+                    id={"type": "scorecard-source", "indicator": r["indicator"]}),
+    ] for r in records]
+    table = html_table([t(h, lang) for h in HEADERS], cells, table_id="scorecard-indicators",
+                       numeric=frozenset({1, 2, 3, 4}), row_ids=[f"scorecard-row-{r['indicator']}" for r in records])
     names = dict(zip(rows["indicator"], rows[name_col], strict=True))
     options = [{"label": names.get(i, i), "value": i} for i in local]
     expected = expected_execution(period_month(period))
@@ -194,15 +189,12 @@ def drill_down(indicator, year, period, code):
                           province=str(code), indicator=indicator)
     except Forbidden:
         return t("forbidden.body", lang)
-    head = html.Thead(html.Tr([html.Th(t(h, lang)) for h in ("scorecard.unit", "scorecard.target",
-                                                              "scorecard.actual", "scorecard.achievement",
-                                                              "scorecard.status")]))
-    body = [html.Tr([html.Td(f"{r['unit']} {local_unit_name(r['unit'], lang)}"),
-                     html.Td(format_number(r["target"], lang), className="num"),
-                     html.Td(format_number(r["actual"], lang), className="num"),
-                     html.Td(format_percent(r["achievement"], lang), className="num"),
-                     html.Td(status_badge(r["status"], lang))]) for r in rows.to_dict(orient="records")]
-    return html.Table([head, html.Tbody(body)], className="table", id="scorecard-drill-table")
+    headers = [t(h, lang) for h in ("scorecard.unit", "scorecard.target", "scorecard.actual", "scorecard.achievement",
+                                    "scorecard.status")]
+    cells = [[f"{r['unit']} {local_unit_name(r['unit'], lang)}", format_number(r["target"], lang),
+              format_number(r["actual"], lang), format_percent(r["achievement"], lang), status_badge(r["status"], lang)]
+             for r in rows.to_dict(orient="records")]
+    return html_table(headers, cells, table_id="scorecard-drill-table", numeric=frozenset({1, 2, 3}))
 
 
 @callback(Output("scorecard-lineage", "children"), Input({"type": "scorecard-source", "indicator": ALL}, "n_clicks"),
