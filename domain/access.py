@@ -33,7 +33,9 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     # The budget unit prepares it; a director writes his or her province's lines while the draft
     # is open to provinces (read-only otherwise); MEF reads it and takes its transitions.
     "submission": DATA_ROLES,
-    "review": frozenset({MEF_REVIEWER}),
+    # MEF decides lines, asks, returns and endorses; the budget unit and a director (his or her
+    # province's lines only) read the hearing and answer MEF's questions in the threads.
+    "review": DATA_ROLES,
     # The budget unit creates, changes and applies scenarios; MEF creates and reads them (never
     # applies); a director reads his or her province's share only.
     "costing": DATA_ROLES,
@@ -41,8 +43,8 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
 }
 
 # Navigation order; a page appears only if it is registered and the role may open it.
-NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "costing", "data", "methodology",
-             "users")
+NAV_ORDER = ("overview", "provinces", "scorecard", "programmes", "submission", "review", "costing", "data",
+             "methodology", "users")
 
 
 class Forbidden(Exception):

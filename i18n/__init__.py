@@ -7,11 +7,15 @@ English (then to the key itself) so that a missing translation never breaks a pa
 from __future__ import annotations
 
 from i18n.costing import MESSAGES as COSTING_MESSAGES
+from i18n.explanations import MESSAGES as EXPLANATION_MESSAGES
+from i18n.inbox import MESSAGES as INBOX_MESSAGES
 from i18n.messages import MESSAGES
 from i18n.open_data import MESSAGES as OPEN_DATA_MESSAGES
+from i18n.review import MESSAGES as REVIEW_MESSAGES
 
-# The labels of /open (i18n/open_data.py) and of the costing page (i18n/costing.py) join the table.
-MESSAGES = {**MESSAGES, **OPEN_DATA_MESSAGES, **COSTING_MESSAGES}
+# Each area's labels (i18n/<area>.py) join the one table.
+MESSAGES = {**MESSAGES, **OPEN_DATA_MESSAGES, **COSTING_MESSAGES, **REVIEW_MESSAGES, **EXPLANATION_MESSAGES,
+            **INBOX_MESSAGES}
 
 LANGUAGES = ("en", "km")
 DEFAULT_LANGUAGE = "en"

@@ -196,7 +196,7 @@ def inbox(session: Session, scope: Scope) -> list[dict]:
     for sub in session.scalars(select(Submission).order_by(Submission.fiscal_year.desc())):
         open_ = open_questions(session, sub.id, entities)
         if open_:
-            items.append({"kind": "questions", "count": len(open_), "href": f"/submission?year={sub.fiscal_year}"})
+            items.append({"kind": "questions", "count": len(open_), "href": f"/review?year={sub.fiscal_year}"})
     latest = latest_indicator_period(session)
     if latest is not None:
         year, period = latest
