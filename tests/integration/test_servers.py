@@ -29,7 +29,8 @@ def _wait_for(url: str, process: subprocess.Popen, limit: float = 60) -> bytes:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - localhost
                 return response.read()
-        except (urllib.error.URLError, ConnectionError):
+        # A server still starting on a loaded machine may accept and then answer late.
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
     raise AssertionError(f"{url} did not answer")
 
