@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -21,7 +21,7 @@ from db.models import (
     SubmissionComment,
     SubmissionLine,
 )
-from db.queries.common import NationalWithheld, latest_period_join, national_period
+from db.queries.common import NationalWithheld, complete_periods, latest_period_join, national_period
 from db.queries.indicators import catalogue, with_status
 from db.queries.submission import can_read_line, get
 from domain.access import Scope
@@ -110,9 +110,16 @@ def explanations(session: Session, scope: Scope, *, year: int, period: str | Non
         query = query.where(Explanation.period == period)
     if unit is not None:
         query = query.where(Explanation.unit_code == unit)
-    units = _unit_filter(session, scope, year, period)
-    if units is not None:
-        query = query.where(Explanation.unit_code.in_(units))
+    if scope.provinces is not None and period is None:
+        # Across periods a director reads the national explanations only of the periods whose
+        # national figures he or she may read (complete ones), as at one period.
+        complete, _reported = complete_periods(session, "indicators").get(year, ((), frozenset()))
+        query = query.where(or_(Explanation.unit_code.in_(sorted(scope.provinces)),
+                                and_(Explanation.unit_code == NATIONAL, Explanation.period.in_(complete))))
+    else:
+        units = _unit_filter(session, scope, year, period)
+        if units is not None:
+            query = query.where(Explanation.unit_code.in_(units))
     return [explanation_dict(e) for e in session.scalars(query)]
 
 

@@ -11,8 +11,10 @@ from flask.testing import FlaskClient
 
 from db.engine import session_scope
 from db.queries import cache
+from etl.load import load_file
 from tests.helpers.cycle import line_key, load_cycle, open_draft, post_json, put_json
 from tests.helpers.database import table_counts
+from tests.helpers.workbooks import indicators_xlsx
 
 
 def _stored(url: str) -> dict[str, int]:
@@ -153,6 +155,25 @@ def test_explanations_of_deviations_and_mefs_oversight(cycle_db, client_as) -> N
     units = {e["unit"] for e in director.get(query).json["explanations"]}
     assert units == {"00", "07"}
     assert director.get(query + "&unit=08").status_code == 403
+
+
+def test_a_director_reads_national_explanations_only_of_complete_periods(cycle_db, client_as, tmp_path) -> None:
+    # December is reported by Kampot alone: its national figures would give Kampot away, so the
+    # national explanation of December stays with the budget unit and MEF, with or without a period.
+    path = tmp_path / "ind-2025-12.xlsx"
+    path.write_bytes(indicators_xlsx([[2025, "2025-12", "07", "FP_PW", 100, 200, 110]]))
+    assert load_file(path, url=cycle_db).status == "loaded"
+    budget, director = client_as("budget_unit"), client_as("director07")
+    for period in ("2025-09", "2025-12"):
+        written = put_json(budget, "/api/v1/explanations", {
+            "year": 2025, "period": period, "unit": "00", "indicator": "FP_PW",
+            "reason": f"Provider changed ({period}).", "action": "Monthly reconciliation."})
+        assert written.status_code == 200, written.json
+    seen = {(e["unit"], e["period"]) for e in director.get("/api/v1/explanations?year=2025").json["explanations"]}
+    assert seen == {("00", "2025-09")}
+    assert director.get("/api/v1/explanations?year=2025&period=2025-12").json["explanations"] == []
+    everything = {(e["unit"], e["period"]) for e in budget.get("/api/v1/explanations?year=2025").json["explanations"]}
+    assert everything == {("00", "2025-09"), ("00", "2025-12")}
 
 
 def test_the_inbox_counts_what_awaits_each_user(cycle_db, client_as) -> None:
