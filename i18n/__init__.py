@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from i18n.costing import MESSAGES as COSTING_MESSAGES
 from i18n.explanations import MESSAGES as EXPLANATION_MESSAGES
+from i18n.hearing_brief import MESSAGES as HEARING_BRIEF_MESSAGES
 from i18n.inbox import MESSAGES as INBOX_MESSAGES
 from i18n.messages import MESSAGES
 from i18n.open_data import MESSAGES as OPEN_DATA_MESSAGES
@@ -15,7 +16,7 @@ from i18n.review import MESSAGES as REVIEW_MESSAGES
 
 # Each area's labels (i18n/<area>.py) join the one table.
 MESSAGES = {**MESSAGES, **OPEN_DATA_MESSAGES, **COSTING_MESSAGES, **REVIEW_MESSAGES, **EXPLANATION_MESSAGES,
-            **INBOX_MESSAGES}
+            **INBOX_MESSAGES, **HEARING_BRIEF_MESSAGES}
 
 LANGUAGES = ("en", "km")
 DEFAULT_LANGUAGE = "en"

@@ -1,7 +1,9 @@
 """Routes of the printed scorecard: ``/scorecard/<code>/print`` (HTML) and ``/scorecard/<code>/pdf``;
-and of the submission's documents for MEF: ``/submission/<id>/export.xlsx`` and ``/submission/<id>/summary.pdf``.
+of the submission's documents for MEF: ``/submission/<id>/export.xlsx`` and ``/submission/<id>/summary.pdf``;
+and of MEF's hearing brief and the submission's history: ``/submission/<id>/hearing-brief.xlsx``,
+``/submission/<id>/hearing-brief.pdf`` and ``/submission/<id>/history.xlsx``.
 
-Both sit behind the sign-in gate like every page, build the caller's scope on the server and
+All sit behind the sign-in gate like every page, build the caller's scope on the server and
 ask the query layer, so a director asking for another province gets 403 and an audit line.
 """
 
@@ -145,3 +147,67 @@ def submission_summary(submission_id: int):
     except OSError:  # WeasyPrint could not load Pango
         return _plain(503, "sheet.no_pdf")
     return _download(pdf, "application/pdf", f"submission-{document.year}-{document.label}-summary.pdf")
+
+
+# --- MEF's hearing brief and the submission's history (reports/review.py) ----------------------------
+
+
+def _scoped(build):
+    """``build(session, scope)`` under the caller's scope; refusals as plain answers in both languages."""
+    from db.queries.submission import NotFound
+
+    scope = current_scope()
+    try:
+        with session_scope(db_url()) as session:
+            return build(session, scope)
+    except Forbidden as refusal:
+        audit_refusal(refusal.what)
+        return _plain(403, "forbidden.body")
+    except NotFound:
+        return _plain(404, "subdoc.not_found")
+    except SQLAlchemyError:
+        return _plain(503, "error.unavailable")
+
+
+def _brief(submission_id: int):
+    from reports.review import hearing_brief
+
+    return _scoped(lambda session, scope: hearing_brief(session, scope, submission_id))
+
+
+@bp.get("/submission/<int:submission_id>/hearing-brief.xlsx")
+def hearing_brief_xlsx(submission_id: int):
+    """MEF's hearing brief as a workbook: totals against the ceiling, lines with decisions, open questions."""
+    from reports.review import XLSX, brief_workbook
+
+    brief = _brief(submission_id)
+    if isinstance(brief, Response):
+        return brief
+    return _download(brief_workbook(brief), XLSX, f"submission-{brief.year}-hearing-brief.xlsx")
+
+
+@bp.get("/submission/<int:submission_id>/hearing-brief.pdf")
+def hearing_brief_pdf(submission_id: int):
+    """The same brief on A4, English and Khmer."""
+    from reports.review import brief_html, brief_pdf
+
+    brief = _brief(submission_id)
+    if isinstance(brief, Response):
+        return brief
+    try:
+        pdf = brief_pdf(brief_html(brief, for_pdf=True))
+    except OSError:  # WeasyPrint could not load Pango
+        return _plain(503, "sheet.no_pdf")
+    return _download(pdf, "application/pdf", f"submission-{brief.year}-hearing-brief.pdf")
+
+
+@bp.get("/submission/<int:submission_id>/history.xlsx")
+def history_xlsx(submission_id: int):
+    """Every change of the submission the caller may read: who, when, what, before and after."""
+    from reports.review import XLSX, history_workbook
+
+    made = _scoped(lambda session, scope: history_workbook(session, scope, submission_id))
+    if isinstance(made, Response):
+        return made
+    year, data = made
+    return _download(data, XLSX, f"submission-{year}-history.xlsx")

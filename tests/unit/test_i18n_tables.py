@@ -59,7 +59,7 @@ def test_the_load_historys_machine_words_have_labels():
     assert all(UI[f"data.batch_kind.{kind}"]["en"] == kind for kind in BATCH_KINDS)
 
 
-AREAS = ("costing", "open_data", "review", "explanations", "inbox")
+AREAS = ("costing", "open_data", "review", "explanations", "inbox", "hearing_brief")
 
 
 @pytest.mark.parametrize("area", AREAS)
