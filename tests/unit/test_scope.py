@@ -62,10 +62,12 @@ def test_only_the_director_role_is_bound_to_its_province():
     ("role", "pages"),
     [
         ("budget_unit",
-         {"overview", "provinces", "scorecard", "programmes", "data", "methodology", "submission", "costing"}),
+         {"overview", "provinces", "scorecard", "programmes", "data", "methodology", "submission", "review",
+          "costing"}),
         ("mef_reviewer", {"overview", "provinces", "scorecard", "programmes", "methodology", "review", "submission",
                           "costing"}),
-        ("provincial_director", {"overview", "scorecard", "programmes", "methodology", "submission", "costing"}),
+        ("provincial_director", {"overview", "scorecard", "programmes", "methodology", "submission", "review",
+                                 "costing"}),
         ("admin", {"methodology", "users"}),
     ],
 )
