@@ -21,7 +21,7 @@ from components.submission import STATE_ICONS, plain, state_word, year_text
 from db.queries.units import unit_name
 from domain.submission import ADJUST, AGREE, QUESTION
 from etl.clean import KHMER_DIGITS, CellError, typed_amount
-from i18n import t
+from i18n import khmer_digits, t
 from indicators.submission import FLAG_ICON, flag_word
 
 DECISION_ICONS = {AGREE: "✔", ADJUST: "✎", QUESTION: "?"}
@@ -70,7 +70,7 @@ def amount_text(value: object, lang: str) -> str:
 
 def _when(iso: object, lang: str) -> str:
     text = str(iso or "").replace("T", " ")[:16]
-    return text.translate(KHMER_DIGITS) if lang == "km" else text
+    return khmer_digits(text) if lang == "km" else text
 
 
 def line_label(row: dict, lang: str) -> str:
@@ -138,8 +138,9 @@ def header_bar(sub, totals: dict, ceiling: dict, endorsed: dict, lang: str, *, w
         chips = []
         for code in codes:
             asked, cap = totals.get("programmes", {}).get(code, 0), programmes.get(code)
-            parts = [html.Strong(code), f" {format_khr(asked, lang)} / ",
-                     format_khr(cap, lang) if cap is not None else DASH, " ", _gap(asked, cap, lang)]
+            parts = [html.Strong(code), f" {format_khr(asked, lang)}"]
+            if cap is not None:
+                parts += [f" / {format_khr(cap, lang)} ", _gap(asked, cap, lang)]
             if whole and code in endorsed["programmes"]:
                 parts += [" · ", t("review.endorsed_short", lang), " ", format_khr(endorsed["programmes"][code], lang)]
             chips.append(html.Span(parts, className="programme-chip", id=f"review-programme-chip-{code}"))

@@ -90,9 +90,10 @@ def layout(year: str | None = None, **_query: str) -> html.Div:
                             dcc.Textarea(id="review-act-comment", maxLength=MAX_COMMENT, className="textarea")]),
                 html.Div(html.Button(t("submission.action.return", lang), id="review-return", n_clicks=0,
                                      className="button button-warn"), className="button-row"),
-                html.Div(id="review-act-message", role="status", **{"aria-live": "polite"}),
-                html.Div(id="review-reasons"),
             ], id="review-actions-panel", className="panel", hidden=True),
+            # Outside the panel: after an endorsement the panel goes, the words saying so stay.
+            html.Div([html.Div(id="review-act-message", role="status", **{"aria-live": "polite"}),
+                      html.Div(id="review-reasons")], className="act-message"),
             html.Div([
                 html.Section([
                     html.H2(t("review.lines", lang)),
@@ -104,7 +105,7 @@ def layout(year: str | None = None, **_query: str) -> html.Div:
                               html.Button("✕", id="review-close", n_clicks=0, className="close-button",
                                           title=t("review.close", lang), **{"aria-label": t("review.close", lang)})],
                              className="detail-head"),
-                    html.Div(id="review-detail-body"),
+                    html.Div(id="review-detail-summary"),
                     html.Div([
                         html.H3(t("review.your_decision", lang)),
                         dcc.RadioItems(id="review-decision", options=[
@@ -118,13 +119,15 @@ def layout(year: str | None = None, **_query: str) -> html.Div:
                         html.Div(html.Button(t("review.save_decision", lang), id="review-decide", n_clicks=0,
                                              className="button"), className="button-row"),
                     ], id="review-decision-box", className="decision-box", hidden=True),
+                    html.Div(id="review-line-message", role="status", **{"aria-live": "polite"}),
+                    html.Div(id="review-detail-body"),
                     html.Div([
                         html.Label([t("review.your_comment", lang),
                                     dcc.Textarea(id="review-line-text", maxLength=MAX_COMMENT, className="textarea")]),
                         html.Div(html.Button(t("review.send", lang), id="review-line-send", n_clicks=0,
                                              className="button"), className="button-row"),
                     ], id="review-line-compose", hidden=True),
-                    html.Div(id="review-line-message", role="status", **{"aria-live": "polite"}),
+                    html.Div(id="review-comment-message", role="status", **{"aria-live": "polite"}),
                 ], id="review-detail", className="review-detail", **{"aria-label": t("review.detail", lang)}),
             ], className="review-body"),
             html.Section([
@@ -408,10 +411,11 @@ def select_line(_opened, _reasons, _closed):
 
 DETAIL_OUTPUTS = (
     ("review-detail", "className", "review-detail"), ("review-detail-title", "children", ""),
-    ("review-detail-body", "children", []), ("review-decision-box", "hidden", True),
+    ("review-detail-summary", "children", []), ("review-detail-body", "children", []),
+    ("review-decision-box", "hidden", True),
     ("review-decision", "value", None), ("review-recommended", "value", ""),
     ("review-line-compose", "hidden", True), ("review-line-state", "data", {}),
-    ("review-line-message", "children", []),
+    ("review-line-message", "children", []), ("review-comment-message", "children", []),
 )
 
 
@@ -466,10 +470,11 @@ def show_line(selected, _written, year):
     except SQLAlchemyError:
         return _detail({("review-detail-body", "children"): unavailable(lang)})
     row.update({k: line[k] for k in ("entity", "cluster", "economic_code", "funding_source")})
-    body = [decision_summary(row, lang)]
+    summary = [decision_summary(row, lang)]
     if waiting:
-        body.append(html.P(t("review.awaiting_answer_long", lang), className="badge waiting-badge",
-                           id="review-detail-waiting"))
+        summary.append(html.P(t("review.awaiting_answer_long", lang), className="badge waiting-badge",
+                              id="review-detail-waiting"))
+    body = []
     body.append(html.Div([html.H3(t("submission.col.justification", lang)),
                           html.P(line["justification"] or t("review.no_justification", lang),
                                  className="typed" if line["justification"] else "muted")]))
@@ -482,6 +487,7 @@ def show_line(selected, _written, year):
     values = {
         ("review-detail", "className"): "review-detail open",
         ("review-detail-title", "children"): line_label(line, lang),
+        ("review-detail-summary", "children"): summary,
         ("review-detail-body", "children"): body,
         ("review-decision-box", "hidden"): not (scope.role == MEF_REVIEWER and status == SUBMITTED),
         ("review-decision", "value"): decision,
@@ -492,11 +498,13 @@ def show_line(selected, _written, year):
     }
     if keep_message:
         values[("review-line-message", "children")] = no_update
+        values[("review-comment-message", "children")] = no_update
     return _detail(values)
 
 
 @callback(
-    Output("review-line-message", "children", allow_duplicate=True), Output("review-line-written", "data"),
+    Output("review-line-message", "children", allow_duplicate=True),
+    Output("review-comment-message", "children", allow_duplicate=True), Output("review-line-written", "data"),
     Output("review-line-text", "value"),
     Input("review-decide", "n_clicks"), Input("review-line-send", "n_clicks"),
     State("review-selected", "data"), State("review-decision", "value"), State("review-recommended", "value"),
@@ -509,19 +517,26 @@ def write_line(_decide, _send, selected, decision, recommended, text, state, yea
     (``db.review.add_comment``): the write checks role, province and state."""
     scope, lang = caller_scope(), caller_language()
     trigger = dash.ctx.triggered_id
+    done = _counter(written) + 1
+
+    def answer(message, changed: bool = False, clear: bool = False) -> tuple:
+        # Each message goes beside the form it answers: the decision's or the thread's.
+        on_comment = trigger == "review-line-send"
+        return (no_update if on_comment else message, message if on_comment else no_update,
+                done if changed else no_update, "" if clear else no_update)
+
     line_id = _line_id(selected)
     if line_id is None:
-        return _notice(t("review.choose_line", lang), "error"), no_update, no_update
-    done = _counter(written) + 1
+        return answer(_notice(t("review.choose_line", lang), "error"))
     try:
         with session_scope(caller_db_url()) as session:
             sub = _find(session, scope, year)
             if sub is None:
-                return _notice(t("review.line_gone", lang), "error"), no_update, no_update
+                return answer(_notice(t("review.line_gone", lang), "error"))
             actor = _actor(scope)
             if trigger == "review-decide":
                 if decision not in DECISIONS:
-                    return _notice(t("review.decision_missing", lang), "error"), no_update, no_update
+                    return answer(_notice(t("review.decision_missing", lang), "error"))
                 item = {"line": line_id, "decision": decision}
                 if decision == ADJUST:
                     item["recommended"] = read_amount(recommended, lang)
@@ -529,31 +544,33 @@ def write_line(_decide, _send, selected, decision, recommended, text, state, yea
                 if isinstance(version, int) and not isinstance(version, bool):
                     item["row_version"] = version
                 review_writes.decide(session, actor, sub.id, [item])
-                return _notice(t(f"review.decided.{decision}", lang), id="review-line-result"), done, no_update
+                return answer(_notice(t(f"review.decided.{decision}", lang), id="review-line-result"), changed=True)
             if trigger == "review-line-send":
                 review_writes.add_comment(session, actor, sub.id, line_id, text)
-                return _notice(t("review.comment_added", lang), id="review-line-result"), done, ""
+                return answer(_notice(t("review.comment_added", lang), id="review-line-result"), changed=True,
+                              clear=True)
     except AmountRefused as refused:
-        return _notice(t(refused.key, lang), "error"), no_update, no_update
+        return answer(_notice(t(refused.key, lang), "error"))
     except writes.Invalid as invalid:
         if trigger == "review-line-send":
-            return _comment_refusal(invalid, text, lang), no_update, no_update
+            return answer(_comment_refusal(invalid, text, lang))
         if invalid.field == "line":
-            return _notice(t("review.not_this_submission", lang), "error"), no_update, no_update
-        return _notice(t("submission.invalid", lang, detail=str(invalid)), "error"), no_update, no_update
+            return answer(_notice(t("review.not_this_submission", lang), "error"))
+        return answer(_notice(t("submission.invalid", lang, detail=str(invalid)), "error"))
     except writes.Stale as stale:
         who = stale.current.get("decided_by", "?") if isinstance(stale.current, dict) else "?"
-        return _notice(t("review.stale", lang, who=who), "error"), done, no_update
+        return answer(_notice(t("review.stale", lang, who=who), "error"), changed=True)
     except writes.WrongState as wrong:
-        return _notice(t("review.wrong_state", lang, state=state_word(wrong.status, lang)), "error"), done, no_update
+        return answer(_notice(t("review.wrong_state", lang, state=state_word(wrong.status, lang)), "error"),
+                      changed=True)
     except Forbidden as refusal:
         _refused(refusal.what)
-        return _notice(t("submission.forbidden", lang), "error"), no_update, no_update
+        return answer(_notice(t("submission.forbidden", lang), "error"))
     except reads.NotFound:
-        return _notice(t("review.line_gone", lang), "error"), no_update, no_update
+        return answer(_notice(t("review.line_gone", lang), "error"))
     except SQLAlchemyError:
-        return unavailable(lang), no_update, no_update
-    return no_update, no_update, no_update
+        return answer(unavailable(lang))
+    return no_update, no_update, no_update, no_update
 
 
 # --- the whole submission: agree to the unflagged, endorse, return, its thread ---------------------------

@@ -65,6 +65,7 @@ def decide(client, line: object, decision: object, recommended: object = None, y
         "review-decide.n_clicks": 1, "review-selected.data": line, "review-decision.value": decision,
         "review-recommended.value": recommended, "review-year.value": year,
         "review-line-state.data": state or {}, "review-line-written.data": 0}, changed="review-decide.n_clicks")
+    assert "review-comment-message" not in answer  # the words go beside the decision's form
     return str(answer.get("review-line-message", {}).get("children"))
 
 
@@ -72,7 +73,8 @@ def comment(client, line: object, said: object, year: int = YEAR) -> str:
     answer = post(client, "review-line-written.data", {
         "review-line-send.n_clicks": 1, "review-selected.data": line, "review-line-text.value": said,
         "review-year.value": year, "review-line-written.data": 0}, changed="review-line-send.n_clicks")
-    return str(answer.get("review-line-message", {}).get("children"))
+    assert "review-line-message" not in answer  # the words go beside the thread's form
+    return str(answer.get("review-comment-message", {}).get("children"))
 
 
 def act(client, button: str, *, comment_text: object = "", whole_text: object = "", header: dict | None = None,
@@ -117,7 +119,7 @@ def test_mef_decides_each_kind_and_an_adjustment_changes_the_endorsed_total(revi
     assert _decisions(url) == {lines["08"]: ("agree", None), lines["07"]: ("adjust", 1_200_000)}
     # Endorsed: Kampot's recommended 1,200,000 plus Kandal's request 1,000,000; both shown on the line.
     assert _figure(view(reviewer), "review-endorsed") == "KHR 2.20 m"
-    body = str(detail(reviewer, lines["07"])["review-detail-body"]["children"])
+    body = str(detail(reviewer, lines["07"])["review-detail-summary"]["children"])
     assert "KHR 1,500,000" in body and "KHR 1,200,000" in body
     # The form reads the decision back: "adjust" and the amount as the person's language writes it.
     state = detail(reviewer, lines["07"])
@@ -155,7 +157,7 @@ def test_a_question_answered_in_its_thread_by_the_budget_unit_and_the_director_l
     assert _status(url) == ("submitted", 1)
     # The waiting lines say so on the page, to MEF and to the people who answer.
     assert "awaiting an answer" in str(view(unit)["review-hearing"]["children"])
-    assert "waiting for an answer" in str(detail(director, lines["07"])["review-detail-body"]["children"])
+    assert "waiting for an answer" in str(detail(director, lines["07"])["review-detail-summary"]["children"])
 
     assert "added" in comment(unit, lines["08"], "Kandal's caseload doubled after the ID Poor round.")
     refused = act(reviewer, "review-endorse", header=header)
@@ -252,7 +254,8 @@ def test_bad_input_is_refused_in_words_and_changes_nothing(review_db, client_as,
         whole = act(reviewer, "review-whole-send", whole_text=said)["review-whole-message"]["children"]
         assert expected in str(whole), said
     for typed, expected in (("-5", "cannot be negative"), ("a lot", "cannot be read as an amount"),
-                            ("", "Type an amount"), ("12.5", "whole riels"), ("5,000,000,000,000,000", "beyond any budget")):
+                            ("", "Type an amount"), ("12.5", "whole riels"),
+                            ("5,000,000,000,000,000", "beyond any budget")):
         assert expected in decide(reviewer, lines["07"], "adjust", typed), typed
     assert "Choose Agree, Adjust or Question" in decide(reviewer, lines["07"], "maybe")
     assert "Choose a line" in decide(reviewer, "07", "agree")
