@@ -293,41 +293,79 @@ def hearing_order(lines: pd.DataFrame) -> pd.DataFrame:
         .drop(columns="_clear")
 
 
-def programme_sections(lines: pd.DataFrame, *, year: int, targets: pd.DataFrame, names: dict,
+SHOW = ("all", "flagged", "waiting", "undecided")
+PAGE_SIZE = 30  # cards on one page: a request of 3,000 lines is read a page at a time
+
+
+def chosen_lines(lines: pd.DataFrame, *, programme: object, entity: object, show: object,
+                 waiting: set[int]) -> pd.DataFrame:
+    """The lines the filters keep, in hearing order (a filter that names nothing keeps all)."""
+    if lines.empty:
+        return lines
+    keep = pd.Series(True, index=lines.index)
+    if isinstance(programme, str) and programme:
+        keep &= lines["programme"] == programme
+    if isinstance(entity, str) and entity:
+        keep &= lines["entity"] == entity
+    if show == "flagged":
+        keep &= lines["flags"].map(bool)
+    elif show == "waiting":
+        keep &= lines["id"].isin(waiting)
+    elif show == "undecided":
+        keep &= lines["decision"].isna()
+    return hearing_order(lines[keep])
+
+
+def page_count(rows: int) -> int:
+    return max(1, -(-rows // PAGE_SIZE))
+
+
+def pager_text(page: int, rows: int, lang: str) -> str:
+    """``Lines 31–60 of 130``."""
+    if not rows:
+        return t("review.pager_none", lang)
+    first, last = page * PAGE_SIZE + 1, min(rows, (page + 1) * PAGE_SIZE)
+    return t("review.pager", lang, first=format_number(first, lang), last=format_number(last, lang),
+             total=format_number(rows, lang))
+
+
+def programme_sections(shown: pd.DataFrame, every: pd.DataFrame, *, year: int, targets: pd.DataFrame, names: dict,
                        indicator_names: dict, comment_counts: dict[int, int], waiting: set[int],
                        explanations_by_line: dict[int, list[dict]], ceiling: dict, selected: int | None,
                        lang: str) -> list:
-    """A section per programme: its request, ceiling and endorsed amount, the explanations of its
-    provinces' deviations, and its lines (flagged first)."""
-    if lines.empty:
+    """A section per programme that has lines on this page (``shown``, in hearing order): the
+    programme's lines, flagged lines, request, endorsed amount and ceiling (over ``every`` line
+    the caller reads), the explanations of its provinces' deviations, and the page's cards."""
+    if shown.empty:
         return [html.P(t("review.no_lines", lang), className="muted", id="review-no-lines")]
     costs = _unit_costs(targets)
     sections = []
-    for programme, group in hearing_order(lines).groupby("programme", sort=True):
-        records = group.to_dict("records")
-        flagged = sum(1 for r in records if r.get("flags"))
+    for programme in dict.fromkeys(shown["programme"]):
+        group = every[every["programme"] == programme]
+        records = shown[shown["programme"] == programme].to_dict("records")
+        flagged = int(group["flags"].map(bool).sum())
         asked = float(group["request_y1"].sum())
         endorsed = float(group["endorsed_amount"].astype("float64").sum())
         cap = (ceiling.get("programmes") or {}).get(programme)
-        summary = [t("review.programme_summary", lang, lines=format_number(len(records), lang),
+        summary = [t("review.programme_summary", lang, lines=format_number(len(group), lang),
                      flagged=format_number(flagged, lang), request=format_khr(asked, lang),
                      endorsed=format_khr(endorsed, lang))]
         if cap is not None:
             summary += [" · ", t("review.programme_ceiling", lang, ceiling=format_khr(cap, lang)), " ",
                         _gap(asked, cap, lang)]
-        shown: dict[tuple, dict] = {}
-        for record in records:
-            for item in explanations_by_line.get(int(record["id"]), []):
-                shown[(item["unit"], item["indicator"])] = item
+        told: dict[tuple, dict] = {}
+        for line_id in group["id"]:
+            for item in explanations_by_line.get(int(line_id), []):
+                told[(item["unit"], item["indicator"])] = item
         cards = [line_card(r, year=year, costs=costs, names=names, indicator_names=indicator_names,
                            comments=comment_counts.get(int(r["id"]), 0), waiting=int(r["id"]) in waiting,
                            explained=len(explanations_by_line.get(int(r["id"]), [])),
                            selected=selected == int(r["id"]), lang=lang) for r in records]
         parts = [html.H3(_name(names, programme, lang)), html.P(summary, className="programme-summary")]
-        if shown:
+        if told:
             parts.append(html.Details([
-                html.Summary(t("review.programme_explanations", lang, n=format_number(len(shown), lang))),
-                explanation_list(sorted(shown.values(), key=lambda e: (e["unit"], e["indicator"])),
+                html.Summary(t("review.programme_explanations", lang, n=format_number(len(told), lang))),
+                explanation_list(sorted(told.values(), key=lambda e: (e["unit"], e["indicator"])),
                                  indicator_names, lang)], className="programme-explanations"))
         parts.append(html.Ol(cards, className="review-lines"))
         sections.append(html.Section(parts, className="review-programme", id=f"review-programme-{programme}"))

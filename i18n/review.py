@@ -45,6 +45,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "review.note_state": {
         "en": "The submission is “{state}”: MEF decides on lines only while it is submitted.",
         "km": "សំណើស្ថិតក្នុងស្ថានភាព “{state}”៖ ក.ស.ហ.វ សម្រេចលើជួរថវិកាបានតែពេលវាត្រូវបានដាក់ជូនប៉ុណ្ណោះ។"},
+    "review.all_programmes": {"en": "All programmes", "km": "កម្មវិធីទាំងអស់"},
+    "review.show": {"en": "Show", "km": "បង្ហាញ"},
+    "review.show.all": {"en": "Every line, flagged first", "km": "ជួរថវិកាទាំងអស់ ជួរមានសញ្ញាព្រមាននៅមុន"},
+    "review.show.flagged": {"en": "Flagged lines", "km": "ជួរថវិកាមានសញ្ញាព្រមាន"},
+    "review.show.waiting": {"en": "Questions awaiting an answer", "km": "សំណួររង់ចាំចម្លើយ"},
+    "review.show.undecided": {"en": "Lines not decided yet", "km": "ជួរថវិកាមិនទាន់សម្រេច"},
+    "review.pager": {"en": "Lines {first}–{last} of {total}", "km": "ជួរថវិកាទី {first}–{last} ក្នុងចំណោម {total}"},
+    "review.pager_none": {"en": "No line matches the filters.", "km": "គ្មានជួរថវិកាណាមួយត្រូវនឹងតម្រងទេ។"},
+    "review.previous": {"en": "‹ Previous", "km": "‹ មុន"},
+    "review.next": {"en": "Next ›", "km": "បន្ទាប់ ›"},
+    "review.pages": {"en": "Pages of lines", "km": "ទំព័រនៃជួរថវិកា"},
     "review.no_lines": {"en": "No line of this submission is yours to read.",
                         "km": "គ្មានជួរថវិកាណាមួយនៃសំណើនេះដែលអ្នកអាចអានបានទេ។"},
     "review.programme_summary": {

@@ -15,7 +15,7 @@ import datetime as dt
 
 import dash
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from flask import has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,10 +24,13 @@ from components.context import caller_db_url, caller_language, caller_scope
 from components.format import format_number
 from components.page import guarded, page_frame, unavailable
 from components.review import (
+    PAGE_SIZE,
+    SHOW,
     AmountRefused,
     amount_text,
     ceiling_inputs,
     ceiling_readonly,
+    chosen_lines,
     decision_summary,
     downloads,
     endorsed_sums,
@@ -36,6 +39,8 @@ from components.review import (
     history_list,
     latest_explanations,
     line_label,
+    page_count,
+    pager_text,
     programme_sections,
     read_amount,
     thread,
@@ -48,6 +53,7 @@ from db.engine import session_scope
 from db.queries import review as review_reads
 from db.queries import submission as reads
 from db.queries.indicators import catalogue
+from db.queries.units import unit_name
 from domain.access import Forbidden
 from domain.submission import ADJUST, AGREE, DECISIONS, ENDORSE, RETURN, SUBMITTED, default_submission_year
 from domain.vocabulary import BUDGET_UNIT, MEF_REVIEWER, PROVINCIAL_DIRECTOR, YEAR_MAX, YEAR_MIN
@@ -56,6 +62,17 @@ from i18n import t
 dash.register_page(__name__, path="/review", name="review", title="Review")
 
 MAX_COMMENT = review_writes.MAX_COMMENT
+
+
+def _pager(where: str, lang: str) -> html.Div:
+    """Previous and next page of lines, and which lines are shown."""
+    return html.Div([
+        html.Button(t("review.previous", lang), id=f"review-prev-{where}", n_clicks=0, className="button button-light",
+                    disabled=True),
+        html.Span(id=f"review-pager-{where}", className="pager-text", role="status"),
+        html.Button(t("review.next", lang), id=f"review-next-{where}", n_clicks=0, className="button button-light",
+                    disabled=True),
+    ], className="pager", **{"aria-label": t("review.pages", lang)})
 
 
 def layout(year: str | None = None, **_query: str) -> html.Div:
@@ -98,7 +115,26 @@ def layout(year: str | None = None, **_query: str) -> html.Div:
                 html.Section([
                     html.H2(t("review.lines", lang)),
                     html.P(id="review-hearing-note", className="muted"),
+                    html.Div([
+                        html.Label([t("submission.col.programme", lang),
+                                    dcc.Dropdown(id="review-filter-programme",
+                                                 placeholder=t("review.all_programmes", lang))], className="filter"),
+                        html.Label([t("submission.col.entity", lang),
+                                    dcc.Dropdown(id="review-filter-entity",
+                                                 placeholder=t("submission.all_entities", lang))],
+                                   className="filter filter-wide"),
+                        html.Label([t("review.show", lang),
+                                    dcc.Dropdown(id="review-filter-show", value="all", clearable=False,
+                                                 searchable=False,
+                                                 options=[{"label": t(f"review.show.{k}", lang), "value": k}
+                                                          for k in SHOW])], className="filter filter-wide"),
+                    ], className="toolbar review-filters"),
+                    dcc.Store(id="review-page", data=0),
+                    dcc.Store(id="review-page-shown", data=0),
+                    dcc.Store(id="review-scrolled"),
+                    _pager("top", lang),
                     html.Div(id="review-hearing"),
+                    _pager("bottom", lang),
                 ], id="review-hearing-panel", className="panel review-list", hidden=True),
                 html.Aside([
                     html.Div([html.H2(id="review-detail-title"),
@@ -260,6 +296,10 @@ VIEW_OUTPUTS = (
     ("review-agree-unflagged", "hidden", True),
     ("review-hearing-panel", "hidden", True), ("review-hearing-note", "children", ""),
     ("review-hearing", "children", []),
+    ("review-filter-programme", "options", []), ("review-filter-entity", "options", []),
+    ("review-page-shown", "data", 0),
+    *((f"review-pager-{w}", "children", "") for w in ("top", "bottom")),
+    *((f"review-{b}-{w}", "disabled", True) for b in ("prev", "next") for w in ("top", "bottom")),
     ("review-whole-panel", "hidden", True), ("review-whole-thread", "children", []),
     ("review-whole-compose", "hidden", True),
     ("review-ceiling-panel", "hidden", True), ("review-ceiling-title", "children", ""),
@@ -314,11 +354,21 @@ def _explanations_by_line(session, scope, year: int, lines: pd.DataFrame) -> dic
     *(Output(cid, prop) for cid, prop, _default in VIEW_OUTPUTS),
     Input("review-year", "value"), Input("review-line-written", "data"), Input("review-header-written", "data"),
     Input("review-ceiling-written", "data"),
-    State("review-selected", "data"),
+    Input("review-filter-programme", "value"), Input("review-filter-entity", "value"),
+    Input("review-filter-show", "value"), Input("review-page", "data"),
+    State("review-page-shown", "data"), State("review-selected", "data"),
 )
-def show_review(year, _line_written, _header_written, _ceiling_written, selected):
-    """The hearing of the chosen year as the caller may see it."""
+def show_review(year, _line_written, _header_written, _ceiling_written, programme, entity, show, asked_page,
+                shown_page, selected):
+    """The hearing of the chosen year as the caller may see it: the header, and a page of the
+    lines the filters keep (programme by programme, flagged first)."""
     scope, lang = caller_scope(), caller_language()
+    trigger = dash.ctx.triggered_id
+    # A filter starts again at the first page; a write keeps the page shown; the pager asks for one.
+    if trigger in ("review-filter-programme", "review-filter-entity", "review-filter-show", "review-year"):
+        page = 0
+    else:
+        page = _counter(asked_page if trigger == "review-page" else shown_page)
     chosen = _year(year)
     if chosen is None:
         return _answer({})
@@ -344,6 +394,11 @@ def show_review(year, _line_written, _header_written, _ceiling_written, selected
     except SQLAlchemyError:
         return _answer({("review-status", "children"): unavailable(lang)})
     sub = view.submission
+    kept = chosen_lines(view.lines, programme=programme, entity=entity, show=show if show in SHOW else "all",
+                        waiting=waiting)
+    pages = page_count(len(kept))
+    page = min(page, pages - 1)
+    on_page = kept.iloc[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     counts: dict[int, int] = {}
     for comment in said:
         if comment["line"] is not None:
@@ -371,9 +426,19 @@ def show_review(year, _line_written, _header_written, _ceiling_written, selected
         ("review-hearing-panel", "hidden"): False,
         ("review-hearing-note", "children"): note,
         ("review-hearing", "children"): programme_sections(
-            view.lines, year=sub.fiscal_year, targets=view.targets, names=names, indicator_names=indicator_names,
-            comment_counts=counts, waiting=waiting, explanations_by_line=explained, ceiling=view.ceiling,
-            selected=_line_id(selected), lang=lang),
+            on_page, view.lines, year=sub.fiscal_year, targets=view.targets, names=names,
+            indicator_names=indicator_names, comment_counts=counts, waiting=waiting, explanations_by_line=explained,
+            ceiling=view.ceiling, selected=_line_id(selected), lang=lang),
+        ("review-filter-programme", "options"): [
+            {"label": f"{code} {names.get(code, ('', ''))[1 if lang == 'km' else 0]}".strip(), "value": code}
+            for code in sorted(set(view.lines["programme"]))] if not view.lines.empty else [],
+        ("review-filter-entity", "options"): [{"label": f"{e} {unit_name(e, lang)}", "value": e}
+                                              for e in sorted(set(view.lines["entity"]))]
+        if not view.lines.empty else [],
+        ("review-page-shown", "data"): page,
+        **{(f"review-pager-{w}", "children"): pager_text(page, len(kept), lang) for w in ("top", "bottom")},
+        **{(f"review-prev-{w}", "disabled"): page == 0 for w in ("top", "bottom")},
+        **{(f"review-next-{w}", "disabled"): page >= pages - 1 for w in ("top", "bottom")},
         # The whole submission's thread speaks of every province: not a director's to read.
         ("review-whole-panel", "hidden"): not whole,
         ("review-whole-thread", "children"): thread([c for c in said if c["line"] is None], lang,
@@ -383,6 +448,34 @@ def show_review(year, _line_written, _header_written, _ceiling_written, selected
         ("review-history", "children"): history_list(events, labels, lang),
     })
     return _answer(values)
+
+
+# A new page of lines starts at its top (the pager below the list would leave the reader at the end).
+clientside_callback(
+    """function(page) {
+        var panel = document.getElementById("review-hearing-panel");
+        if (panel && typeof page === "number") { panel.scrollIntoView({block: "start"}); }
+        return null;
+    }""",
+    Output("review-scrolled", "data"), Input("review-page", "data"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output("review-page", "data"),
+    *(Input(f"review-{b}-{w}", "n_clicks") for b in ("prev", "next") for w in ("top", "bottom")),
+    State("review-page-shown", "data"),
+    prevent_initial_call=True,
+)
+def turn_page(*args):
+    """The page before or after the one shown (the view keeps it within the lines there are)."""
+    *_clicks, shown = args
+    trigger = dash.ctx.triggered_id
+    if not isinstance(trigger, str):
+        return no_update
+    step = -1 if trigger.startswith("review-prev") else 1
+    return max(0, _counter(shown) + step)
 
 
 # --- one line: its decision, its thread, its explanations -------------------------------------------------

@@ -48,10 +48,17 @@ def _status(url: str) -> tuple:
                                   {"y": YEAR}).one())
 
 
-def view(client, year: int = YEAR, selected: int | None = None) -> dict:
-    return post(client, "review-hearing.children", {"review-year.value": year, "review-line-written.data": 0,
-                                                    "review-header-written.data": 0,
-                                                    "review-ceiling-written.data": 0, "review-selected.data": selected})
+def view(client, year: int = YEAR, selected: int | None = None, changed: str | None = None, **values) -> dict:
+    return post(client, "review-hearing.children", {
+        "review-year.value": year, "review-line-written.data": 0, "review-header-written.data": 0,
+        "review-ceiling-written.data": 0, "review-selected.data": selected, "review-filter-show.value": "all",
+        **{f"{key.replace('_', '-')}": value for key, value in values.items()}}, changed=changed)
+
+
+def _cards(response: dict) -> list[str]:
+    """The lines' entities on the page shown, in order."""
+    return [node["props"]["id"] for node in _walk(response["review-hearing"]["children"])
+            if str(node["props"].get("id", "")).startswith("review-line-")]
 
 
 def detail(client, line: object, year: int = YEAR) -> dict:
@@ -328,3 +335,42 @@ def test_mef_sets_the_ceiling_and_the_ministry_reads_it_against_the_request(revi
         years = post(reviewer, "review-year.options", {"review-asked.data": {"year": asked}})
         assert years["review-year"]["value"] == chosen
     assert [o["value"] for o in years["review-year"]["options"]] == [2026]
+
+
+def test_the_lines_come_a_page_at_a_time_and_the_filters_keep_to_what_the_caller_reads(review_db, client_as,
+                                                                                      monkeypatch):
+    import sys
+
+    import components.review
+
+    # Dash imports the page modules itself; the page is the module that registered the callback.
+    page = next(m for m in list(sys.modules.values()) if getattr(m, "show_review", None) is not None)
+    lines = review_db["lines"]
+    first, second = f"review-line-{lines['07']}", f"review-line-{lines['08']}"
+    for module in (components.review, page):
+        monkeypatch.setattr(module, "PAGE_SIZE", 1)
+    reviewer = client_as("mef_reviewer")
+    shown = view(reviewer)
+    assert _cards(shown) == [first]  # flagged first
+    assert shown["review-pager-top"]["children"] == "Lines 1–1 of 2"
+    assert (shown["review-prev-top"]["disabled"], shown["review-next-bottom"]["disabled"]) == (True, False)
+    turned = post(reviewer, "review-page.data", {"review-next-bottom.n_clicks": 1, "review-page-shown.data": 0},
+                  changed="review-next-bottom.n_clicks")
+    assert turned["review-page"]["data"] == 1
+    shown = view(reviewer, changed="review-page.data", **{"review-page.data": 1})
+    assert _cards(shown) == [second] and shown["review-page-shown"]["data"] == 1
+    # A write keeps the page shown; a filter starts again at the first page; a page past the end
+    # shows the last one.
+    assert _cards(view(reviewer, changed="review-line-written.data", **{"review-page-shown.data": 1})) == [second]
+    assert _cards(view(reviewer, changed="review-filter-show.value",
+                       **{"review-page-shown.data": 1, "review-filter-show.value": "flagged"})) == [first]
+    assert _cards(view(reviewer, changed="review-page.data", **{"review-page.data": 99})) == [second]
+    assert _cards(view(reviewer, **{"review-filter-entity.value": "08"})) == [second]
+    assert _cards(view(reviewer, **{"review-filter-programme.value": "P2"})) == []
+    decide(reviewer, lines["07"], "question")
+    assert _cards(view(reviewer, **{"review-filter-show.value": "waiting"})) == [first]
+    assert _cards(view(reviewer, **{"review-filter-show.value": "undecided"})) == [second]
+    # A director who asks for another province's lines by hand gets none.
+    director = view(client_as("director07"), **{"review-filter-entity.value": "08"})
+    assert _cards(director) == [] and director["review-pager-top"]["children"] == "No line matches the filters."
+    assert [o["value"] for o in director["review-filter-entity"]["options"]] == ["07"]
