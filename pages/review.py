@@ -275,7 +275,7 @@ def fill_years(asked):
         with session_scope(caller_db_url()) as session:
             years = [s.fiscal_year for s in reads.listing(session, scope)]
             upcoming = default_submission_year(reads.latest_data_year(session), dt.date.today().year)
-    except SQLAlchemyError:
+    except (Forbidden, SQLAlchemyError):  # a role without figures (the page itself refuses it too)
         return [], None
     options = [{"label": year_text(y, lang), "value": y} for y in years]
     if upcoming not in years:

@@ -121,7 +121,12 @@ def test_mef_decides_each_kind_and_an_adjustment_changes_the_endorsed_total(revi
 
     opened = detail(reviewer, lines["08"])
     assert opened["review-decision-box"]["hidden"] is False and opened["review-line-compose"]["hidden"] is False
-    assert "Saved: you agree" in decide(reviewer, lines["08"], "agree")
+    # Agree to every unflagged line still undecided: Kandal's; then Kampot's, line by line.
+    answer = act(reviewer, "review-agree-unflagged")
+    assert "Agreed to 1 unflagged line(s)." in str(answer["review-act-message"]["children"])
+    assert _decisions(url) == {lines["08"]: ("agree", None)}
+    assert "Saved: you agree" in decide(reviewer, lines["07"], "agree")
+    assert _decisions(url)[lines["07"]] == ("agree", None)
     assert "adjusted" in decide(reviewer, lines["07"], "adjust", "1.2 m")
     assert _decisions(url) == {lines["08"]: ("agree", None), lines["07"]: ("adjust", 1_200_000)}
     # Endorsed: Kampot's recommended 1,200,000 plus Kandal's request 1,000,000; both shown on the line.
@@ -137,6 +142,12 @@ def test_mef_decides_each_kind_and_an_adjustment_changes_the_endorsed_total(revi
     # Agree to every unflagged line not yet decided: none is left (Kandal's is agreed).
     answer = act(reviewer, "review-agree-unflagged")
     assert "No unflagged line is waiting" in str(answer["review-act-message"]["children"])
+    # Two reviewers on one line: the one who read the older decision is refused, and told who.
+    read = detail(reviewer, lines["08"])["review-line-state"]["data"]
+    assert "adjusted" in decide(client_as("mef_reviewer"), lines["08"], "adjust", "900k", state=read)
+    stale = decide(reviewer, lines["08"], "question", state=read)
+    assert "Not saved: reviewer changed this decision since you read it" in stale
+    assert _decisions(url)[lines["08"]] == ("adjust", 900_000)
 
 
 def _figure(response: dict, figure_id: str) -> str:
