@@ -475,7 +475,9 @@ def turn_page(*args):
     if not isinstance(trigger, str):
         return no_update
     step = -1 if trigger.startswith("review-prev") else 1
-    return max(0, _counter(shown) + step)
+    shown = _counter(shown)
+    # The page shown comes back from the browser: anything beyond any list starts again.
+    return max(0, shown + step) if shown <= reads.MAX_ID else 0
 
 
 # --- one line: its decision, its thread, its explanations -------------------------------------------------

@@ -8,6 +8,7 @@ answered in words and stores nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from db import submissions as writes
 from db.engine import get_engine, session_scope
 from tests.helpers.database import table_counts
 from tests.helpers.review import EXPLANATIONS, YEAR, budget, hearing, post
-from tests.helpers.web import post_with_csrf
+from tests.helpers.web import callback_payload, dash_post, post_with_csrf
 
 
 @pytest.fixture
@@ -385,3 +386,29 @@ def test_the_lines_come_a_page_at_a_time_and_the_filters_keep_to_what_the_caller
     director = view(client_as("director07"), **{"review-filter-entity.value": "08"})
     assert _cards(director) == [] and director["review-pager-top"]["children"] == "No line matches the filters."
     assert [o["value"] for o in director["review-filter-entity"]["options"]] == ["07"]
+
+
+ODD = [None, "x", 10**20, -1, True, [1], {"line": 1}, "2026", 2026, "<script>", 1.5]
+
+
+def test_every_callback_of_the_page_takes_odd_values_without_failing(review_db, client_as, caplog):
+    # A callback is a public endpoint: whatever a hand-made request sends, the page answers (in
+    # words where it must) and nothing fails on the server.
+    caplog.set_level("ERROR")
+    for who in ("mef_reviewer", "director07"):
+        client = client_as(who)
+        found = [d for d in client.get("/_dash-dependencies").get_json()
+                 if d["output"].strip(".").startswith("review-") and not d.get("clientside_function")]
+        assert len(found) == 8
+        for spec in found:
+            keys = [f"{i['id']}.{i['property']}" for i in spec["inputs"] + spec["state"] if not i["id"].startswith("{")]
+            for odd in ODD:
+                payload = callback_payload(spec, dict.fromkeys(keys, odd))
+                for part in ("inputs", "state"):
+                    for index, item in enumerate(spec[part]):
+                        if item["id"].startswith("{"):  # pattern-matching: one of them, with whatever came
+                            ident = {k: odd if v == ["ALL"] else v for k, v in json.loads(item["id"]).items()}
+                            payload[part][index] = [{"id": ident, "property": item["property"], "value": odd}]
+                answer = dash_post(client, payload)
+                assert answer.status_code in (200, 204), (spec["output"], odd, answer.get_data(as_text=True)[:300])
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
