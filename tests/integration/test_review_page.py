@@ -110,6 +110,10 @@ def test_mef_decides_each_kind_and_an_adjustment_changes_the_endorsed_total(revi
     # Request 1,500,000 + 1,000,000; nothing decided yet: the endorsed amounts are the requests.
     assert _figure(shown, "review-total") == _figure(shown, "review-endorsed") == "KHR 2.50 m"
     assert shown["review-agree-unflagged"]["hidden"] is False and shown["review-endorse"]["hidden"] is False
+    sid = review_db["submission"]
+    assert [link["props"]["href"] for link in shown["review-downloads"]["children"]] == [
+        f"/submission/{sid}/hearing-brief.xlsx", f"/submission/{sid}/hearing-brief.pdf",
+        f"/submission/{sid}/history.xlsx"]
     # Programme P1, the flagged line (Kampot's, asking more while off track) before Kandal's.
     hearing_text = str(shown["review-hearing"]["children"])
     assert hearing_text.index(f"review-line-{lines['07']}") < hearing_text.index(f"review-line-{lines['08']}")
