@@ -6,10 +6,10 @@ import pytest
 from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login
 
 NAVIGATION = {
-    "budget_unit": ["Overview", "Provinces", "Programmes", "Submission", "Costing", "Data", "Methodology"],
-    "mef_reviewer": ["Overview", "Provinces", "Programmes", "Submission", "Costing", "Methodology"],
-    "director07": ["Overview", "Scorecard", "Programmes", "Submission", "Costing", "Methodology"],
-    "director17": ["Overview", "Scorecard", "Programmes", "Submission", "Costing", "Methodology"],
+    "budget_unit": ["Overview", "Provinces", "Programmes", "Submission", "Review", "Costing", "Data", "Methodology"],
+    "mef_reviewer": ["Overview", "Provinces", "Programmes", "Submission", "Review", "Costing", "Methodology"],
+    "director07": ["Overview", "Scorecard", "Programmes", "Submission", "Review", "Costing", "Methodology"],
+    "director17": ["Overview", "Scorecard", "Programmes", "Submission", "Review", "Costing", "Methodology"],
     "admin": ["Methodology", "Users"],
 }
 
@@ -57,7 +57,7 @@ def test_khmer_navigation_is_shown_and_shaped(page_factory):
     browser_login(page, PEOPLE["director07"])
     page.click("#lang-km")
     page.wait_for_selector("#shell.lang-km")
-    assert nav_texts(page) == ["ទិដ្ឋភាពទូទៅ", "តារាងពិន្ទុ", "កម្មវិធី", "សំណើថវិកា", "ការគណនាថ្លៃដើម", "វិធីសាស្ត្រ"]
+    assert nav_texts(page) == ["ទិដ្ឋភាពទូទៅ", "តារាងពិន្ទុ", "កម្មវិធី", "សំណើថវិកា", "ការពិនិត្យ", "ការគណនាថ្លៃដើម", "វិធីសាស្ត្រ"]
     assert page.locator("#user-role").inner_text() == "ប្រធានមន្ទីរខេត្ត"
     # The Khmer webfont from assets/ is the one used, not whatever the machine has.
     assert page.evaluate("document.fonts.check('16px \"Noto Sans Khmer\"', 'ទិដ្ឋភាព')")

@@ -1,0 +1,538 @@
+"""The hearing page's pieces (/review): the header against the ceiling, the ceiling form, the
+lines programme by programme (flagged first) with their context and MEF's decision, the comment
+threads, the explanations of deviations, the reasons an endorsement waits, the history.
+
+Pure rendering: every figure comes from ``db.queries`` through the page's callbacks. Text people
+typed (comments, explanations, justifications) is always a plain string child, which React
+writes as text: markup in it is shown, never run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+from dash import dcc, html
+
+from components.format import DASH, format_khr, format_khr_exact, format_number, format_percent
+from components.status import status_badge
+from components.submission import STATE_ICONS, plain, state_word, year_text
+from db.queries.units import unit_name
+from domain.submission import ADJUST, AGREE, QUESTION
+from etl.clean import KHMER_DIGITS, CellError, typed_amount
+from i18n import khmer_digits, t
+from indicators.submission import FLAG_ICON, flag_word
+
+DECISION_ICONS = {AGREE: "✔", ADJUST: "✎", QUESTION: "?"}
+MAX_AMOUNT = 10**15  # as the write layer: beyond any budget
+HISTORY_SHOWN = 300  # the newest events on the page; the Excel download has them all
+QUOTE_CHARS = 300  # of a comment quoted in the history
+
+
+class AmountRefused(ValueError):
+    """A typed amount the page cannot take; ``key`` is the message's label."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def read_amount(value: object, lang: str) -> int:
+    """An amount a person typed (``1,200,000``, ``1.2 bn``, ``850k``, Khmer digits and grouping)
+    as whole riels. Raises ``AmountRefused`` with the key of the message that says why not."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise AmountRefused("review.amount_missing")
+    if isinstance(value, bool):
+        raise AmountRefused("review.amount_unreadable")
+    try:
+        number = float(value) if isinstance(value, int | float) else \
+            typed_amount(str(value).translate(KHMER_DIGITS), lang)
+    except (CellError, ValueError, OverflowError):
+        raise AmountRefused("review.amount_unreadable") from None
+    if not math.isfinite(number):
+        raise AmountRefused("review.amount_unreadable")
+    if number < 0:
+        raise AmountRefused("review.amount_negative")
+    if number > MAX_AMOUNT:
+        raise AmountRefused("review.amount_too_large")
+    nearest = round(number)
+    if abs(number - nearest) > 1e-6 * max(1.0, abs(number)):
+        raise AmountRefused("review.amount_not_whole")
+    return int(nearest)
+
+
+def amount_text(value: object, lang: str) -> str:
+    """Every riel, grouped as the person's language groups it, for a form field to read back."""
+    value = plain(value)
+    return "" if value is None else format_number(value, lang)
+
+
+def _when(iso: object, lang: str) -> str:
+    text = str(iso or "").replace("T", " ")[:16]
+    return khmer_digits(text) if lang == "km" else text
+
+
+def line_label(row: dict, lang: str) -> str:
+    """A line by its keys: ``07 Kampot · P1.1.1 · 62 · RGC``."""
+    return " · ".join([f"{row['entity']} {unit_name(row['entity'], lang)}", str(row["cluster"]),
+                       str(row["economic_code"]), str(row["funding_source"])])
+
+
+def _name(names: dict, code: object, lang: str, key: str | None = None) -> str:
+    en, km = names.get(key or str(code), ("", ""))
+    return f"{code} {km if lang == 'km' else en}".strip()
+
+
+# --- the header: state, version, request against the ceiling, endorsed -------------------------------
+
+
+def state_badge(status: str, version: int, lang: str) -> html.Span:
+    """The submission's state as a badge: icon, word and version."""
+    return html.Span(
+        [html.Span(STATE_ICONS.get(status, "•"), className="badge-icon", **{"aria-hidden": "true"}),
+         html.Span(state_word(status, lang)),
+         html.Span(t("submission.version", lang, n=format_number(version, lang)), className="badge-version")],
+        className=f"badge state-badge state-{status}", id="review-state-badge")
+
+
+def _gap(asked: float, limit: float | None, lang: str) -> html.Span:
+    if limit is None:
+        return html.Span(DASH)
+    gap = asked - limit
+    above = gap > 0
+    return html.Span([html.Span("▲" if above else "✔", **{"aria-hidden": "true"}),
+                      f" {format_khr(abs(gap), lang)} {t('submission.above' if above else 'submission.within', lang)}"],
+                     className="over-ceiling" if above else "within-ceiling", title=format_khr_exact(gap, lang))
+
+
+def _figure(label: str, value, figure_id: str, exact: str | None = None) -> html.Div:
+    return html.Div([html.Span(label, className="totals-label"),
+                     html.Span(value, className="totals-value", id=figure_id, title=exact or "")],
+                    className="totals-figure")
+
+
+def header_bar(sub, totals: dict, ceiling: dict, endorsed: dict, lang: str, *, whole: bool) -> list:
+    """State, version, the request of year Y against MEF's ceiling (in total and per programme)
+    and the endorsed amounts. ``whole``: ``endorsed`` sums every line (MEF, the budget unit); a
+    director's sums his or her province's lines, and says so."""
+    year = sub.fiscal_year
+    request = totals["request"][0]
+    limit = ceiling.get("total")
+    endorsed_label = t("review.endorsed_total" if whole else "review.endorsed_mine", lang,
+                       year=year_text(year, lang))
+    items = [
+        html.Div(state_badge(sub.status, sub.version, lang), className="totals-figure"),
+        _figure(t("submission.total_request", lang, year=year_text(year, lang)), format_khr(request, lang),
+                "review-total", format_khr_exact(request, lang)),
+        _figure(t("submission.ceiling", lang),
+                format_khr(limit, lang) if limit is not None else t("submission.no_ceiling", lang),
+                "review-ceiling", format_khr_exact(limit, lang) if limit is not None else None),
+        _figure(t("submission.difference", lang), _gap(request, limit, lang), "review-difference"),
+        _figure(endorsed_label, format_khr(endorsed["total"], lang), "review-endorsed",
+                format_khr_exact(endorsed["total"], lang)),
+    ]
+    programmes = ceiling.get("programmes") or {}
+    codes = sorted(set(programmes) | set(totals.get("programmes", {})))
+    if codes:
+        chips = []
+        for code in codes:
+            asked, cap = totals.get("programmes", {}).get(code, 0), programmes.get(code)
+            parts = [html.Strong(code), f" {format_khr(asked, lang)}"]
+            if cap is not None:
+                parts += [f" / {format_khr(cap, lang)} ", _gap(asked, cap, lang)]
+            if whole and code in endorsed["programmes"]:
+                parts += [" · ", t("review.endorsed_short", lang), " ", format_khr(endorsed["programmes"][code], lang)]
+            chips.append(html.Span(parts, className="programme-chip", id=f"review-programme-chip-{code}"))
+        items.append(html.Div([html.Span(t("submission.by_programme", lang), className="totals-label"), *chips],
+                              className="totals-programmes", id="review-programme-totals"))
+    return items
+
+
+def endorsed_sums(lines: pd.DataFrame) -> dict:
+    """The endorsed amounts of ``lines`` (recommended where MEF adjusted, the request elsewhere):
+    ``{"total": riels, "programmes": {code: riels}}``."""
+    if lines.empty:
+        return {"total": 0, "programmes": {}}
+    amounts = lines["endorsed_amount"].astype("float64")
+    by_programme = amounts.groupby(lines["programme"]).sum()
+    return {"total": int(round(amounts.sum())), "programmes": {p: int(round(v)) for p, v in by_programme.items()}}
+
+
+# --- the ceiling ---------------------------------------------------------------------------------
+
+
+def ceiling_inputs(codes: Iterable[str], ceiling: dict, names: dict, lang: str) -> list:
+    """A field per programme (empty: no programme ceiling), filled with MEF's ceiling."""
+    fields = []
+    for code in codes:
+        value = (ceiling.get("programmes") or {}).get(code)
+        fields.append(html.Label([_name(names, code, lang),
+                                  dcc.Input(id={"type": "review-ceiling-programme", "code": code}, type="text",
+                                            value=amount_text(value, lang), inputMode="decimal",
+                                            className="amount-input", debounce=False)],
+                                 className="filter"))
+    return fields
+
+
+def ceiling_readonly(ceiling: dict, names: dict, lang: str) -> html.Div:
+    """MEF's ceiling as the ministry and the provinces read it."""
+    total = ceiling.get("total")
+    if total is None:
+        return html.P(t("review.ceiling_not_set", lang), className="muted", id="review-ceiling-readonly-text")
+    items = [html.Li([t("review.ceiling_total", lang), ": ", html.Strong(format_khr_exact(total, lang))])]
+    for code, value in sorted((ceiling.get("programmes") or {}).items()):
+        items.append(html.Li([_name(names, code, lang), ": ", html.Strong(format_khr_exact(value, lang))]))
+    return html.Ul(items, id="review-ceiling-readonly-text", className="plain-list")
+
+
+# --- the lines, programme by programme -----------------------------------------------------------
+
+
+def _unit_costs(targets: pd.DataFrame) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    """(unit, indicator) → (implied, observed) unit cost."""
+    if targets.empty:
+        return {}
+    return {(r.unit, r.indicator): (plain(r.implied_unit_cost), plain(r.observed_unit_cost))
+            for r in targets.itertuples(index=False)}
+
+
+def _indicator_rows(linked: object, entity: str, costs: dict, indicator_names: dict, lang: str) -> list:
+    if not isinstance(linked, list) or not linked:
+        return [html.Span(t("review.no_indicators", lang), className="muted")]
+    rows = []
+    for item in linked:
+        code = item.get("indicator")
+        implied, observed = costs.get((entity, code), (None, None))
+        name = indicator_names.get(code, ("", ""))
+        rows.append(html.Div([
+            html.Span(code, className="indicator-code", title=name[1] if lang == "km" else name[0]),
+            " ", html.Span(format_percent(item.get("achievement"), lang), className="indicator-achievement"),
+            " ", status_badge(item.get("status") or "no_data", lang),
+            html.Span(t("review.unit_costs", lang, implied=format_khr(implied, lang),
+                        observed=format_khr(observed, lang)), className="unit-costs"),
+        ], className="indicator-row"))
+    return rows
+
+
+def decision_badge(decision: object, lang: str) -> html.Span:
+    """MEF's decision on a line: icon and word (or "not decided yet")."""
+    if decision not in DECISION_ICONS:
+        return html.Span(t("review.undecided", lang), className="badge decision-badge decision-none")
+    return html.Span([html.Span(DECISION_ICONS[decision], **{"aria-hidden": "true"}),
+                      f" {t(f'review.decision.{decision}', lang)}"],
+                     className=f"badge decision-badge decision-{decision}")
+
+
+def _dl(label: str, value, **extra) -> html.Div:
+    return html.Div([html.Dt(label), html.Dd(value, **extra)], className="figure")
+
+
+def line_card(row: dict, *, year: int, costs: dict, names: dict, indicator_names: dict, comments: int,
+              waiting: bool, explained: int, selected: bool, lang: str) -> html.Li:
+    """One line of the hearing: what it is, its flags and MEF's decision, the request beside last
+    year's figures and results, and the way to its decision and thread."""
+    line_id = int(row["id"])
+    codes = list(row.get("flags") or [])
+    rate, benchmark = plain(row.get("execution_rate")), plain(row.get("benchmark"))
+    recommended = plain(row.get("recommended"))
+    decision = row.get("decision") if isinstance(row.get("decision"), str) else None
+    head = [
+        html.Span([html.Strong(f"{row['entity']} {unit_name(row['entity'], lang)}"), " · ",
+                   html.Span(_name(names, row["cluster"], lang), className="cluster-name"), " · ",
+                   html.Span(_name(names, row["economic_code"], lang, f"chapter:{row['economic_code']}")),
+                   " · ", row["funding_source"]], className="line-label"),
+        html.Span([decision_badge(decision, lang),
+                   *([html.Span(t("review.awaiting_answer", lang), className="badge waiting-badge")]
+                     if waiting else [])], className="line-badges"),
+    ]
+    flags = html.Ul([html.Li(f"{FLAG_ICON} {flag_word(code, lang)}", className="flag") for code in codes],
+                    className="line-flags", **{"aria-label": t("submission.col.flags", lang)}) if codes else None
+    as_of = plain(row.get("as_of"))
+    figures = html.Dl([
+        _dl(t("submission.total_request", lang, year=year_text(year, lang)),
+            format_khr(row["request_y1"], lang), className="request", title=format_khr_exact(row["request_y1"], lang)),
+        _dl(t("submission.col.revised", lang, year=year_text(year - 1, lang)), format_khr(plain(row.get(
+            "revised_last")), lang)),
+        _dl(t("submission.col.paid_to_date", lang, year=year_text(year - 1, lang)),
+            [format_khr(plain(row.get("paid_to_date")), lang),
+             *([html.Span(t("review.as_of", lang, period=year_text(as_of, lang)), className="muted as-of")]
+               if as_of else [])]),
+        _dl(t("review.execution", lang),
+            DASH if rate is None else t("review.execution_text", lang, rate=format_percent(rate, lang),
+                                        benchmark=format_percent(benchmark, lang)),
+            className="under-benchmark" if rate is not None and benchmark and rate < 0.6 * benchmark else None),
+        _dl(t("submission.col.paid_full", lang, year=year_text(year - 2, lang)),
+            format_khr(plain(row.get("paid_full_year")), lang)),
+        _dl(t("review.recommended", lang), format_khr(recommended, lang) if decision == ADJUST else DASH),
+        _dl(t("review.endorsed_amount", lang), format_khr(plain(row.get("endorsed_amount")), lang),
+            className="endorsed"),
+    ], className="line-figures")
+    indicators = html.Div([html.Span(t("submission.col.indicators", lang), className="figure-label"),
+                           *_indicator_rows(row.get("linked_indicators"), row["entity"], costs, indicator_names,
+                                            lang)], className="line-indicators")
+    opener = html.Button(
+        [t("review.open_line", lang), " ", html.Span(t("review.comment_count", lang,
+                                                       n=format_number(comments, lang)), className="muted"),
+         *([" ", html.Span(t("review.explained_count", lang, n=format_number(explained, lang)), className="muted")]
+           if explained else [])],
+        id={"type": "review-open", "line": line_id}, n_clicks=0, className="button button-light line-open",
+        **{"aria-controls": "review-detail", "aria-expanded": "true" if selected else "false"})
+    classes = "review-line" + (" flagged" if codes else "") + (" selected" if selected else "") \
+        + (" waiting" if waiting else "")
+    return html.Li([html.Div(head, className="line-head"), flags, figures, indicators, opener],
+                   className=classes, id=f"review-line-{line_id}", **{"data-line": str(line_id)})
+
+
+def hearing_order(lines: pd.DataFrame) -> pd.DataFrame:
+    """Programme by programme; within one, flagged lines first, then by entity and keys."""
+    if lines.empty:
+        return lines
+    ordered = lines.assign(_clear=lines["flags"].map(lambda f: 0 if f else 1))
+    return ordered.sort_values(["programme", "_clear", "entity", "cluster", "economic_code", "funding_source"]) \
+        .drop(columns="_clear")
+
+
+SHOW = ("all", "flagged", "waiting", "undecided")
+PAGE_SIZE = 30  # cards on one page: a request of 3,000 lines is read a page at a time
+
+
+def chosen_lines(lines: pd.DataFrame, *, programme: object, entity: object, show: object,
+                 waiting: set[int]) -> pd.DataFrame:
+    """The lines the filters keep, in hearing order (a filter that names nothing keeps all)."""
+    if lines.empty:
+        return lines
+    keep = pd.Series(True, index=lines.index)
+    if isinstance(programme, str) and programme:
+        keep &= lines["programme"] == programme
+    if isinstance(entity, str) and entity:
+        keep &= lines["entity"] == entity
+    if show == "flagged":
+        keep &= lines["flags"].map(bool)
+    elif show == "waiting":
+        keep &= lines["id"].isin(waiting)
+    elif show == "undecided":
+        keep &= lines["decision"].isna()
+    return hearing_order(lines[keep])
+
+
+def page_count(rows: int) -> int:
+    return max(1, -(-rows // PAGE_SIZE))
+
+
+def pager_text(page: int, rows: int, lang: str) -> str:
+    """``Lines 31–60 of 130``."""
+    if not rows:
+        return t("review.pager_none", lang)
+    first, last = page * PAGE_SIZE + 1, min(rows, (page + 1) * PAGE_SIZE)
+    return t("review.pager", lang, first=format_number(first, lang), last=format_number(last, lang),
+             total=format_number(rows, lang))
+
+
+def programme_sections(shown: pd.DataFrame, every: pd.DataFrame, *, year: int, targets: pd.DataFrame, names: dict,
+                       indicator_names: dict, comment_counts: dict[int, int], waiting: set[int],
+                       explanations_by_line: dict[int, list[dict]], ceiling: dict, selected: int | None,
+                       lang: str) -> list:
+    """A section per programme that has lines on this page (``shown``, in hearing order): the
+    programme's lines, flagged lines, request, endorsed amount and ceiling (over ``every`` line
+    the caller reads), the explanations of its provinces' deviations, and the page's cards."""
+    if shown.empty:
+        return [html.P(t("review.no_lines", lang), className="muted", id="review-no-lines")]
+    costs = _unit_costs(targets)
+    sections = []
+    for programme in dict.fromkeys(shown["programme"]):
+        group = every[every["programme"] == programme]
+        records = shown[shown["programme"] == programme].to_dict("records")
+        flagged = int(group["flags"].map(bool).sum())
+        asked = float(group["request_y1"].sum())
+        endorsed = float(group["endorsed_amount"].astype("float64").sum())
+        cap = (ceiling.get("programmes") or {}).get(programme)
+        summary = [t("review.programme_summary", lang, lines=format_number(len(group), lang),
+                     flagged=format_number(flagged, lang), request=format_khr(asked, lang),
+                     endorsed=format_khr(endorsed, lang))]
+        if cap is not None:
+            summary += [" · ", t("review.programme_ceiling", lang, ceiling=format_khr(cap, lang)), " ",
+                        _gap(asked, cap, lang)]
+        told: dict[tuple, dict] = {}
+        for line_id in group["id"]:
+            for item in explanations_by_line.get(int(line_id), []):
+                told[(item["unit"], item["indicator"])] = item
+        cards = [line_card(r, year=year, costs=costs, names=names, indicator_names=indicator_names,
+                           comments=comment_counts.get(int(r["id"]), 0), waiting=int(r["id"]) in waiting,
+                           explained=len(explanations_by_line.get(int(r["id"]), [])),
+                           selected=selected == int(r["id"]), lang=lang) for r in records]
+        parts = [html.H3(_name(names, programme, lang)), html.P(summary, className="programme-summary")]
+        if told:
+            parts.append(html.Details([
+                html.Summary(t("review.programme_explanations", lang, n=format_number(len(told), lang))),
+                explanation_list(sorted(told.values(), key=lambda e: (e["unit"], e["indicator"])),
+                                 indicator_names, lang)], className="programme-explanations"))
+        parts.append(html.Ol(cards, className="review-lines"))
+        sections.append(html.Section(parts, className="review-programme", id=f"review-programme-{programme}"))
+    return sections
+
+
+# --- explanations of deviations --------------------------------------------------------------------
+
+
+def latest_explanations(items: list[dict]) -> dict[tuple[str, str], dict]:
+    """Per (unit, indicator), the explanation of the latest period."""
+    out: dict[tuple[str, str], dict] = {}
+    for item in sorted(items, key=lambda e: e["period"]):
+        if item.get("reason") or item.get("oversight"):
+            out[(item["unit"], item["indicator"])] = item
+    return out
+
+
+def explanation_list(items: list[dict], indicator_names: dict, lang: str) -> html.Ul:
+    """Each explanation: whose, which indicator and period, the reason, the corrective action
+    and MEF's oversight comment."""
+    entries = []
+    for item in items:
+        name = indicator_names.get(item["indicator"], ("", ""))
+        parts = [html.Div([html.Strong(f"{item['unit']} {unit_name(item['unit'], lang)}"), " · ",
+                           html.Span(item["indicator"], title=name[1] if lang == "km" else name[0]), " · ",
+                           year_text(item["period"], lang), " ", status_badge(item.get("status") or "no_data", lang)],
+                          className="explanation-head")]
+        if item.get("reason"):
+            parts += [html.Div([html.Span(t("review.reason", lang), className="figure-label"), " ",
+                                html.Span(item["reason"], className="typed")]),
+                      html.Div([html.Span(t("review.action", lang), className="figure-label"), " ",
+                                html.Span(item.get("action") or "", className="typed")]),
+                      html.Div(t("review.written_by", lang, who=item.get("written_by") or DASH,
+                                 when=_when(item.get("written_at"), lang)), className="muted small")]
+        if item.get("oversight"):
+            parts.append(html.Div([html.Span(t("review.oversight", lang, who=item.get("oversight_by") or DASH),
+                                             className="figure-label"), " ",
+                                   html.Span(item["oversight"], className="typed")], className="oversight"))
+        entries.append(html.Li(parts, className="explanation"))
+    return html.Ul(entries, className="explanations")
+
+
+# --- threads -----------------------------------------------------------------------------------------
+
+
+def thread(comments: list[dict], lang: str, *, thread_id: str) -> html.Div:
+    """A comment thread, oldest first: who (and in which role), when, and the text as typed."""
+    if not comments:
+        return html.Div(html.P(t("review.no_comments", lang), className="muted"), id=thread_id, className="thread")
+    items = []
+    for comment in comments:
+        role = comment.get("role") or ""
+        items.append(html.Li([
+            html.Div([html.Strong(comment.get("author") or DASH), " · ",
+                      html.Span(t(f"role.{role}", lang), className="comment-role"), " · ",
+                      html.Time(_when(comment.get("at"), lang), dateTime=str(comment.get("at") or ""))],
+                     className="comment-head"),
+            # A string child is text to React: "<script>" shows as typed and never runs.
+            html.P(str(comment.get("text") or ""), className="comment-text typed"),
+        ], className=f"comment comment-{role}"))
+    return html.Div(html.Ol(items, className="comments"), id=thread_id, className="thread")
+
+
+def decision_summary(row: dict, lang: str) -> html.Div:
+    """What MEF decided on the line, by whom and when, and the amounts it leads to."""
+    decision = row.get("decision") if isinstance(row.get("decision"), str) else None
+    parts = [decision_badge(decision, lang)]
+    if decision:
+        parts += [" ", html.Span(t("review.decided_by", lang, who=row.get("decided_by") or DASH,
+                                   when=_when(plain(row.get("decided_at")), lang)), className="muted")]
+    amounts = [t("review.request_short", lang), " ", html.Strong(format_khr_exact(row.get("request_y1"), lang))]
+    if decision == ADJUST:
+        amounts += [" → ", t("review.recommended", lang), " ",
+                    html.Strong(format_khr_exact(plain(row.get("recommended")), lang))]
+    amounts += [" · ", t("review.endorsed_amount", lang), " ",
+                html.Strong(format_khr_exact(plain(row.get("endorsed_amount")), lang), id="review-detail-endorsed")]
+    return html.Div([html.Div(parts), html.Div(amounts, className="decision-amounts")],
+                    className="decision-summary", id="review-detail-decision")
+
+
+# --- refusals, downloads, history --------------------------------------------------------------------
+
+
+def waiting_list(reasons: list[dict], lang: str) -> html.Div:
+    """The questions that keep MEF from endorsing: each line, and a way to open its thread."""
+    items = [html.Li([html.Span(line_label(r, lang)), " ",
+                      html.Span(t("submission.reason.question", lang, who=r.get("asked_by") or DASH),
+                                className="muted"), " ",
+                      html.Button(t("review.open_line", lang),
+                                  id={"type": "review-open-reason", "line": int(r["line"])}, n_clicks=0,
+                                  className="link-button")])
+             for r in reasons if r.get("code") == "unanswered_question" and isinstance(r.get("line"), int)]
+    return html.Div([html.P(t("review.waiting_heading", lang, n=format_number(len(items), lang)),
+                            className="reasons-heading"), html.Ul(items, className="reasons")],
+                    id="review-waiting-list")
+
+
+def downloads(submission_id: int, lang: str) -> list:
+    """Links to the hearing brief (Excel, PDF) and the history (Excel), served by the reports."""
+    links = (("hearing-brief.xlsx", "review.download.brief_xlsx"), ("hearing-brief.pdf", "review.download.brief_pdf"),
+             ("history.xlsx", "review.download.history_xlsx"))
+    return [html.A(t(key, lang), href=f"/submission/{int(submission_id)}/{name}", className="button button-light",
+                   id=f"review-download-{name.replace('.', '-')}") for name, key in links]
+
+
+def _requests(values: object, lang: str) -> str:
+    if isinstance(values, list):
+        return " / ".join(format_khr(v, lang) for v in values)
+    return DASH
+
+
+def _event_detail(event: dict, labels: dict[int, str], lang: str) -> list:
+    action, before, after = event["action"], event.get("before") or {}, event.get("after") or {}
+    if action == "submission.line":
+        label = line_label(after, lang) if {"entity", "cluster", "economic_code", "funding_source"} <= set(after) \
+            else DASH
+        if not before:
+            return [label, ": ", _requests(after.get("request"), lang)]
+        changes = [label]
+        if before.get("request") != after.get("request"):
+            changes += [": ", html.Span(_requests(before.get("request"), lang), className="before"), " → ",
+                        html.Span(_requests(after.get("request"), lang), className="after")]
+        if before.get("justification") != after.get("justification"):
+            changes += [" · ", t("submission.col.justification", lang)]
+        return changes
+    if action == "submission.target":
+        values = " / ".join(format_number(v, lang, 2 if isinstance(v, float) and not float(v).is_integer() else 0)
+                            for v in (after.get("target") or []))
+        return [f"{after.get('indicator', '')} · {after.get('unit', '')}: ", values]
+    if action == "review.decision":
+        decision = after.get("decision")
+        label = labels.get(after.get("line"), DASH)
+        word = t(f"review.decision.{decision}", lang) if decision in DECISION_ICONS else DASH
+        extra = [" ", format_khr_exact(after.get("recommended"), lang)] if decision == ADJUST else []
+        return [label, ": ", word, *extra]
+    if action == "review.comment":
+        where = f"{event['entity']} {unit_name(event['entity'], lang)}" if event.get("entity") \
+            else t("review.whole_submission", lang)
+        said = str(after.get("text") or "")
+        quoted = said if len(said) <= QUOTE_CHARS else said[:QUOTE_CHARS] + "…"
+        return [where, *([": ", html.Q(quoted, className="typed")] if said else [])]
+    if action.startswith("submission.") and event.get("comment"):
+        return [html.Q(event["comment"], className="typed")]
+    return []
+
+
+def history_list(events: list[dict], labels: dict[int, str], lang: str) -> html.Div:
+    """The submission's history, newest first, each event in the reader's language."""
+    if not events:
+        return html.P(t("review.history_empty", lang), className="muted")
+    shown = list(reversed(events))[:HISTORY_SHOWN]
+    items = []
+    for event in shown:
+        key = f"review.event.{event['action']}"
+        word = t(key, lang) if key in _EVENT_KEYS else t("review.event.other", lang)
+        detail = _event_detail(event, labels, lang)
+        items.append(html.Li([html.Span(_when(event.get("at"), lang), className="muted"), " · ",
+                              html.Strong(word), " · ", event.get("by") or DASH,
+                              *([html.Div(detail, className="event-detail")] if detail else [])]))
+    note = [html.P(t("review.history_more", lang, shown=format_number(len(shown), lang),
+                     total=format_number(len(events), lang)), className="muted")] if len(events) > len(shown) else []
+    return html.Div([html.Ol(items, className="history", id="review-history-list"), *note])
+
+
+_EVENT_KEYS = {f"review.event.{a}" for a in (
+    "submission.open", "submission.line", "submission.target", "submission.submit", "submission.return",
+    "submission.endorse", "submission.reopen", "submission.open_to_provinces",
+    "submission.above_ceiling_justification", "submission.province_done", "submission.load", "review.decision",
+    "review.comment")}
