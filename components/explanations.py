@@ -124,8 +124,7 @@ def card(item: dict, *, scope: Scope, unit: str, period: str, lang: str) -> html
         html.Div(heading, className="explain-heading"),
         html.Div(view, className="explain-view", **({"id": view_id} if view_id else {})),
         *form,
-    ], className="explain-card" + ("" if explanation and explanation["reason"] else " explain-card-due"),
-        id=f"explain-card-{unit}-{item['indicator']}")
+    ], className="explain-card", id=f"explain-card-{unit}-{item['indicator']}")
 
 
 def view_children(explanation: dict | None, deviating: bool, lang: str) -> list:
@@ -167,7 +166,8 @@ def _text_box(kind: str, key: str, label: str, value: str) -> html.Label:
 def _reason_form(key: str, explanation: dict | None, version: int, lang: str) -> html.Details:
     written = bool(explanation and explanation["reason"])
     return html.Details([
-        html.Summary(t("explain.edit" if written else "explain.write", lang)),
+        html.Summary(t("explain.edit" if written else "explain.write", lang),
+                     id={"type": "explain-summary", "item": key}),
         _text_box("explain-reason", key, t("explain.reason", lang), explanation["reason"] if explanation else ""),
         _text_box("explain-action", key, t("explain.action", lang), explanation["action"] if explanation else ""),
         html.P(t("explain.limit", lang, max=format_number(MAX_TEXT, lang)), className="muted explain-limit"),
@@ -181,7 +181,8 @@ def _reason_form(key: str, explanation: dict | None, version: int, lang: str) ->
 def _oversight_form(key: str, explanation: dict | None, version: int, lang: str) -> html.Details:
     written = bool(explanation and explanation["oversight"])
     return html.Details([
-        html.Summary(t("explain.edit_oversight" if written else "explain.write_oversight", lang)),
+        html.Summary(t("explain.edit_oversight" if written else "explain.write_oversight", lang),
+                     id={"type": "oversight-summary", "item": key}),
         _text_box("oversight-text", key, t("explain.oversight", lang),
                   explanation["oversight"] if explanation else ""),
         html.P(t("explain.limit", lang, max=format_number(MAX_TEXT, lang)), className="muted explain-limit"),
@@ -267,6 +268,7 @@ def save(body: dict, lang: str) -> tuple[html.Div, dict | None]:
     Output({"type": "explain-message", "item": MATCH}, "children"),
     Output({"type": "explain-view", "item": MATCH}, "children"),
     Output({"type": "explain-version", "item": MATCH}, "data"),
+    Output({"type": "explain-summary", "item": MATCH}, "children"),
     Input({"type": "explain-save", "item": MATCH}, "n_clicks"),
     State({"type": "explain-reason", "item": MATCH}, "value"),
     State({"type": "explain-action", "item": MATCH}, "value"),
@@ -278,23 +280,25 @@ def save_explanation(clicks, reason, action, version, button):
     """The director (the budget unit for ``00``) saves the reason and corrective action."""
     lang = caller_language()
     if not clicks:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     body = _body(button.get("item") if isinstance(button, dict) else None, version)
     if body is None:
-        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update
+        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update, no_update
     problem = text_problem(reason, "reason", lang) or text_problem(action, "action", lang)
     if problem:
-        return _notice(problem, "error"), no_update, no_update
+        return _notice(problem, "error"), no_update, no_update, no_update
     message, stored = save({**body, "reason": reason, "action": action}, lang)
     if stored is None:
-        return message, no_update, no_update
-    return message, view_children(stored, True, lang), stored["row_version"]
+        return message, no_update, no_update, no_update
+    summary = t("explain.edit" if stored["reason"] else "explain.write", lang)
+    return message, view_children(stored, True, lang), stored["row_version"], summary
 
 
 @callback(
     Output({"type": "oversight-message", "item": MATCH}, "children"),
     Output({"type": "oversight-view", "item": MATCH}, "children"),
     Output({"type": "oversight-version", "item": MATCH}, "data"),
+    Output({"type": "oversight-summary", "item": MATCH}, "children"),
     Input({"type": "oversight-save", "item": MATCH}, "n_clicks"),
     State({"type": "oversight-text", "item": MATCH}, "value"),
     State({"type": "oversight-version", "item": MATCH}, "data"),
@@ -305,17 +309,18 @@ def save_oversight(clicks, text, version, button):
     """MEF saves its oversight comment on a deviation."""
     lang = caller_language()
     if not clicks:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     body = _body(button.get("item") if isinstance(button, dict) else None, version)
     if body is None:
-        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update
+        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update, no_update
     problem = text_problem(text, "oversight", lang)
     if problem:
-        return _notice(problem, "error"), no_update, no_update
+        return _notice(problem, "error"), no_update, no_update, no_update
     message, stored = save({**body, "oversight": text}, lang)
     if stored is None:
-        return message, no_update, no_update
-    return message, view_children(stored, True, lang), stored["row_version"]
+        return message, no_update, no_update, no_update
+    summary = t("explain.edit_oversight" if stored["oversight"] else "explain.write_oversight", lang)
+    return message, view_children(stored, True, lang), stored["row_version"], summary
 
 
 def read_items(session, scope: Scope, rows: pd.DataFrame, *, year: int, period: str, unit: str) -> list[dict]:

@@ -101,33 +101,37 @@ def programmes_panel(client, period: str = PERIOD) -> object:
 
 def save_reason(client, key: str, reason: object, action: object, version: object = 0) -> dict:
     """The director's (or budget unit's) Save on the card ``key`` (``period/unit/indicator``)."""
-    ids = {kind: {"type": kind, "item": key} for kind in
-           ("explain-save", "explain-reason", "explain-action", "explain-version", "explain-message", "explain-view")}
+    ids = {f"explain-{part}": {"type": f"explain-{part}", "item": key}
+           for part in ("save", "summary", "reason", "action", "version", "message", "view")}
     response = _post(client, "explain-message", [_spec(ids["explain-save"], "n_clicks", 1)],
                      [_spec(ids["explain-reason"], "value", reason), _spec(ids["explain-action"], "value", action),
                       _spec(ids["explain-version"], "data", version),
                       _spec(ids["explain-save"], "id", ids["explain-save"])],
                      [{"id": ids["explain-message"], "property": "children"},
                       {"id": ids["explain-view"], "property": "children"},
-                      {"id": ids["explain-version"], "property": "data"}])
+                      {"id": ids["explain-version"], "property": "data"},
+                      {"id": ids["explain-summary"], "property": "children"}])
     return {"message": _text(response[_key(ids["explain-message"])]["children"]),
             "view": response.get(_key(ids["explain-view"]), {}).get("children"),
-            "version": response.get(_key(ids["explain-version"]), {}).get("data")}
+            "version": response.get(_key(ids["explain-version"]), {}).get("data"),
+            "summary": response.get(_key(ids["explain-summary"]), {}).get("children")}
 
 
 def save_oversight(client, key: str, comment: object, version: object = 0) -> dict:
     """MEF's Save of its oversight comment on the card ``key``."""
-    ids = {kind: {"type": kind, "item": key} for kind in
-           ("oversight-save", "oversight-text", "oversight-version", "oversight-message", "oversight-view")}
+    ids = {f"oversight-{part}": {"type": f"oversight-{part}", "item": key}
+           for part in ("save", "summary", "text", "version", "message", "view")}
     response = _post(client, "oversight-message", [_spec(ids["oversight-save"], "n_clicks", 1)],
                      [_spec(ids["oversight-text"], "value", comment), _spec(ids["oversight-version"], "data", version),
                       _spec(ids["oversight-save"], "id", ids["oversight-save"])],
                      [{"id": ids["oversight-message"], "property": "children"},
                       {"id": ids["oversight-view"], "property": "children"},
-                      {"id": ids["oversight-version"], "property": "data"}])
+                      {"id": ids["oversight-version"], "property": "data"},
+                      {"id": ids["oversight-summary"], "property": "children"}])
     return {"message": _text(response[_key(ids["oversight-message"])]["children"]),
             "view": response.get(_key(ids["oversight-view"]), {}).get("children"),
-            "version": response.get(_key(ids["oversight-version"]), {}).get("data")}
+            "version": response.get(_key(ids["oversight-version"]), {}).get("data"),
+            "summary": response.get(_key(ids["oversight-summary"]), {}).get("children")}
 
 
 def _text(component: object) -> str:
@@ -217,7 +221,7 @@ def test_a_director_explains_his_provinces_deviation_and_it_shows(deviations_db,
     assert len(_components(cards["explain-card-07-FP_PW"], "Textarea")) == 2  # his form: reason and action
 
     saved = save_reason(director, f"{PERIOD}/07/FP_PW", REASON, ACTION)
-    assert saved["message"] == "Saved." and saved["version"] == 1
+    assert saved["message"] == "Saved." and saved["version"] == 1 and saved["summary"] == "Edit the explanation"
     assert REASON in _text(saved["view"]) and ACTION in _text(saved["view"])
     assert _explanations(deviations_db) == [("07", "FP_PW", REASON, ACTION, "director07", "", "", 1)]
 
