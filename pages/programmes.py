@@ -7,6 +7,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from components import explanations
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
 from components.filters import register_selector_callback, valid_period, year_period_selectors
@@ -23,6 +24,7 @@ from db.queries.cache import cached
 from db.queries.common import NationalWithheld
 from db.queries.lineage import budget_lineage
 from domain.access import Forbidden
+from domain.vocabulary import NATIONAL
 from i18n import t
 
 dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes")
@@ -70,6 +72,8 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                                     html.Button(t("export.csv", lang), id="programmes-ind-csv", className="button"),
                                     dcc.Download(id="programmes-ind-download")], className="downloads")],
                          className="panel"),
+            # The national deviations are explained here, beside the national indicators.
+            explanations.panel("programmes", lang, national=True),
             html.Div(id="programmes-lineage", className="panel", role="region"),
             page_id="page-programmes",
         )
@@ -197,6 +201,27 @@ def show_programmes(year, period, opened):
              for r in linked.to_dict(orient="records")] if not linked.empty else []
     return (rows, html_table(headers, cells, table_id="programmes-indicator-table", numeric=frozenset({2, 3, 5})),
             "", note)
+
+
+@callback(Output("programmes-explanations", "children"), Input("programmes-year", "value"),
+          Input("programmes-period", "value"))
+def show_explanations(year, period):
+    """The national indicators' deviations with their explanations (the budget unit writes them)
+    and MEF's comments."""
+    scope, lang = caller_scope(), caller_language()
+    if not valid_period(year, period):
+        return []
+    try:
+        with session_scope(caller_db_url()) as session:
+            linked = cached(session, scope, queries.linked_indicators, year=int(year), period=period)
+            items = explanations.read_items(session, scope, linked, year=int(year), period=period, unit=NATIONAL)
+    except NationalWithheld:
+        return []  # the page already says why the national figures are not shown
+    except Forbidden:
+        return t("forbidden.body", lang)
+    except SQLAlchemyError:
+        return unavailable(lang)
+    return explanations.panel_body(items, scope=scope, unit=NATIONAL, period=period, lang=lang)
 
 
 @callback(Output("programmes-download", "data"), Input("programmes-xlsx", "n_clicks"),

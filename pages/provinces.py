@@ -10,14 +10,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
 from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
-from components.format import format_percent
+from components.format import format_number, format_percent
 from components.grid import data_grid
 from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
+from db.queries import review as review_queries
 from db.queries.cache import cached
 from db.queries.units import unit_name
+from domain.vocabulary import NATIONAL
 from i18n import t
 
 dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces")
@@ -44,9 +46,20 @@ def _columns(lang: str) -> list[dict]:
         {"field": "execution_rate", "header": t("metric.execution_rate", lang), "kind": "percent"},
         {"field": "score", "header": t("metric.score", lang), "kind": "percent"},
         {"field": "rank", "header": t("metric.rank", lang), "kind": "number"},
+        # Deviations at the period without their director's explanation, beside the score they
+        # weigh on (in the first screen's columns); a click opens the scorecard.
+        {"field": "explanations_due", "header": t("explain.due_column", lang), "kind": "number"},
         {"field": "completeness", "header": t("metric.completeness", lang), "kind": "percent"},
         {"field": "unit_cost", "header": t("metric.unit_cost", lang), "kind": "khr"},
     ]
+
+
+def _grid(lang: str):
+    grid = data_grid("provinces-grid", [], _columns(lang), row_id="code", lang=lang)
+    for column in grid.columnDefs:
+        if column["field"] == "explanations_due":
+            column["cellClassRules"] = {"due-cell": "params.value > 0"}
+    return grid
 
 
 def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
@@ -67,7 +80,8 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                 html.Button(t("export.csv", lang), id="provinces-csv", className="button"),
                 dcc.Download(id="provinces-download"),
             ], className="downloads"),
-            html.Section(data_grid("provinces-grid", [], _columns(lang), row_id="code", lang=lang), className="panel"),
+            html.P(id="provinces-due-note", className="muted due-note"),
+            html.Section(_grid(lang), className="panel"),
             dcc.Location(id="provinces-go", refresh="callback-nav"),
             page_id="page-provinces",
         )
@@ -86,23 +100,24 @@ register_selector_callback("provinces")
 
 @callback(
     Output("provinces-map", "figure"), Output("provinces-grid", "rowData"),
-    Output("provinces-message", "children"),
+    Output("provinces-message", "children"), Output("provinces-due-note", "children"),
     Input("provinces-year", "value"), Input("provinces-period", "value"), Input("provinces-metric", "value"),
 )
 def show_provinces(year, period, metric):
     scope, lang = caller_scope(), caller_language()
     if not scope.can_open("provinces"):
-        return {}, [], t("forbidden.body", lang)
+        return {}, [], t("forbidden.body", lang), ""
     if not valid_period(year, period):
-        return {}, [], t("overview.empty", lang)
+        return {}, [], t("overview.empty", lang), ""
     try:
         table = _table(year, period)
+        with session_scope(caller_db_url()) as session:
+            due = cached(session, scope, review_queries.explanations_due, year=int(year), period=period)
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
-        return {}, [], unavailable(lang)
-    rows = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)))
+        return {}, [], unavailable(lang), ""
+    rows = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)),
+                        explanations_due=table["code"].map(lambda c: due.get(c, 0)))
     if metric == "unit_cost":
-        from components.format import format_number
-
         fmt = lambda v: format_number(v / 1000, lang) + "k"  # noqa: E731 - short label in a tile
         exact = lambda v: format_number(v, lang)  # noqa: E731
     else:
@@ -115,7 +130,19 @@ def show_provinces(year, period, metric):
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
     late = int(table["as_of"].notna().sum())
     note = t("provinces.as_of_note", lang, n=late, period=period_label(period, lang)) if late else ""
-    return figure, records, note
+    return figure, records, note, due_note(due, year, period, lang)
+
+
+def due_note(due: dict[str, int], year, period: str, lang: str) -> list:
+    """How many explanations the provinces owe at ``period``, and the national ones (a link to the
+    programmes page, where the budget unit writes them)."""
+    provinces = {code: n for code, n in due.items() if code != NATIONAL and n}
+    out: list = [t("explain.due_note", lang, period=period_label(period, lang),
+                   n=format_number(sum(provinces.values()), lang), provinces=format_number(len(provinces), lang))]
+    if due.get(NATIONAL):
+        out += [" ", dcc.Link(t("explain.due_national", lang, n=format_number(due[NATIONAL], lang)),
+                              href=f"/programmes?year={year}&period={period}", id="provinces-due-national")]
+    return out
 
 
 @callback(Output("provinces-go", "href"), Input("provinces-map", "clickData"),
@@ -125,7 +152,7 @@ def open_scorecard(click, cell, year, period):
     code = None
     if dash.ctx.triggered_id == "provinces-map" and click:
         code = click["points"][0].get("customdata")  # the province code of the clicked tile
-    elif cell and cell.get("colId") in ("name", "code"):
+    elif cell and cell.get("colId") in ("name", "code", "explanations_due"):
         code = str(cell.get("rowId") or "")
     if not code or len(str(code)) != 2:
         return no_update

@@ -9,6 +9,7 @@ import pandas as pd
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
+from components import explanations
 from components.cards import kpi_card
 from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
@@ -84,6 +85,7 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
                                     dcc.Download(id="scorecard-download")], className="downloads")],
                          className="panel"),
             html.Div(id="scorecard-lineage", className="panel", role="region"),
+            explanations.panel("scorecard", lang),
             html.Div([
                 html.Section([html.H2(t("chart.budget_by_programme", lang)),
                               dcc.Graph(id="scorecard-budget", config={"displaylogo": False})], className="panel"),
@@ -172,6 +174,27 @@ def show_scorecard(year, period, code):
     return (kpis, table, budget_vs_execution_bar(money, lang),
             quadrant_scatter(quadrant.dropna(subset=["execution_rate"]), lang, expected=expected),
             options, options[0]["value"] if options else None, note)
+
+
+@callback(Output("scorecard-explanations", "children"), Input("scorecard-year", "value"),
+          Input("scorecard-period", "value"), State("scorecard-code", "data"))
+def show_explanations(year, period, code):
+    """The province's deviations at the period with their explanations and MEF's comments; the
+    director's form (and MEF's) on each."""
+    lang = caller_language()
+    if not valid_period(year, period) or not isinstance(code, str) or not _valid_code(code):
+        return []
+    try:
+        scope = caller_scope()
+        scope.require_province(code)
+        with session_scope(caller_db_url()) as session:
+            card = cached(session, scope, indicator_queries.scorecard, year=int(year), province=code, period=period)
+            items = explanations.read_items(session, scope, card["rows"], year=int(year), period=period, unit=code)
+    except Forbidden:
+        return t("forbidden.body", lang)
+    except SQLAlchemyError:
+        return unavailable(lang)
+    return explanations.panel_body(items, scope=scope, unit=code, period=period, lang=lang)
 
 
 @callback(Output("scorecard-drill", "children"), Input("scorecard-drill-indicator", "value"),

@@ -15,9 +15,11 @@ from pathlib import Path
 from flask import render_template
 from sqlalchemy.orm import Session
 
+from components.explanations import deviation_items
 from components.format import format_khr, format_number, format_percent
 from db.queries import indicators as indicator_queries
 from db.queries import overview as overview_queries
+from db.queries import review as review_queries
 from db.queries.units import unit_name
 from domain.access import Scope
 from i18n import t
@@ -71,6 +73,8 @@ def scorecard_sheet(session: Session, scope: Scope, *, code: str, year: int, per
             "rate": format_percent(rate), "bar": 0 if _missing(rate) else max(0.0, min(float(rate), 1.0)) * 100,
         })
     rank = "–" if card["rank"] is None else f"{card['rank']} / {card['ranked']}"
+    explained, due = deviation_notes(card["rows"], review_queries.explanations(
+        session, scope, year=year, period=period, unit=code))
     return {
         "code": code, "year": year, "period": period,
         "province": Label(unit_name(code, "en"), unit_name(code, "km")),
@@ -79,7 +83,35 @@ def scorecard_sheet(session: Session, scope: Scope, *, code: str, year: int, per
         "expected": expected_execution(period_month(period)) * 100,
         "expected_text": format_percent(expected_execution(period_month(period))),
         "indicators": indicators, "programmes": programmes,
+        "explained": explained, "due": due,
     }
+
+
+def deviation_notes(rows, explanations: list[dict]) -> tuple[list[dict], list[Label]]:
+    """The explained deviations (indicator, status, reason, action, MEF's comment, who and when)
+    and the names of those still due: the sheet lists the first and names the second in a line,
+    so that a province with many deviations still prints on its page."""
+    explained, due = [], []
+    for item in deviation_items(rows, explanations):
+        name = Label(item["name_en"], item["name_km"])
+        found = item["explanation"]
+        if not found or not found["reason"]:
+            if item["deviating"]:
+                due.append(name)
+            if not found or not found["oversight"]:
+                continue
+        status = item["status"] if item["status"] in STATUS_ICONS else "no_data"
+        explained.append({
+            "name": name, "status": status, "icon": STATUS_ICONS[status], "status_label": both(f"status.{status}"),
+            "reason": found["reason"], "action": found["action"], "written_by": found["written_by"],
+            "written_at": _day(found["written_at"]), "oversight": found["oversight"],
+            "oversight_by": found["oversight_by"], "oversight_at": _day(found["oversight_at"]),
+        })
+    return explained, due
+
+
+def _day(iso: str | None) -> str:
+    return (iso or "")[:10]
 
 
 def render_sheet_html(sheet: dict, *, for_pdf: bool = False) -> str:
@@ -88,7 +120,9 @@ def render_sheet_html(sheet: dict, *, for_pdf: bool = False) -> str:
         "app.title", "app.ministry", "nav.scorecard", "nav.programmes", "metric.score", "metric.rank",
         "scorecard.indicator", "scorecard.baseline", "scorecard.target", "scorecard.actual", "scorecard.achievement",
         "scorecard.status", "scorecard.trend", "chart.indicators", "chart.budget_by_programme",
-        "metric.revised", "metric.paid", "metric.execution_rate", "metric.expected", "sheet.print")}
+        "metric.revised", "metric.paid", "metric.execution_rate", "metric.expected", "sheet.print",
+        "explain.title", "explain.reason", "explain.action", "explain.oversight", "explain.sheet_none")}
+    labels["explain_due"] = both("explain.sheet_due", n=len(sheet["due"]))
     labels["national_mean"] = both("scorecard.national_mean", mean=sheet["national_mean"])
     labels["period"] = both("sheet.period", year=sheet["year"], period=sheet["period"])
     return render_template("scorecard_sheet.html", sheet=sheet, label=labels, for_pdf=for_pdf,
