@@ -118,6 +118,6 @@ def refresh_inbox(_pathname, _ticks, seen):
         raise PreventUpdate
     try:
         return render(items, caller_language()), items
-    except Exception:  # noqa: BLE001 - a bug in the inbox must not put an error over the page
+    except Exception:  # a bug in the inbox must not put an error over the page
         log.exception("inbox not shown")
         return [], []
