@@ -1,4 +1,4 @@
-"""The app shell: header with navigation, the user's name, role and province, language switch."""
+"""The app shell: header with navigation, the inbox, the user's name, role and province, language switch."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_wtf.csrf import generate_csrf
 
 from auth.web import current_language
 from components.errors import ALERT_ID
+from components.inbox import inbox_slot
 from domain.access import NAV_ORDER, PROVINCIAL_DIRECTOR, Scope
 from i18n import LANGUAGES, t
 
@@ -94,6 +95,7 @@ def serve_shell() -> html.Div:
             ),
             html.Div(
                 [
+                    inbox_slot(),
                     html.Div(who, className="who"),
                     _language_links(lang),
                     _post_form("/logout", html.Button(t("nav.sign_out", lang), type="submit",

@@ -186,7 +186,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     opened = open_demo_submission()
     if opened is not None:
-        print(f"demo: next year's submission opened as a draft (id {opened}), some lines flagged and justified")
+        print(f"demo: next year's submission (id {opened}) taken round the budget cycle: version 2 submitted to "
+              "MEF, one question still open, some deviations explained")
     return 0
 
 

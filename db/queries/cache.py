@@ -3,8 +3,10 @@
 Two tiers: a small LRU in each process, and a disk cache that every process of the machine
 shares (gunicorn's workers), so that an answer computed by one
 worker is not computed again by the others. The key holds the data version (the newest load
-batch), so that a load makes every cached answer stale at once, in every process, without any
-message between them. The shared tier is a help, never a need: when its directory cannot be
+batch, and the count of people's writes that every write layer bumps with ``note_write`` in its
+own transaction), so that a load, a saved amount, a decision or a comment makes every cached
+answer stale at once, in every process and on every server, without any message between them
+(tests/integration/test_cache_sees_writes.py). The shared tier is a help, never a need: when its directory cannot be
 used, answers are computed as if it were empty.
 """
 
