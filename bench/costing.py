@@ -1,6 +1,6 @@
 """Costing: the formula, and the /costing page's callbacks at scale.
 
-    python -m bench.costing [--dbs sqlite-10m postgresql-10m] [--runs 30] [--formula-only]
+    python -m bench.costing [--dbs sqlite-10m postgresql-10m] [--cold 15] [--warm 30] [--formula-only]
 
 1. The formula: how long a scenario of 25 provinces × 5 years × 5 benefits takes to compute (the
    pure functions of ``indicators.costing``: cost rows, year totals and the ±10 % take-up band).
@@ -10,7 +10,8 @@
    population of 2026–2030 in the 25 provinces), and four saved scenarios of 25 provinces × 5
    years × 5 benefits. The app is served by Werkzeug on a free localhost port, in a thread;
    a ``requests`` session signed in through the login form posts each callback as the browser
-   does. What a user triggers, each ``--runs`` times:
+   does. What a user triggers, each ``--cold`` times right after emptying the query cache (as
+   after any write) and ``--warm`` times again:
 
    * open the page: the page's layout, then the callbacks that fill it (the scenario lists, the
      editor of a new scenario, the grid's columns);
@@ -147,8 +148,9 @@ def _check(name: str, answer) -> None:
         raise SystemExit(f"{name}: HTTP {answer.status_code}: {answer.text[:300]}")
 
 
-def measure(app, key: str, url: str, runs: int) -> dict:
-    """Every callback of the page on one database, ``runs`` times each; samples in ms by user and name."""
+def measure(app, key: str, url: str, cold: int, warm: int) -> dict:
+    """Every callback of the page on one database, ``cold`` then ``warm`` times each; samples in ms
+    by user and name."""
     from werkzeug.serving import make_server
 
     from bench.latency import ensure_users, free_port, sign_in
@@ -170,17 +172,19 @@ def measure(app, key: str, url: str, runs: int) -> dict:
             session = sign_in(base, username)
             bodies = payloads(session.get(f"{base}/_dash-dependencies").json(), role, scenarios, submission)
             for name, body in bodies.items():
-                first = session.post(f"{base}/_dash-update-component", json=body)
-                _check(name, first)
-                samples = []
-                for _ in range(runs):
-                    started = time.perf_counter()
-                    answer = session.post(f"{base}/_dash-update-component", json=body)
-                    samples.append((time.perf_counter() - started) * 1000)
-                    if answer.status_code != 200:
-                        raise SystemExit(f"{name}: HTTP {answer.status_code}")
-                results.setdefault(username, {})[name] = {"ms": samples,
-                                                          "bytes": len(first.content)}
+                _check(name, session.post(f"{base}/_dash-update-component", json=body))
+                entry = results.setdefault(username, {}).setdefault(name, {"cold": [], "warm": []})
+                # Cold: the query cache emptied first, as after a write; warm: the same request again.
+                for state, count in (("cold", cold), ("warm", warm)):
+                    for _ in range(count):
+                        if state == "cold":
+                            clear()
+                        started = time.perf_counter()
+                        answer = session.post(f"{base}/_dash-update-component", json=body)
+                        entry[state].append((time.perf_counter() - started) * 1000)
+                        if answer.status_code != 200:
+                            raise SystemExit(f"{name}: HTTP {answer.status_code}")
+                entry["bytes"] = len(answer.content)
             print(f"  {key}: {username} done", flush=True)
     finally:
         server.shutdown()
@@ -191,14 +195,16 @@ def measure(app, key: str, url: str, runs: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.costing", description=__doc__.splitlines()[0])
     parser.add_argument("--dbs", nargs="+", default=["sqlite-10m", "postgresql-10m"])
-    parser.add_argument("--runs", type=int, default=30, help="timed requests per user and callback")
+    parser.add_argument("--cold", type=int, default=15, help="timed requests per user and callback, cache emptied")
+    parser.add_argument("--warm", type=int, default=30, help="timed requests per user and callback, again")
     parser.add_argument("--formula-only", action="store_true")
     args = parser.parse_args()
     setup()
     formula = run()
     print(f"costing: 25 provinces × 5 years × 5 benefits, with the band: {formula:.1f} ms (median of 20)", flush=True)
     report = {"measured": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "formula_ms": formula,
-              "bar": {"median_ms": BAR_MEDIAN_MS, "p95_ms": BAR_P95_MS}, "runs": args.runs, "databases": {}}
+              "bar": {"median_ms": BAR_MEDIAN_MS, "p95_ms": BAR_P95_MS}, "runs": {"cold": args.cold, "warm": args.warm},
+              "databases": {}}
     if args.formula_only:
         return 0
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
@@ -216,15 +222,15 @@ def main() -> int:
         if app is None:  # one Dash app per process; later databases are pointed at through its config
             app = create_app({"TESTING": True, "PIB_DATABASE_URL": url})
         print(f"{key}: {builds[key]['rows']:,} fact rows", flush=True)
-        found = measure(app, key, url, args.runs)
+        found = measure(app, key, url, args.cold, args.warm)
         found["rows"] = builds[key]["rows"]
         report["databases"][key] = found
         for username, callbacks in found["callbacks"].items():
             for name, entry in callbacks.items():
-                figures = summary(entry["ms"])
-                met = figures["median"] < BAR_MEDIAN_MS and figures["p95"] < BAR_P95_MS
-                print(f"  {username:<13}{name:<30}median {figures['median']:7.1f}  p95 {figures['p95']:7.1f}  "
-                      f"{entry['bytes'] / 1024:7.1f} KiB  {'met' if met else 'MISSED'}", flush=True)
+                c, w = summary(entry["cold"]), summary(entry["warm"])
+                met = max(c["median"], w["median"]) < BAR_MEDIAN_MS and max(c["p95"], w["p95"]) < BAR_P95_MS
+                print(f"  {username:<13}{name:<28}cold {c['median']:6.1f}/{c['p95']:6.1f}  warm {w['median']:6.1f}/"
+                      f"{w['p95']:6.1f}  {entry['bytes'] / 1024:6.1f} KiB  {'met' if met else 'MISSED'}", flush=True)
     (OUT / "costing.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
     return 0
 
