@@ -4,8 +4,9 @@
 
 Steps: scale (build or reuse the 1M and 10M databases), etl (ETL speed; its output is kept in
 bench/out/etl.txt), latency (callbacks at scale), firstload (Chromium), costing (a scenario's
-computation), load (Locust on gunicorn), submission (one-line saves of a 3,000-line submission),
-report. Each step is its own process, so that one Dash app is built per process.
+computation, and the /costing page's callbacks at 10M rows), load (Locust on gunicorn),
+submission (one-line saves of a 3,000-line submission), report. Each step is its own process,
+so that one Dash app is built per process.
 """
 
 import argparse
@@ -19,7 +20,7 @@ STEPS = {
     "etl": ["bench.etl", "--repeat", "3"],  # the best of three: other work on the machine only adds time
     "latency": ["bench.latency"],
     "firstload": ["bench.firstload"],
-    "costing": ["bench.costing"],  # one scenario of 25 provinces × 5 years × 5 benefits, with its band
+    "costing": ["bench.costing"],  # 25 provinces × 5 years × 5 benefits: the formula, then the page's callbacks
     "load": ["bench.load"],
     "submission": ["bench.submission"],
     "report": ["bench.report"],

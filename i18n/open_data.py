@@ -1,7 +1,8 @@
 """Labels of the open data pages (/open), English and Khmer; merged into ``i18n.MESSAGES``.
 
 Kept apart from ``messages.py`` so that the public pages' words can be read (and reviewed) as
-one piece: everything here is shown to people who have not signed in.
+one piece: everything under ``open.`` is shown to people who have not signed in; the ``publish.``
+labels are the budget unit's, on the Data page, where it publishes a period or withdraws it.
 """
 
 from __future__ import annotations
@@ -85,4 +86,70 @@ MESSAGES: dict[str, dict[str, str]] = {
     "open.month.10": {"en": "October", "km": "តុលា"},
     "open.month.11": {"en": "November", "km": "វិច្ឆិកា"},
     "open.month.12": {"en": "December", "km": "ធ្នូ"},
+
+    # The Data page's "Publication" section (the budget unit only).
+    "publish.heading": {"en": "Publication (open data)", "km": "ការផ្សព្វផ្សាយ (ទិន្នន័យបើកចំហ)"},
+    "publish.intro": {
+        "en": "A period's figures are working data until you publish it. Once published, that period's national "
+              "and provincial budget, execution and indicator figures are public to everyone on the open data "
+              "page, provincial directors included. District and commune figures, draft budget requests and "
+              "comments are never published.",
+        "km": "តួលេខនៃរយៈពេលមួយ ជាទិន្នន័យការងារ រហូតដល់អ្នកផ្សព្វផ្សាយវា។ នៅពេលបានផ្សព្វផ្សាយហើយ "
+              "តួលេខថវិកា ការអនុវត្តថវិកា និងសូចនាករ ថ្នាក់ជាតិ និងថ្នាក់ខេត្តនៃរយៈពេលនោះ ក្លាយជាសាធារណៈដល់មនុស្សគ្រប់គ្នា "
+              "នៅលើទំព័រទិន្នន័យបើកចំហ រួមទាំងប្រធានមន្ទីរខេត្តផងដែរ។ តួលេខស្រុក-ខណ្ឌ និងឃុំ-សង្កាត់ "
+              "សេចក្តីព្រាងសំណើថវិកា និងមតិយោបល់ មិនត្រូវបានផ្សព្វផ្សាយឡើយ។",
+    },
+    "publish.open_link": {"en": "Open the open data page", "km": "បើកទំព័រទិន្នន័យបើកចំហ"},
+    "publish.col.year": {"en": "Year", "km": "ឆ្នាំ"},
+    "publish.col.period": {"en": "Period", "km": "រយៈពេល"},
+    "publish.col.state": {"en": "Publication", "km": "ការផ្សព្វផ្សាយ"},
+    "publish.col.action": {"en": "Action", "km": "សកម្មភាព"},
+    "publish.published": {"en": "Published on {date} by {who}", "km": "បានផ្សព្វផ្សាយនៅ {date} ដោយ {who}"},
+    "publish.unpublished": {"en": "Not published", "km": "មិនទាន់ផ្សព្វផ្សាយ"},
+    "publish.publish": {"en": "Publish…", "km": "ផ្សព្វផ្សាយ…"},
+    "publish.withdraw": {"en": "Withdraw…", "km": "ដកវិញ…"},
+    "publish.none": {"en": "No figures are loaded yet: there is nothing to publish.",
+                     "km": "មិនទាន់មានតួលេខណាមួយត្រូវបានផ្ទុកឡើងនៅឡើយទេ៖ គ្មានអ្វីត្រូវផ្សព្វផ្សាយទេ។"},
+    "publish.preview_title": {"en": "Publishing {period} makes this public, to everyone:",
+                              "km": "ការផ្សព្វផ្សាយ {period} ធ្វើឱ្យតួលេខខាងក្រោម ក្លាយជាសាធារណៈដល់មនុស្សគ្រប់គ្នា៖"},
+    "publish.preview.what": {"en": "What becomes public", "km": "អ្វីដែលក្លាយជាសាធារណៈ"},
+    "publish.preview.figure": {"en": "Figure", "km": "តួលេខ"},
+    "publish.preview.budget_central": {"en": "Budget rows of central MoSVY",
+                                       "km": "ជួរថវិការបស់ក្រសួងថ្នាក់កណ្តាល"},
+    "publish.preview.budget_provinces": {"en": "Budget rows of the capital and provinces",
+                                         "km": "ជួរថវិការបស់រាជធានី-ខេត្ត"},
+    "publish.preview.indicators_national": {"en": "Indicator rows, national", "km": "ជួរសូចនាករ ថ្នាក់ជាតិ"},
+    "publish.preview.indicators_provinces": {"en": "Indicator rows of the capital and provinces ({provinces} of 25)",
+                                             "km": "ជួរសូចនាកររបស់រាជធានី-ខេត្ត ({provinces} ក្នុងចំណោម ២៥)"},
+    "publish.preview.revised": {"en": "National revised budget", "km": "ឥណទានកែសម្រួល ថ្នាក់ជាតិ"},
+    "publish.preview.paid": {"en": "National paid", "km": "ការទូទាត់ ថ្នាក់ជាតិ"},
+    "publish.preview.rate": {"en": "National execution rate", "km": "អត្រាអនុវត្តថវិកា ថ្នាក់ជាតិ"},
+    "publish.preview.on_track": {"en": "National indicators", "km": "សូចនាករថ្នាក់ជាតិ"},
+    "publish.preview.never": {
+        "en": "Never published: district and commune figures, draft budget requests and comments.",
+        "km": "មិនត្រូវផ្សព្វផ្សាយឡើយ៖ តួលេខស្រុក-ខណ្ឌ និងឃុំ-សង្កាត់ សេចក្តីព្រាងសំណើថវិកា និងមតិយោបល់។",
+    },
+    "publish.confirm_publish": {"en": "Publish {period}", "km": "ផ្សព្វផ្សាយ {period}"},
+    "publish.confirm_withdraw": {"en": "Withdraw {period}", "km": "ដក {period} វិញ"},
+    "publish.cancel": {"en": "Cancel", "km": "បោះបង់"},
+    "publish.withdraw_question": {
+        "en": "Withdraw {period}? Its figures leave the open data page at once; the figures themselves stay "
+              "loaded.",
+        "km": "ដក {period} វិញឬ? តួលេខរបស់វានឹងបាត់ពីទំព័រទិន្នន័យបើកចំហភ្លាមៗ ប៉ុន្តែតួលេខទាំងនោះនៅតែមានក្នុងប្រព័ន្ធ។",
+    },
+    "publish.done": {"en": "{period} is published: its figures are on the open data page.",
+                     "km": "{period} ត្រូវបានផ្សព្វផ្សាយ៖ តួលេខរបស់វាមាននៅលើទំព័រទិន្នន័យបើកចំហ។"},
+    "publish.withdrawn": {"en": "{period} is withdrawn: the open data page no longer shows it.",
+                          "km": "{period} ត្រូវបានដកវិញ៖ ទំព័រទិន្នន័យបើកចំហលែងបង្ហាញវាទៀតហើយ។"},
+    "publish.cancelled": {"en": "Nothing was changed.", "km": "គ្មានអ្វីត្រូវបានផ្លាស់ប្តូរទេ។"},
+    "publish.forbidden": {"en": "Only the budget unit may publish or withdraw a period.",
+                          "km": "មានតែផ្នែកថវិកាប៉ុណ្ណោះ ដែលអាចផ្សព្វផ្សាយ ឬដករយៈពេលមួយវិញ។"},
+    "publish.already": {"en": "{period} was published already, on {date} by {who}.",
+                        "km": "{period} ត្រូវបានផ្សព្វផ្សាយរួចហើយ នៅ {date} ដោយ {who}។"},
+    "publish.not_published": {"en": "{period} is not published (any more): there is nothing to withdraw.",
+                              "km": "{period} មិនត្រូវបានផ្សព្វផ្សាយ (ទៀតទេ)៖ គ្មានអ្វីត្រូវដកវិញទេ។"},
+    "publish.no_data": {"en": "No figures are loaded for {period}: there is nothing to publish.",
+                        "km": "គ្មានតួលេខណាមួយត្រូវបានផ្ទុកសម្រាប់ {period} ទេ៖ គ្មានអ្វីត្រូវផ្សព្វផ្សាយទេ។"},
+    "publish.invalid": {"en": "This period cannot be published ({detail}).",
+                        "km": "រយៈពេលនេះមិនអាចផ្សព្វផ្សាយបានទេ ({detail})។"},
 }

@@ -21,8 +21,8 @@ from db.queries import budget as budget_queries
 from db.queries import indicators as indicator_queries
 from db.queries.publications import require_published
 from db.queries.units import unit_name
-from domain.access import Scope
-from domain.vocabulary import NATIONAL, PROVINCE_CODES, STATUSES
+from domain.access import Forbidden, Scope
+from domain.vocabulary import BUDGET_UNIT, NATIONAL, PROVINCE_CODES, STATUSES
 from i18n import t
 from indicators import execution_rate
 
@@ -113,6 +113,10 @@ def records(frame: pd.DataFrame) -> list[dict]:
 def budget_table(session: Session, scope: Scope, *, year: int, period: str) -> dict:
     """The national total and the rows of central MoSVY and each province at a published period."""
     require_published(session, year, period)
+    return _budget_table(session, scope, year=year, period=period)
+
+
+def _budget_table(session: Session, scope: Scope, *, year: int, period: str) -> dict:
     total = budget_queries.budget(session, scope, year=year, period=period)
     by_entity = budget_queries.budget(session, scope, year=year, period=period, group_by=["entity"])
     by_entity = by_entity[by_entity["entity"].isin(ENTITIES)].reset_index(drop=True)
@@ -134,6 +138,10 @@ def budget_table(session: Session, scope: Scope, *, year: int, period: str) -> d
 def indicator_table(session: Session, scope: Scope, *, year: int, period: str) -> dict:
     """National and province rows of every indicator at a published period."""
     require_published(session, year, period)
+    return _indicator_table(session, scope, year=year, period=period)
+
+
+def _indicator_table(session: Session, scope: Scope, *, year: int, period: str) -> dict:
     values = indicator_queries.indicator_values(session, scope, year=year, period=period)
     values = values[values["unit"].isin(ENTITIES)].reset_index(drop=True)
     rows = pd.DataFrame({
@@ -147,6 +155,19 @@ def indicator_table(session: Session, scope: Scope, *, year: int, period: str) -
         "achievement": values["achievement"], "status": values["status"], "as_of": values["period"],
     }, columns=[c.name for c in INDICATOR_COLUMNS])
     return {"year": year, "period": period, "rows": records(rows)}
+
+
+def preview(session: Session, caller: Scope, *, year: int, period: str) -> dict:
+    """What publishing (``year``, ``period``) would make public: the budget and indicator tables
+    exactly as /open would serve them once published (the public scope, the same rows).
+
+    The period is not public yet, so only the budget unit (who publishes) may see this;
+    ``Forbidden`` for anyone else.
+    """
+    if caller.role != BUDGET_UNIT:
+        raise Forbidden("preview of a publication")
+    return {"budget": _budget_table(session, PUBLIC, year=year, period=period),
+            "indicators": _indicator_table(session, PUBLIC, year=year, period=period)}
 
 
 def _indicator_unit_name(code: str, lang: str) -> str:

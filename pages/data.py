@@ -1,8 +1,9 @@
-"""Data (budget unit): upload workbooks, see the validation report, templates, load history.
+"""Data (budget unit): upload workbooks, see the validation report, templates, load history, and
+publish a period for open data (or withdraw it) after a preview of what becomes public.
 
 Loading runs the same loader as the command line, in a background callback with a progress
-bar. Every callback checks on the server that the caller may load; the page being hidden from
-other roles is not what protects it.
+bar. Every callback checks on the server that the caller may load (or publish: the write layer
+``db/publications.py`` decides); the page being hidden from other roles is not what protects it.
 """
 
 import base64
@@ -13,22 +14,35 @@ from pathlib import Path
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, dcc, html, no_update
+from flask import has_request_context
+from sqlalchemy.exc import SQLAlchemyError
 
+from auth.web import audit_refusal, client_address
 from components.context import caller_db_url, caller_language, caller_scope
 from components.errors import on_callback_error
 from components.exports import ExportColumn, download_table
 from components.filters import period_label
-from components.format import format_khr_exact, format_number
+from components.format import format_khr, format_khr_exact, format_number, format_percent
 from components.grid import data_grid
 from components.jobs import job_died, watched_manager
-from components.page import guarded, page_frame
+from components.page import guarded, page_frame, unavailable
+from components.tables import html_table
 from db import audit
+from db import publications as publication_writes
 from db.engine import forget_after_fork, session_scope
+from db.queries import publications as publication_reads
 from db.queries.batches import load_history
 from db.queries.units import unit_name
-from i18n import t
+from db.submissions import Actor, Invalid
+from domain.access import Forbidden
+from domain.periods import is_month_period
+from domain.vocabulary import NATIONAL
+from extensions import OPEN_PREFIX
+from i18n import khmer_digits, t
 from i18n.messages import MESSAGES
+from open_data import tables as open_tables
+from open_data.page import period_label as public_period_label
 
 dash.register_page(__name__, path="/data", name="data", title="Data")
 
@@ -88,6 +102,7 @@ def layout(**_query: str) -> html.Div:
                 html.Div(id="data-template-note", className="muted", role="status"),
                 dcc.Download(id="data-template-download"),
             ], className="panel"),
+            _publication_section(lang),
             html.Section([html.H2(t("data.history", lang)),
                           data_grid("data-history", [], _history_columns(lang), page_size=25, lang=lang),
                           html.Div([html.Button(t("export.excel", lang), id="data-history-xlsx", className="button"),
@@ -99,6 +114,25 @@ def layout(**_query: str) -> html.Div:
         )
 
     return guarded("data", build)
+
+
+def _publication_section(lang: str) -> html.Section:
+    """Periods with data of a chosen year, which are public, and a Publish / Withdraw action for
+    each; a click first shows what changes (the preview of what becomes public), then asks to confirm."""
+    return html.Section([
+        html.H2(t("publish.heading", lang)),
+        html.P([t("publish.intro", lang), " ", html.A(t("publish.open_link", lang), href=f"{OPEN_PREFIX}?lang={lang}",
+                                                       target="_blank", rel="noopener")], className="muted"),
+        html.Label([t("publish.col.year", lang), dcc.Dropdown(id="publish-year", clearable=False, searchable=False)],
+                   className="filter filter-narrow"),
+        # The question and the outcome sit above the list, where the eye returns after a click; the
+        # confirm button takes the focus when it appears, so a phone scrolls to it.
+        html.Div(id="publish-question", role="status", **{"aria-live": "polite"}),
+        html.Div(id="publish-message", role="status", **{"aria-live": "polite"}),
+        html.Div(id="publish-list", className="table-wrap"),
+        dcc.Store(id="publish-pending", data=None),
+        dcc.Store(id="publish-done", data=0),
+    ], id="publish-panel", className="panel")
 
 
 def _refuse(scope, what: str) -> None:
@@ -330,3 +364,199 @@ def download_history(_xlsx, _csv):
         frame = pd.DataFrame(_history_rows(load_history(session, scope), lang))
     return download_table(frame, HISTORY_EXPORT, lang, name="load-history",
                           as_csv=dash.ctx.triggered_id == "data-history-csv", sheet="history")
+
+
+# --- publication for open data --------------------------------------------------------------------
+
+
+def _when(published, lang: str) -> str:
+    """When a period was published, to the minute (UTC, as stored)."""
+    text = published.published_at.strftime("%Y-%m-%d %H:%M") + " UTC"
+    return khmer_digits(text) if lang == "km" else text
+
+
+def _period_words(period: str, lang: str) -> str:
+    return public_period_label(period, lang)
+
+
+def _action_button(action: str, period: str, lang: str) -> html.Button:
+    return html.Button(t(f"publish.{action}", lang), id={"type": "publish-action", "action": action, "period": period},
+                       className="button", n_clicks=0)
+
+
+def _publication_table(found: list, lang: str) -> html.Table | html.P:
+    if not found:
+        return html.P(t("publish.none", lang), className="muted")
+    headers = [t(f"publish.col.{c}", lang) for c in ("period", "state", "action")]
+    rows = [[public_period_label(period, lang),
+             t("publish.published", lang, date=_when(done, lang), who=done.published_by) if done
+             else t("publish.unpublished", lang),
+             _action_button("withdraw" if done else "publish", period, lang)]
+            for year, period, done in found]
+    return html_table(headers, rows, table_id="publish-table",
+                      row_ids=[f"publish-row-{period}" for _year, period, _done in found])
+
+
+@callback(Output("publish-list", "children"), Output("publish-year", "options"), Output("publish-year", "value"),
+          Input("data-loaded", "data"), Input("publish-done", "data"), Input("publish-year", "value"))
+def show_publications(_loaded, _done, year):
+    """The periods with data of the chosen year (the newest by default), newest first: published
+    (when, by whom) or not, with its action."""
+    scope, lang = caller_scope(), caller_language()
+    if not scope.can_load:
+        _refuse(scope, "publications")
+        return t("forbidden.body", lang), [], None
+    try:
+        with session_scope(caller_db_url()) as session:
+            found = publication_reads.periods_with_data(session, scope)
+    except SQLAlchemyError:
+        return unavailable(lang), no_update, no_update
+    years = sorted({y for y, _period, _done in found}, reverse=True)
+    year = year if year in years and not isinstance(year, bool) else (years[0] if years else None)
+    options = [{"label": period_label(str(y), lang), "value": y} for y in years]
+    return _publication_table([row for row in found if row[0] == year], lang), options, year
+
+
+def _preview_rows(preview: dict, lang: str) -> list[list[str]]:
+    """The preview as (what, figure) rows: counts of the rows that become public, the national totals."""
+    budget, indicators = preview["budget"], preview["indicators"]["rows"]
+    provinces = [r for r in budget["rows"] if r["entity"] != NATIONAL]
+    national = [r for r in indicators if r["unit"] == NATIONAL]
+    by_province = [r for r in indicators if r["unit"] != NATIONAL]
+    on_track = sum(1 for r in national if r["status"] == "on_track")
+    counted = sum(1 for r in national if r["status"] != "no_data")  # as /open counts them
+    total = budget["national"]
+    return [
+        [t("publish.preview.budget_central", lang), format_number(len(budget["rows"]) - len(provinces), lang)],
+        [t("publish.preview.budget_provinces", lang), format_number(len(provinces), lang)],
+        [t("publish.preview.revised", lang), _khr(total["revised"], lang)],
+        [t("publish.preview.paid", lang), _khr(total["paid"], lang)],
+        [t("publish.preview.rate", lang), format_percent(total["execution_rate"], lang, 1)],
+        [t("publish.preview.indicators_national", lang), format_number(len(national), lang)],
+        [t("publish.preview.indicators_provinces", lang,
+           provinces=format_number(len({r["unit"] for r in by_province}), lang)),
+         format_number(len(by_province), lang)],
+        [t("publish.preview.on_track", lang),
+         t("open.on_track_count", lang, n=format_number(on_track, lang), total=format_number(counted, lang))],
+    ]
+
+
+def _khr(value, lang: str) -> str:
+    """Riels exactly, with the short form beside them (a reader checks the riel, then the size)."""
+    exact = format_khr_exact(value, lang)
+    return exact if value is None else f"{exact} ({format_khr(value, lang)})"
+
+
+def _publication_refusal(error: Exception, period: str, lang: str) -> html.Div:
+    """A refused publication or withdrawal in the user's words (refusals of the role audited)."""
+    words = _period_words(period, lang) if is_month_period(period) else period
+    if isinstance(error, publication_reads.NotPublished):
+        return html.Div(t("publish.not_published", lang, period=words), className="error")
+    if isinstance(error, Forbidden):
+        if has_request_context():
+            audit_refusal(error.what)
+        return html.Div(t("publish.forbidden", lang), className="error")
+    if isinstance(error, publication_writes.AlreadyPublished):
+        return html.Div(t("publish.already", lang, period=words, date=_when(error.current, lang),
+                          who=error.current.published_by), className="error")
+    if isinstance(error, publication_writes.NoData):
+        return html.Div(t("publish.no_data", lang, period=words), className="error")
+    if isinstance(error, Invalid):
+        return html.Div(t("publish.invalid", lang, detail=str(error)), className="error")
+    return unavailable(lang)
+
+
+PUBLICATION_ERRORS = (Forbidden, publication_writes.AlreadyPublished, publication_writes.NoData, Invalid,
+                      SQLAlchemyError)
+
+
+def _asked(value: object) -> tuple[str, int, str] | None:
+    """(action, year, period) of a button's id or of the pending store; None if it is not one."""
+    if not isinstance(value, dict):
+        return None
+    action, period = value.get("action"), value.get("period")
+    if action not in ("publish", "withdraw") or not isinstance(period, str) or not is_month_period(period):
+        return None
+    return action, int(period[:4]), period
+
+
+def _buttons(label: str, lang: str) -> html.Div:
+    return html.Div([html.Button(label, id="publish-confirm", className="button", n_clicks=0, autoFocus=True),
+                     html.Button(t("publish.cancel", lang), id="publish-cancel", className="button", n_clicks=0)],
+                    className="button-row")
+
+
+@callback(
+    Output("publish-question", "children"), Output("publish-pending", "data"), Output("publish-message", "children"),
+    Input({"type": "publish-action", "action": ALL, "period": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def ask(clicks):
+    """A click on Publish: what becomes public (the same tables /open would serve) and a confirm
+    button; on Withdraw: the question. Nothing is written yet."""
+    lang = caller_language()
+    asked = _asked(dash.ctx.triggered_id)
+    if asked is None or not isinstance(clicks, list) or not any(clicks):
+        return no_update, no_update, no_update  # the list was drawn again: no click
+    action, year, period = asked
+    words = _period_words(period, lang)
+    pending = {"action": action, "period": period}
+    if action == "withdraw":
+        return (html.Div([html.P(t("publish.withdraw_question", lang, period=words)),
+                          _buttons(t("publish.confirm_withdraw", lang, period=words), lang)], className="confirm-box"),
+                pending, [])
+    scope = caller_scope()
+    try:
+        with session_scope(caller_db_url()) as session:
+            preview = open_tables.preview(session, scope, year=year, period=period)  # the role first
+            if not publication_reads.has_data(session, year, period):
+                raise publication_writes.NoData(year, period)
+    except PUBLICATION_ERRORS as error:
+        return _publication_refusal(error, period, lang), None, []
+    headers = [t("publish.preview.what", lang), t("publish.preview.figure", lang)]
+    box = [html.P(t("publish.preview_title", lang, period=words), className="preview-title"),
+           html.Div(html_table(headers, _preview_rows(preview, lang), table_id="publish-preview-table",
+                               numeric=frozenset({1})), className="table-wrap"),
+           html.P(t("publish.preview.never", lang), className="muted"),
+           _buttons(t("publish.confirm_publish", lang, period=words), lang)]
+    return html.Div(box, className="confirm-box"), pending, []
+
+
+@callback(
+    Output("publish-message", "children", allow_duplicate=True),
+    Output("publish-question", "children", allow_duplicate=True),
+    Output("publish-pending", "data", allow_duplicate=True), Output("publish-done", "data"),
+    Input("publish-confirm", "n_clicks"), Input("publish-cancel", "n_clicks"),
+    State("publish-pending", "data"), State("publish-done", "data"),
+    prevent_initial_call=True,
+)
+def confirm(_confirmed, _cancelled, pending, done):
+    """Publish or withdraw the period asked about: the write layer checks the role (the budget
+    unit only), the period and its state, writes and audits; refusals are said in words."""
+    scope, lang = caller_scope(), caller_language()
+    count = done if isinstance(done, int) and not isinstance(done, bool) else 0
+    if not any(item.get("value") for item in dash.ctx.triggered):
+        return no_update, no_update, no_update, no_update  # the buttons were drawn, not clicked
+    if dash.ctx.triggered_id == "publish-cancel":
+        return html.Div(t("publish.cancelled", lang), className="notice"), [], None, no_update
+    asked = _asked(pending)
+    if asked is None:
+        return no_update, [], None, no_update
+    action, year, period = asked
+    words = _period_words(period, lang)
+    actor = Actor(scope=scope, address=client_address() if has_request_context() else "")
+    try:
+        with session_scope(caller_db_url()) as session:
+            if action == "publish":
+                publication_writes.publish(session, actor, year, period)
+            else:
+                publication_writes.withdraw(session, actor, year, period)
+    except (*PUBLICATION_ERRORS, publication_reads.NotPublished) as error:
+        # The list may be out of date (someone else published or withdrew): draw it again.
+        return _publication_refusal(error, period, lang), [], None, count + 1
+    key = "publish.done" if action == "publish" else "publish.withdrawn"
+    message = [t(key, lang, period=words)]
+    if action == "publish":
+        message += [" ", html.A(t("publish.open_link", lang), href=f"{OPEN_PREFIX}?period={period}&lang={lang}",
+                                target="_blank", rel="noopener")]
+    return html.Div(message, className="notice"), [], None, count + 1

@@ -3,18 +3,24 @@
 Results are computed when read, by ``indicators.costing`` with the reference data read here
 (benefits, eligible population, macro figures). A provincial director reads his or her
 province's share only: the rows of that province and the totals of those rows.
+
+A costing is remembered by the query cache, keyed on what it is computed from (the scope, the
+years and the benefits' options, and the data version), so that the callbacks one choice fires
+(the chart and the tile map of a scenario) and a comparison of scenarios already seen do not
+compute it again; the ±10 % band, two more costings, is computed only when it is read (the map,
+the downloads and an apply's preview never read it). bench/RESULTS.md, section 11, has the figures.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Benefit, CostingScenario, EligiblePopulation, Macro
+from db.queries.cache import cached
 from db.queries.submission import MAX_ID, NotFound
 from domain.access import Scope
 from domain.vocabulary import PROVINCIAL_DIRECTOR
@@ -33,14 +39,36 @@ class MissingFigures(ValueError):
         self.field = field_name
 
 
-@dataclass(frozen=True)
 class Result:
-    """A scenario's cost per (year, unit, benefit) and per year, and the take-up band per year."""
+    """A scenario's cost per (year, unit, benefit) and per year, and the take-up band per year
+    (``low``, ``high``), computed when first read and then kept by every copy of this result."""
 
-    rows: pd.DataFrame
-    years: pd.DataFrame
-    low: pd.DataFrame
-    high: pd.DataFrame
+    def __init__(self, rows: pd.DataFrame, years: pd.DataFrame, band_inputs: tuple, band: dict | None = None) -> None:
+        self.rows, self.years = rows, years
+        self._band_inputs = band_inputs  # (eligible, options, years, cpi, macro): what the band is costed from
+        self._band = {} if band is None else band  # shared with copies: the band is costed once
+
+    @property
+    def low(self) -> pd.DataFrame:
+        return self._costed_band()[0].copy(deep=False)
+
+    @property
+    def high(self) -> pd.DataFrame:
+        return self._costed_band()[1].copy(deep=False)
+
+    def _costed_band(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if "low" not in self._band:  # two threads may both cost it: the same figures, no harm
+            eligible, chosen, span, cpi, macro = self._band_inputs
+            low, high = (costing.year_totals(costing.cost_rows(eligible, costing.with_take_up(chosen, factor), span,
+                                                               cpi), macro, span)
+                         for factor in (1 - costing.SENSITIVITY, 1 + costing.SENSITIVITY))
+            self._band.update(low=low, high=high)
+        return self._band["low"], self._band["high"]
+
+    def copy(self) -> Result:
+        """The result as a caller gets it from the cache: frames it may change without changing the
+        cached ones (pandas' copy-on-write), the band shared."""
+        return Result(self.rows.copy(deep=False), self.years.copy(deep=False), self._band_inputs, self._band)
 
 
 def catalogue(session: Session, scope: Scope) -> list[dict]:
@@ -105,16 +133,24 @@ def compute(session: Session, scope: Scope, first_year: int, years: int, benefit
     """Cost a scenario as ``scope`` may read it (a director: his or her province only).
 
     ``units`` narrows further to one unit. A year of the scenario without macro figures is
-    ``MissingFigures`` (the share of GDP and the indexation need them).
+    ``MissingFigures`` (the share of GDP and the indexation need them). Remembered per scope,
+    options and data version (the cache's key), so the same scenario is costed once.
     """
     scope.require_data()
+    found = cached(session, scope, _costed, first_year=first_year, years=years,
+                   benefits=json.dumps(benefits, sort_keys=True), units=units)
+    return found.copy()
+
+
+def _costed(session: Session, scope: Scope, *, first_year: int, years: int, benefits: str,
+            units: str | None) -> Result:
     span = scenario_years(first_year, years)
     macro = macro_years(session)
     missing = [y for y in span if y not in macro]
     if missing:
         raise MissingFigures("first_year", f"no macro figures for {', '.join(map(str, missing))}: load them in "
                                            "the macro sheet of the reference workbook")
-    chosen = options(session, benefits, span)
+    chosen = options(session, json.loads(benefits), span)
     query = select(EligiblePopulation.year, EligiblePopulation.unit_code.label("unit"),
                    EligiblePopulation.eligible_key, EligiblePopulation.count).where(
         EligiblePopulation.year.in_(span),
@@ -128,12 +164,7 @@ def compute(session: Session, scope: Scope, first_year: int, years: int, benefit
     frame = pd.DataFrame([{"year": y, **f} for y, f in macro.items() if y in span],
                          columns=["year", "gdp", "government_expenditure", "cpi_inflation", "usd_rate"])
     rows = costing.cost_rows(eligible, chosen, span, cpi)
-    totals = costing.year_totals(rows, frame, span)
-    low = costing.year_totals(costing.cost_rows(eligible, costing.with_take_up(chosen, 1 - costing.SENSITIVITY),
-                                                span, cpi), frame, span)
-    high = costing.year_totals(costing.cost_rows(eligible, costing.with_take_up(chosen, 1 + costing.SENSITIVITY),
-                                                 span, cpi), frame, span)
-    return Result(rows, totals, low, high)
+    return Result(rows, costing.year_totals(rows, frame, span), (eligible, chosen, span, cpi, frame))
 
 
 def results(session: Session, scope: Scope, scenario_id: int) -> tuple[CostingScenario, Result]:

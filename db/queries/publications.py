@@ -79,3 +79,20 @@ def has_data(session: Session, year: int, period: str) -> bool:
     budget = exists().where(BudgetMart.fiscal_year == year, BudgetMart.period == period)
     values = exists().where(IndicatorMart.fiscal_year == year, IndicatorMart.period == period)
     return bool(session.scalar(select(budget)) or session.scalar(select(values)))
+
+
+def periods_with_data(session: Session, scope: Scope) -> list[tuple[int, str, Published | None]]:
+    """Every (year, period) with budget or indicator figures, newest first, each with its
+    publication or None: what the budget unit may publish or withdraw (the Data page). A published
+    period whose figures were all replaced away is listed too, so that it can still be withdrawn."""
+    scope.require_data()
+    published = {(p.year, p.period): p for p in _read_published(session)}
+    periods = sorted(set(cached_reference(session, _loaded)) | set(published), reverse=True)
+    return [(year, period, published.get((year, period))) for year, period in periods]
+
+
+def _loaded(session: Session) -> list[tuple[int, str]]:
+    found: set[tuple[int, str]] = set()
+    for table in (BudgetMart.__table__, IndicatorMart.__table__):
+        found |= {(int(y), p) for y, p in session.execute(select(table.c.fiscal_year, table.c.period).distinct())}
+    return sorted(found, reverse=True)
