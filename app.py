@@ -140,17 +140,14 @@ class TrustedProxies:
 
 
 def register_dash(server: Flask) -> dash.Dash:
-    import diskcache
-
     import components.context  # noqa: F401 - registers the hook that gives callbacks the caller
     from components.errors import on_callback_error
+    from components.jobs import watched_manager
     from components.shell import serve_shell
 
-    # Background jobs (workbook loads) run in worker processes; diskcache passes their progress
-    # and results between processes, and gunicorn workers on one machine share it.
-    cache_dir = settings.INSTANCE_DIR / "jobs"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    manager = dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+    # Background jobs (workbook loads) run in processes of their own; their progress and results
+    # wait in the database, so that any server (and any worker) answers the page's polls.
+    manager = watched_manager()
     dash_app = dash.Dash(
         __name__,
         server=server,
