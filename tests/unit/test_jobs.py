@@ -193,3 +193,14 @@ def test_only_the_death_of_a_job_counts_as_one():
     assert job_died(BackgroundCallbackError(f"An error occurred inside a background callback: {JOB_DIED}\n"))
     assert not job_died(BackgroundCallbackError("An error occurred inside a background callback: boom\n"))
     assert not job_died(ValueError(JOB_DIED))
+
+
+def test_the_job_table_matches_its_migration(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.models import Base
+
+    with get_engine(db_url).connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert not [d for d in differences if "background_job" in repr(d)], differences
