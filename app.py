@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_extensions(server)
     dash_app = register_dash(server)
     register_auth(server, dash_app)
+    register_health(server)
     register_api(server)
     register_reports(server)
     register_open_data(server)
@@ -140,17 +141,14 @@ class TrustedProxies:
 
 
 def register_dash(server: Flask) -> dash.Dash:
-    import diskcache
-
     import components.context  # noqa: F401 - registers the hook that gives callbacks the caller
     from components.errors import on_callback_error
+    from components.jobs import watched_manager
     from components.shell import serve_shell
 
-    # Background jobs (workbook loads) run in worker processes; diskcache passes their progress
-    # and results between processes, and gunicorn workers on one machine share it.
-    cache_dir = settings.INSTANCE_DIR / "jobs"
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    manager = dash.DiskcacheManager(diskcache.Cache(str(cache_dir)))
+    # Background jobs (workbook loads) run in processes of their own; their progress and results
+    # wait in the database, so that any server (and any worker) answers the page's polls.
+    manager = watched_manager()
     dash_app = dash.Dash(
         __name__,
         server=server,
@@ -174,6 +172,31 @@ def register_auth(server: Flask, dash_app: dash.Dash) -> None:
     from auth.web import install
 
     install(server, dash_app.config.routes_pathname_prefix)
+
+
+def register_health(server: Flask) -> None:
+    """``GET /healthz`` for a load balancer: 200 when this server answers and reaches the database,
+    503 when it cannot. No sign-in (it runs before the gate), no cookie, no figures."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from db.engine import get_engine
+
+    def _health():
+        if request.path != "/healthz":
+            return None
+        try:
+            with get_engine(server.config["PIB_DATABASE_URL"]).connect() as conn:
+                conn.execute(text("SELECT 1"))
+            body, status = {"status": "ok"}, 200
+        except SQLAlchemyError:
+            body, status = {"status": "database unavailable"}, 503
+        response = server.json.response(body)
+        response.status_code = status
+        response.cache_control.no_store = True
+        return response
+
+    server.before_request_funcs.setdefault(None, []).insert(0, _health)
 
 
 def register_api(server: Flask) -> None:

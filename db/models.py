@@ -672,3 +672,32 @@ class AuditLog(Base):
     action: Mapped[str] = mapped_column(String(40))
     address: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+# --- background jobs --------------------------------------------------------------------------
+
+JOB_STATUSES = ("running", "done", "collected", "died", "cancelled")
+
+
+class BackgroundJob(Base):
+    """A background callback's job (a Data page upload): its progress and result, kept where every
+    server of the application can read them, so that any server answers the page's polls.
+
+    ``host``, ``pid`` and ``pid_started`` say which process runs it, for a server on the same
+    machine to see at once whether it still lives; ``heartbeat_at`` is for servers on other
+    machines. ``progress``, ``set_props`` and ``result`` are JSON (``components/jobs.py``).
+    """
+
+    __tablename__ = "background_job"
+    __table_args__ = (CheckConstraint(_in("status", JOB_STATUSES), name="status"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    host: Mapped[str] = mapped_column(String(255), default="")
+    pid: Mapped[int | None] = mapped_column(Integer)
+    pid_started: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    progress: Mapped[str | None] = mapped_column(Text)
+    set_props: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(Text)
