@@ -1,7 +1,7 @@
 """Load test, round two: every role at once on gunicorn, a workbook loaded during the run, the
 writes counted afterwards, and each worker's memory over two runs in a row.
 
-    python -m bench.load [--dbs postgresql-1m sqlite-1m] [--users 200] [--seconds 240] [--passes 2]
+    python -m bench.load [--dbs postgresql-1m sqlite-1m] [--users 200] [--seconds 240] [--passes 3]
                          [--load-rows 50000] [--load-at 60] [--keep]
 
 For each database (``<backend>-1m`` / ``-10m`` built by ``bench.scale``; ``<backend>-demo`` is
@@ -26,6 +26,9 @@ the demo data set, built here when missing, for a quick check):
    writer sent (bench/locustfile.py's ledger);
 6. the resident memory of every gunicorn worker sampled every 0.5 s (psutil): its peak and end
    per run, so that growth from one run to the next shows.
+
+``--readers-only``: the same users and pages, but no write and no workbook: what the writes cost
+the readers (every write makes the query cache's answers stale).
 
 Results go to ``bench/out/load2-<db>.json``; ``bench.report`` turns them into section 5.
 """
@@ -424,8 +427,9 @@ def read_stats(prefix: Path) -> list[dict]:
     return rows
 
 
-def read_failures(prefix: Path) -> list[dict]:
-    path = Path(f"{prefix}_failures.csv")
+def read_failures(prefix: Path, kind: str = "failures") -> list[dict]:
+    """Locust's ``*_failures.csv`` (failed requests) or ``*_exceptions.csv`` (a task that raised)."""
+    path = Path(f"{prefix}_{kind}.csv")
     if not path.exists():
         return []
     with path.open(encoding="utf-8") as handle:
@@ -469,7 +473,7 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
              sampler: Sampler) -> dict:
     """One Locust run with the workbook load in the middle; its statistics and the writes counted."""
     tag = f"{time.strftime('%Y%m%d-%H%M%S')}-{number}"
-    plan = {**refresh(url, plan), "run": tag, "amount_base": number * 1_000_000_000}
+    plan = {**refresh(url, plan), "run": tag, "amount_base": number * 1_000_000_000, "writes": not args.readers_only}
     plan_path, ledger_path = OUT / f"plan-{key}.json", OUT / f"ledger-{key}-{number}.json"
     plan_path.write_text(json.dumps(plan, indent=1), encoding="utf-8")
     ledger_path.unlink(missing_ok=True)
@@ -487,7 +491,7 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
              "--csv", str(prefix), "--only-summary", "--stop-timeout", "20"],
             env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         loaded = None
-        if args.load_at < args.seconds:
+        if args.load_at < args.seconds and not args.readers_only:
             time.sleep(args.load_at)
             loaded = load_workbook(url, book, OUT / f"etl-load-{key}-{number}.log")
             loaded.update(rows=rows, started_at_s=args.load_at)
@@ -497,7 +501,8 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
     ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
     writes = count_writes(url, plan, ledger)
     return {"pass": number, "run": tag, "elapsed": round(elapsed, 1), "locust_exit": locust.returncode,
-            "stats": read_stats(prefix), "failures": read_failures(prefix), "workbook_load": loaded,
+            "stats": read_stats(prefix), "failures": read_failures(prefix),
+            "exceptions": read_failures(prefix, "exceptions"), "workbook_load": loaded,
             "writes": writes, "rss_peak_mb": sampler.mb(f"run{number}"),
             "rss_end_mb": sampler.mb(f"run{number}", "last")}
 
@@ -529,7 +534,8 @@ def run_database(key: str, source: str, args: argparse.Namespace) -> dict:
             "workers": WORKERS, "threads": THREADS, "workers_seen": len(workers_seen), "rss_idle_mb": idle,
             "stage_s": round(staged, 1), "load_rows": args.load_rows, "load_at": args.load_at,
             "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "review_page": plan["review_page"],
-            "submissions": {"draft": plan["draft"], "submitted": plan["submitted"]}}
+            "submissions": {"draft": plan["draft"], "submitted": plan["submitted"]},
+            "readers_only": args.readers_only}
 
 
 def _print_pass(key: str, result: dict) -> None:
@@ -540,6 +546,8 @@ def _print_pass(key: str, result: dict) -> None:
     for row in result["stats"]:
         print(f"  {row['name']:<50} n={row['count']:<6} fail={row['failures']:<4} median {row['median']:6.0f} "
               f"p95 {row['p95']:6.0f} max {row['max']:6.0f} ms", flush=True)
+    for error in result["exceptions"]:
+        print(f"  task error ×{error.get('Count')}: {error.get('Message')}", flush=True)
     if result["workbook_load"]:
         w = result["workbook_load"]
         print(f"  workbook load: {w['rows']} rows in {w['seconds']} s (exit {w['exit']}): {w['summary']}", flush=True)
@@ -555,10 +563,14 @@ def main() -> int:
     parser.add_argument("--dbs", nargs="+", default=["postgresql-1m", "sqlite-1m"])
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=240, help="length of each run, ramp-up included")
-    parser.add_argument("--passes", type=int, default=2, help="runs in a row against the same server")
+    # Three runs: the first fills each worker's cache, the second and third show whether memory then stops growing.
+    parser.add_argument("--passes", type=int, default=3, help="runs in a row against the same server")
     parser.add_argument("--load-rows", type=int, default=50_000)
     parser.add_argument("--load-at", type=int, default=60, help="seconds into each run the workbook load starts")
     parser.add_argument("--keep", action="store_true", help="keep the working copy of each database")
+    parser.add_argument("--readers-only", action="store_true",
+                        help="the same users, but nobody writes and no workbook is loaded (to see what the writes "
+                             "cost the readers); results in load2-<db>-readers.json")
     args = parser.parse_args()
     setup()
     for key in args.dbs:
@@ -567,8 +579,9 @@ def main() -> int:
             print(f"{key}: not built (python -m bench.scale); skipped", flush=True)
             continue
         result = run_database(key, source, args)
-        (OUT / f"load2-{key}.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
-        print(f"wrote {OUT / f'load2-{key}.json'}", flush=True)
+        name = f"load2-{key}{'-readers' if args.readers_only else ''}.json"
+        (OUT / name).write_text(json.dumps(result, indent=1), encoding="utf-8")
+        print(f"wrote {OUT / name}", flush=True)
     return 0
 
 

@@ -261,7 +261,10 @@ class Signed(HttpUser):
 
     def write(self, kind: str, method: str, url: str, name: str, body: dict) -> dict | None:
         """One JSON write with the CSRF header: the answer's JSON on 2xx; None on a 409 (counted
-        apart, as ``name [409 stale]``) or another answer (a failure)."""
+        apart, as ``name [409 stale]``) or another answer (a failure); None, unsent, when the plan
+        says nobody writes (``bench.load --readers-only``)."""
+        if not PLAN.get("writes", True):
+            return None
         started = time.perf_counter()
         with self.client.request(method, url, json=body, headers=self._csrf(), name=name,
                                  catch_response=True) as answer:

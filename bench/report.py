@@ -303,16 +303,16 @@ WRITE_KINDS = {"lines": "line saves (`PUT …/lines`)", "decisions": "MEF decisi
 def load2_section() -> list[str]:
     """Round two of the load test: every role at once (bench/out/load2-*.json)."""
     lines = ["## 5b. Load test, round two: every role at once (`python -m bench.load`)", ""]
-    found = [(key, _load(f"load2-{key}.json")) for key in LOAD2_ORDER]
+    found = [(f"{key}{variant}", _load(f"load2-{key}{variant}.json")) for key in LOAD2_ORDER
+             for variant in ("", "-readers")]
     found = [(key, data) for key, data in found if data]
     if not found:
         return [*lines, "Not measured (run `python -m bench.load`).", ""]
     first = found[0][1]
-    mix = ", ".join(f"{n} {kind}" for kind, n in first["mix"].items())
     lines += [
-        f"{first['users']} Locust users ({mix}) on `gunicorn app:server --workers {first['workers']} --threads "
-        f"{first['threads']} --worker-class gthread`, {first['seconds']} s per run (ramp-up at users ÷ 20 a second "
-        f"included), {len(first['passes'])} run(s) in a row against the same server. Each signed-in user has an "
+        f"Locust users of every role on `gunicorn app:server --workers {first['workers']} --threads "
+        f"{first['threads']} --worker-class gthread`, several runs in a row against the same server (the numbers "
+        "under each database; ramp-up at users ÷ 20 a second inside each run's time). Each signed-in user has an "
         "account of his or her own and signs in through the form; a page view is the GET and the callbacks Chromium "
         "fires on load, in order, with the values the earlier answers gave (overview, provinces, programmes, "
         "scorecard with lineage and drill-down, submission: year, totals, grid and diff; costing: lists, compare, "
@@ -326,15 +326,21 @@ def load2_section() -> list[str]:
         "of its own (`X-Forwarded-For`, `PIB_PROXY_HOPS=1`: the /open rate limit counts per address). Think time "
         "3–10 s. The run works on a copy of the database (the stage: accounts, next year's draft, this year's "
         "submission justified and submitted, two periods published, a costing scenario), so that nothing it "
-        f"writes reaches the other benchmarks. {first['load_at']} s into each run, `python -m etl load` of an "
-        f"execution workbook of up to {first['load_rows']:,} rows for 2025-10, every entity (new bytes each run, "
-        "so the second run's replaces the first's) runs beside the users. A response saying the data is "
+        "writes reaches the other benchmarks. During each run `python -m etl load` of an execution workbook for "
+        "2025-10, every entity (new bytes each run, so each run's replaces the one before) runs beside the users. "
+        "A response saying the data is "
         "unavailable or not permitted is a failure; a 409 stale refusal is not (it is counted apart, `[409 "
         "stale]`, and the write retried once with the version it gives: each writer owns its rows, so none is "
         "expected). Times in ms. Bar: p95 < 500 ms per request type, no failure, no lost or doubled write.", ""]
     for key, data in found:
         passes = data["passes"]
-        lines += [f"### {key} (measured {data['measured_at']}; stage {data['stage_s']} s)", ""]
+        readers = " — readers only: nobody writes, no workbook" if data.get("readers_only") else ""
+        mix = ", ".join(f"{n} {kind}" for kind, n in data["mix"].items())
+        lines += [f"### {key}{readers} (measured {data['measured_at']}; stage {data['stage_s']} s)", "",
+                  f"{data['users']} users ({mix}), {data['seconds']} s a run, {len(passes)} run(s)"
+                  + ("." if data.get("readers_only") else
+                     f"; the workbook (up to {data['load_rows']:,} rows) starts {data['load_at']} s into each run."),
+                  ""]
         for run in passes:
             agg = next((r for r in run["stats"] if r["name"] == "Aggregated"), None)
             if agg:
@@ -359,6 +365,9 @@ def load2_section() -> list[str]:
             lines.append(f"| {name} | {' | '.join(cells)} | {'yes' if met else '**MISS**'} |")
         lines.append("")
         for run in passes:
+            for error in run.get("exceptions", [])[:8]:
+                lines.append(f"- run {run['pass']} task error (a user's task raised; its requests were not sent): "
+                             f"{error.get('Message', '')[:160]} ×{error.get('Count')}")
             for failure in run["failures"][:8]:
                 lines.append(f"- run {run['pass']} failure: {failure.get('Method')} {failure.get('Name')}: "
                              f"{failure.get('Error', '')[:160]} ×{failure.get('Occurrences')}")
@@ -385,23 +394,33 @@ def load2_section() -> list[str]:
                 lines.append(f"| {label} | {run['pass']} | {w['answers_2xx']:,} | {w['stale_409']} | "
                              f"{w['other_answers']} | {w['db_rows']:,} | {w['audit_rows']:,} | {w['rows_checked']:,} | "
                              f"{len(w['final_value_wrong'])} | {w['lost']} | {w['doubled']} | "
-                             f"{'no lost or doubled write' if w['ok'] else '**MISMATCH**'} |")
+                             f"{_verdict(w)} |")
         lines.append("")
         pids = sorted({pid for run in passes for pid in run["rss_peak_mb"]} | set(data["rss_idle_mb"]), key=int)
+        steps = [f"run {b['pass']} − run {a['pass']}" for a, b in zip(passes, passes[1:], strict=False)]
         lines += [f"Memory of each gunicorn worker (RSS, MB; sampled every 0.5 s; {data['workers_seen']} worker "
-                  "process(es) seen, so none was restarted when it equals the worker count). Growth = the last "
-                  "run's peak − the first run's.", "",
+                  f"process(es) seen for {data['workers']} workers: more would mean one was restarted). Growth = "
+                  "the difference of the runs' peaks. Each worker keeps up to 512 answers in its own cache, and "
+                  "every write makes the cached answers stale, so memory grows until that cache is full; growth "
+                  "that goes on from run to run after that is a leak.", "",
                   "| worker pid | idle | " + " | ".join(f"run {r['pass']} peak | run {r['pass']} end" for r in passes)
-                  + " | growth |", "|---|---:|" + "---:|" * (2 * len(passes)) + "---:|"]
+                  + "".join(f" | growth {step}" for step in steps) + " |",
+                  "|---|---:|" + "---:|" * (2 * len(passes) + len(steps))]
         for pid in pids:
             peaks = [run["rss_peak_mb"].get(pid) for run in passes]
             cells = " | ".join(f"{_mb(run['rss_peak_mb'].get(pid))} | {_mb(run['rss_end_mb'].get(pid))}"
                                for run in passes)
-            growth = (f"{peaks[-1] - peaks[0]:+,.0f}" if len(peaks) > 1 and None not in (peaks[0], peaks[-1])
-                      else "–")
-            lines.append(f"| {pid} | {_mb(data['rss_idle_mb'].get(pid))} | {cells} | {growth} |")
+            growth = "".join(f" | {b - a:+,.0f}" if a is not None and b is not None else " | –"
+                             for a, b in zip(peaks, peaks[1:], strict=False))
+            lines.append(f"| {pid} | {_mb(data['rss_idle_mb'].get(pid))} | {cells}{growth} |")
         lines.append("")
     return lines
+
+
+def _verdict(w: dict) -> str:
+    if not w["ok"]:
+        return "**MISMATCH**"
+    return "no lost or doubled write" if w["answers_2xx"] else "no write made: nothing checked"
 
 
 def _mb(value: float | None) -> str:
@@ -424,7 +443,7 @@ Steps one by one (each writes bench/out/*.json; `python -m bench.report` rewrite
 .venv/bin/python -m bench.latency      # --dbs sqlite-10m … --cold 2 --warm 5 --naive 3
 .venv/bin/python -m bench.firstload    # Chromium at /usr/bin/chromium
 .venv/bin/python -m bench.load         # round two: --dbs postgresql-1m sqlite-1m --users 200
-                                       #   --seconds 240 --passes 2 (about 25 min for both databases)
+                                       #   --seconds 240 --passes 3 (about 30 min for both databases)
 .venv/bin/python -m bench.report
 ```
 
