@@ -56,18 +56,19 @@ def wait_for(url: str, timeout: float = 60) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: Path | None = None
-             ) -> Iterator[tuple[str, subprocess.Popen]]:
+def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: Path | None = None,
+             env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """``gunicorn app:server`` on a free port with the app on ``db_url``; yields (base URL, process).
 
     Runs from the current directory (the source tree being measured); stopped by its pid.
+    ``env``: more environment for the server (e.g. ``PIB_PROXY_HOPS``).
     """
     setup()
     # Every server starts with an empty query cache, as after a load: the shared tier outlives
     # processes, and answers left by an earlier benchmark would flatter this one.
     shutil.rmtree(Path(os.environ["PIB_INSTANCE_DIR"]) / "query-cache", ignore_errors=True)
     port = free_port()
-    env = {**os.environ, "PIB_DATABASE_URL": db_url}
+    env = {**os.environ, **(env or {}), "PIB_DATABASE_URL": db_url}
     out = (log or OUT / "gunicorn.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "app:server", "--bind", f"127.0.0.1:{port}",
@@ -96,3 +97,20 @@ def tree_rss(pid: int) -> int:
         return parent.memory_info().rss + sum(c.memory_info().rss for c in parent.children(recursive=True))
     except psutil.Error:
         return 0
+
+
+def worker_rss(pid: int) -> dict[int, int]:
+    """Bytes of resident memory of each gunicorn worker (the children of master ``pid``), by pid."""
+    import psutil
+
+    found = {}
+    try:
+        children = psutil.Process(pid).children()
+    except psutil.Error:
+        return found
+    for child in children:
+        try:
+            found[child.pid] = child.memory_info().rss
+        except psutil.Error:  # a worker that has just exited
+            continue
+    return found

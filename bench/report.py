@@ -240,7 +240,11 @@ def firstload_section() -> list[str]:
 
 
 def load_section() -> list[str]:
-    lines = ["## 5. Load test (Locust, gunicorn)", ""]
+    """Round one (50 readers, bench/out/load-*.json), shown while its files are there: round two
+    (section 5b) replaced its locustfile."""
+    if not any((OUT / f"load-{key}.json").exists() for key in DB_ORDER):
+        return []
+    lines = ["## 5. Load test, round one (50 readers; Locust, gunicorn)", ""]
     found = False
     for key in DB_ORDER:
         data = _load(f"load-{key}.json")
@@ -291,6 +295,138 @@ def load_section() -> list[str]:
     return lines
 
 
+LOAD2_ORDER = ("sqlite-demo", "postgresql-demo", *DB_ORDER)
+WRITE_KINDS = {"lines": "line saves (`PUT …/lines`)", "decisions": "MEF decisions (`PUT …/decisions`)",
+               "comments": "comments (`POST …/comments`)", "explanations": "explanations (`PUT /api/v1/explanations`)"}
+
+
+def load2_section() -> list[str]:
+    """Round two of the load test: every role at once (bench/out/load2-*.json)."""
+    lines = ["## 5b. Load test, round two: every role at once (`python -m bench.load`)", ""]
+    found = [(f"{key}{variant}", _load(f"load2-{key}{variant}.json")) for key in LOAD2_ORDER
+             for variant in ("", "-readers")]
+    found = [(key, data) for key, data in found if data]
+    if not found:
+        return [*lines, "Not measured (run `python -m bench.load`).", ""]
+    first = found[0][1]
+    lines += [
+        f"Locust users of every role on `gunicorn app:server --workers {first['workers']} --threads "
+        f"{first['threads']} --worker-class gthread`, several runs in a row against the same server (the numbers "
+        "under each database; ramp-up at users ÷ 20 a second inside each run's time). Each signed-in user has an "
+        "account of his or her own and signs in through the form; a page view is the GET and the callbacks Chromium "
+        "fires on load, in order, with the values the earlier answers gave (overview, provinces, programmes, "
+        "scorecard with lineage and drill-down, submission: year, totals, grid and diff; costing: lists, compare, "
+        "then the saved scenario's editor, results, columns and map"
+        + ("; the review page" if first.get("review_page") else "; no review page in this build") + "). "
+        "Directors read their own scorecard, the overview, programmes and the draft, and explain their province's "
+        "deviations (found through `/api/v1/indicators`); the budget unit's readers add provinces, any scorecard "
+        "and costing; its editors save their own lines of the draft one by one with `row_version`; MEF readers "
+        "read the submitted submission; reviewers decide (adjust, a new amount each time) and comment on their own "
+        "lines of it; anonymous readers open `/open` and its JSON of two published periods, each from an address "
+        "of its own (`X-Forwarded-For`, `PIB_PROXY_HOPS=1`: the /open rate limit counts per address). Think time "
+        "3–10 s. The run works on a copy of the database (the stage: accounts, next year's draft, this year's "
+        "submission justified and submitted, two periods published, a costing scenario), so that nothing it "
+        "writes reaches the other benchmarks. During each run `python -m etl load` of an execution workbook for "
+        "2025-10, every entity (new bytes each run, so each run's replaces the one before) runs beside the users. "
+        "A response saying the data is "
+        "unavailable or not permitted is a failure; a 409 stale refusal is not (it is counted apart, `[409 "
+        "stale]`, and the write retried once with the version it gives: each writer owns its rows, so none is "
+        "expected). Times in ms. Bar: p95 < 500 ms per request type, no failure, no lost or doubled write.", ""]
+    for key, data in found:
+        passes = data["passes"]
+        readers = " — readers only: nobody writes, no workbook" if data.get("readers_only") else ""
+        mix = ", ".join(f"{n} {kind}" for kind, n in data["mix"].items())
+        lines += [f"### {key}{readers} (measured {data['measured_at']}; stage {data['stage_s']} s)", "",
+                  f"{data['users']} users ({mix}), {data['seconds']} s a run, {len(passes)} run(s)"
+                  + ("." if data.get("readers_only") else
+                     f"; the workbook (up to {data['load_rows']:,} rows) starts {data['load_at']} s into each run."),
+                  ""]
+        for run in passes:
+            agg = next((r for r in run["stats"] if r["name"] == "Aggregated"), None)
+            if agg:
+                lines.append(f"- Run {run['pass']} ({run['elapsed']} s): {agg['count']:,} requests "
+                             f"({agg['rps']:.1f}/s), {agg['failures']} failures, median {_ms(agg['median'])}, "
+                             f"p95 {_ms(agg['p95'])}, max {_ms(agg['max'])}.")
+        lines.append("")
+        header = "| request |" + "".join(f" n, run {r['pass']} | failures | median | p95 | max |" for r in passes) \
+            + " bar |"
+        lines += [header, "|---|" + "---:|" * (5 * len(passes)) + "---|"]
+        names = sorted({row["name"] for run in passes for row in run["stats"] if row["name"] != "Aggregated"})
+        for name in names:
+            cells, met = [], True
+            for run in passes:
+                row = next((r for r in run["stats"] if r["name"] == name), None)
+                if row is None:
+                    cells.append("– | – | – | – | –")
+                    continue
+                met &= row["failures"] == 0 and not (row["p95"] >= 500)
+                cells.append(f"{row['count']:,} | {row['failures']} | {_ms(row['median'])} | {_ms(row['p95'])} | "
+                             f"{_ms(row['max'])}")
+            lines.append(f"| {name} | {' | '.join(cells)} | {'yes' if met else '**MISS**'} |")
+        lines.append("")
+        for run in passes:
+            for error in run.get("exceptions", [])[:8]:
+                lines.append(f"- run {run['pass']} task error (a user's task raised; its requests were not sent): "
+                             f"{error.get('Message', '')[:160]} ×{error.get('Count')}")
+            for failure in run["failures"][:8]:
+                lines.append(f"- run {run['pass']} failure: {failure.get('Method')} {failure.get('Name')}: "
+                             f"{failure.get('Error', '')[:160]} ×{failure.get('Occurrences')}")
+        lines += ["", "Workbook loaded during the run (`python -m etl load`, its own process):", "",
+                  "| run | rows | started at (s) | time (s) | peak RSS (MB) | exit | result |",
+                  "|---|---:|---:|---:|---:|---:|---|"]
+        for run in passes:
+            w = run.get("workbook_load")
+            if w:
+                lines.append(f"| {run['pass']} | {w['rows']:,} | {w['started_at_s']} | {w['seconds']:.1f} | "
+                             f"{w['peak_rss_mb']:,.0f} | {w['exit']} | {w['summary'][:120]} |")
+        lines += ["", "Writes counted afterwards: Locust's answers against the database. *In the database* is "
+                  "the rows for comments (each carries the run's tag) and, for the writes that update a row "
+                  "(lines, decisions, explanations), the audit entries the write layer adds with each change; "
+                  "*final value* compares each row written with the last value its writer was answered 2xx for.",
+                  "", "| write | run | 2xx | 409 stale | other | in the database | audit entries | rows checked | "
+                  "final value wrong | lost | doubled | verdict |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for kind, label in WRITE_KINDS.items():
+            for run in passes:
+                w = run["writes"].get(kind)
+                if not w:
+                    continue
+                lines.append(f"| {label} | {run['pass']} | {w['answers_2xx']:,} | {w['stale_409']} | "
+                             f"{w['other_answers']} | {w['db_rows']:,} | {w['audit_rows']:,} | {w['rows_checked']:,} | "
+                             f"{len(w['final_value_wrong'])} | {w['lost']} | {w['doubled']} | "
+                             f"{_verdict(w)} |")
+        lines.append("")
+        pids = sorted({pid for run in passes for pid in run["rss_peak_mb"]} | set(data["rss_idle_mb"]), key=int)
+        steps = [f"run {b['pass']} − run {a['pass']}" for a, b in zip(passes, passes[1:], strict=False)]
+        lines += [f"Memory of each gunicorn worker (RSS, MB; sampled every 0.5 s; {data['workers_seen']} worker "
+                  f"process(es) seen for {data['workers']} workers: more would mean one was restarted). Growth = "
+                  "the difference of the runs' peaks. Each worker keeps up to 512 answers in its own cache, and "
+                  "every write makes the cached answers stale, so memory grows until that cache is full; growth "
+                  "that goes on from run to run after that is a leak.", "",
+                  "| worker pid | idle | " + " | ".join(f"run {r['pass']} peak | run {r['pass']} end" for r in passes)
+                  + "".join(f" | growth {step}" for step in steps) + " |",
+                  "|---|---:|" + "---:|" * (2 * len(passes) + len(steps))]
+        for pid in pids:
+            peaks = [run["rss_peak_mb"].get(pid) for run in passes]
+            cells = " | ".join(f"{_mb(run['rss_peak_mb'].get(pid))} | {_mb(run['rss_end_mb'].get(pid))}"
+                               for run in passes)
+            growth = "".join(f" | {b - a:+,.0f}" if a is not None and b is not None else " | –"
+                             for a, b in zip(peaks, peaks[1:], strict=False))
+            lines.append(f"| {pid} | {_mb(data['rss_idle_mb'].get(pid))} | {cells}{growth} |")
+        lines.append("")
+    return lines
+
+
+def _verdict(w: dict) -> str:
+    if not w["ok"]:
+        return "**MISMATCH**"
+    return "no lost or doubled write" if w["answers_2xx"] else "no write made: nothing checked"
+
+
+def _mb(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
 REPRODUCE = """## How to reproduce
 
 ```sh
@@ -306,7 +442,8 @@ Steps one by one (each writes bench/out/*.json; `python -m bench.report` rewrite
 .venv/bin/python -m bench.etl --repeat 3
 .venv/bin/python -m bench.latency      # --dbs sqlite-10m … --cold 2 --warm 5 --naive 3
 .venv/bin/python -m bench.firstload    # Chromium at /usr/bin/chromium
-.venv/bin/python -m bench.load         # --users 50 --seconds 90
+.venv/bin/python -m bench.load         # round two: --dbs postgresql-1m sqlite-1m --users 200
+                                       #   --seconds 240 --passes 3 (about 30 min for both databases)
 .venv/bin/python -m bench.report
 ```
 
@@ -339,6 +476,7 @@ def submission_section() -> list[str]:
 def main() -> int:
     lines = ["# PIB Dashboard benchmarks", "", *machine(), ""]
     lines += scale_section() + etl_section() + latency_section() + firstload_section() + load_section()
+    lines += load2_section()
     lines += submission_section()
     if DIAGNOSIS.exists():
         lines += [DIAGNOSIS.read_text().strip(), ""]
