@@ -61,6 +61,7 @@ from etl.problems import ERROR, WARNING, Collector, Problem, msg
 from etl.read import Sheet, UnreadableFile, read_file
 from etl.reference_upsert import write_reference
 from etl.replacements import Replacement, execution_replacements, indicator_replacements
+from etl.stream import StreamFallback
 from etl.writer import INDICATOR_COLUMNS, PartWriter, Progress, bulk_insert, bulk_writing, whole_riels
 
 log = logging.getLogger(__name__)
@@ -127,14 +128,21 @@ def reference_data(conn: Connection) -> validate.Reference:
     return validate.Reference(units, unit_province, names, programmes, economic, indicators)
 
 
-def detect(data: bytes, name: str, collector: Collector) -> tuple[str, list] | None:
-    """Read a file's bytes and find what it holds: its kind and the sheets (with header) of its data."""
+def detect(data: bytes, name: str, collector: Collector, *, stream: bool = False,
+           opened: list[Sheet] | None = None) -> tuple[str, list] | None:
+    """Read a file's bytes and find what it holds: its kind and the sheets (with header) of its data.
+
+    With ``stream``, long sheets are read in parts while they are checked (``etl.stream``); the
+    sheets read are added to ``opened``, whose caller closes them.
+    """
     try:
-        sheets = read_file(data, name)
+        sheets = read_file(data, name, stream)
     except UnreadableFile as exc:
         collector.add(exc.sheet, 0, "", "", exc.said, "unreadable-file")
         return None
-    if not sheets or all(not any(any(not clean.is_blank(c) for c in r) for r in s.rows)
+    if opened is not None:
+        opened.extend(sheets)
+    if not sheets or all(not any(any(not clean.is_blank(c) for c in r) for r in s.iter_rows())
                          for s in sheets):
         collector.add(sheets[0].name if sheets else "", 0, "", "", msg("empty-file"), "empty-file")
         return None
@@ -213,9 +221,16 @@ def load_file(
     database goes away mid-way the report's status is ``failed``: the load's one transaction
     was not committed, so nothing of the file is in the database.
     """
+    options = {"name": name, "url": url, "loaded_by": loaded_by, "dry_run": dry_run,
+               "progress": progress or _noop, "replace": replace}
     try:
-        return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
-                          progress=progress or _noop, replace=replace)
+        try:
+            return _load_file(source, **options, stream=True)
+        except StreamFallback as exc:
+            # A long sheet could not be read in parts: nothing of this attempt was recorded (its
+            # transaction, if any, is rolled back), and the file is loaded again, read whole.
+            log.info("reading %s whole: %s", name or (source if isinstance(source, (str, Path)) else "upload"), exc)
+            return _load_file(source, **options, stream=False)
     except DBAPIError as exc:
         shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload"))
         log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
@@ -226,7 +241,7 @@ def load_file(
 
 
 def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None, loaded_by: str,
-               dry_run: bool, progress: Progress, replace: bool) -> LoadReport:
+               dry_run: bool, progress: Progress, replace: bool, stream: bool) -> LoadReport:
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = clean.clean_file_name(name or path.name)
@@ -260,18 +275,42 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
             audit.record_on(conn, "load_duplicate", username=loaded_by, file=name, batch=earlier)
         return report
     progress(0.05, "reading")
+    sheets: list[Sheet] = []
+    try:
+        return _check_and_write(data, report, engine, ref, loaded_by, dry_run, progress, replace, stream, sheets)
+    finally:
+        for sheet in sheets:  # a sheet still being read in parts (the file was rejected early) stops
+            sheet.close()
+
+
+def _finish(sheets: list[Sheet]) -> None:
+    """Wait until every sheet is read to its end: nothing is recorded about a file before that, so
+    that a sheet that cannot be read in parts is read whole before any verdict (``StreamFallback``)."""
+    for sheet in sheets:
+        if sheet.stream is not None:
+            sheet.stream.wait()
+
+
+def _check_and_write(data: bytes, report: LoadReport, engine: Engine, ref: validate.Reference, loaded_by: str,
+                     dry_run: bool, progress: Progress, replace: bool, stream: bool,
+                     sheets: list[Sheet]) -> LoadReport:
+    name = report.file
     collector = Collector(name)
     report.problems = collector.items  # the same list: filled while the file is checked
     try:
-        detected = detect(data, name, collector)
+        detected = detect(data, name, collector, stream=stream, opened=sheets)
         # An execution file is loaded part by part, each part written as the next is checked.
         in_parts = detected is not None and detected[0] == "execution" and not dry_run
         parsed = _validate(detected, ref, collector) if detected is not None and not in_parts else None
+    except StreamFallback:
+        raise
     except Exception as exc:  # noqa: BLE001 - a file we failed to foresee ends in a message; _unforeseen logs it
         _unforeseen(collector, name, exc)
         detected, parsed, in_parts = None, None, False
     if in_parts:
-        return _load_execution(engine, report, detected[1][0], ref, collector, loaded_by, progress, replace)
+        return _load_execution(engine, report, detected[1][0], sheets, ref, collector, loaded_by, progress,
+                               replace)
+    _finish(sheets)
     report.kind = parsed.kind if parsed else None
     progress(0.5, "validated")
     if parsed is None or collector.errors:
@@ -324,6 +363,8 @@ def _guarded(parts: Iterator[pd.DataFrame], collector: Collector, name: str) -> 
     """The parts of a file; a failure of the checks themselves ends them with a problem, not a traceback."""
     try:
         yield from parts
+    except StreamFallback:
+        raise
     except Exception as exc:  # noqa: BLE001 - the file is rejected with a message
         _unforeseen(collector, name, exc)
 
@@ -345,8 +386,9 @@ def _large_replacement(collector: Collector, sheet: str, replacement: Replacemen
                   "large-replacement", severity)
 
 
-def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], ref: validate.Reference,
-                    collector: Collector, loaded_by: str, progress: Progress, replace: bool) -> LoadReport:
+def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], sheets: list[Sheet],
+                    ref: validate.Reference, collector: Collector, loaded_by: str, progress: Progress,
+                    replace: bool) -> LoadReport:
     """Check an execution sheet part by part, writing each part while the next one is checked.
 
     Everything happens in one transaction: a file found wrong at any point (in a part's rows,
@@ -355,7 +397,6 @@ def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, Head
     """
     sheet, header = found
     report.kind = "execution"
-    height = max(len(sheet.rows) - header.header_row, 1)
     checked = 0
     try:
         with engine.begin() as conn, bulk_writing(conn):
@@ -369,7 +410,9 @@ def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, Head
                     else:
                         writer.send(part)
                     checked = max(checked, int(part["source_row"].iat[-1]) - header.header_row)
+                    height = max(sheet.expected_rows() - header.header_row, 1)  # estimated while read in parts
                     progress(0.05 + 0.85 * min(1.0, checked / height), "writing")
+                _finish(sheets)  # every sheet read to its end without a fault (else: StreamFallback, rolled back)
                 if collector.errors or not writer.facts:
                     raise _Rejected
                 # The marts' sums of the file, while the writer finishes its last parts.

@@ -168,7 +168,7 @@ def find_header(sheet: Sheet, columns: tuple[contract.Column, ...]) -> contract.
     """The first row (within the first rows) that names most of the required columns."""
     required = contract.required_names(columns)
     best = None
-    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+    for index, cells in enumerate(sheet.head(HEADER_SEARCH_ROWS)):
         match = contract.match_header(cells, columns, index + 1)
         hits = sum(1 for name in required if name in match.positions)
         if hits >= max(2, (len(required) + 1) // 2) and (best is None or hits > best[0]):
@@ -346,7 +346,7 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     """
     positions = header.positions
     first = header.header_row + start
-    body = sheet.rows[first:] if stop is None else sheet.rows[first:header.header_row + stop]
+    body = sheet.rows_between(first, None if stop is None else header.header_row + stop)
     width = max(positions.values()) + 1
     if body and min(map(len, body)) < width:  # ragged rows (CSV): pad them
         body = [list(r) + [None] * (width - len(r)) for r in body]
@@ -417,13 +417,17 @@ def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     Rows below the first totals row are left out and counted in ``totals``; call
     ``totals.warn`` after the last part.
     """
-    height = max(len(sheet.rows) - header.header_row, 0)
-    step = part_rows or max(height, 1)
-    for start in range(0, max(height, 1), step):
-        data, found = data_frame(sheet, header, columns, problems, start, start + step)
+    start = 0
+    while True:
+        # A sheet read in parts (etl.stream) is still being read: each part waits for its rows only.
+        stop = None if part_rows is None else start + part_rows
+        data, found = data_frame(sheet, header, columns, problems, start, stop)
         data = totals.cut(data, found)
         if not data.empty:
             yield data.reset_index(drop=True)
+        if stop is None or not sheet.has_row(header.header_row + stop):
+            return
+        start = stop
 
 
 def whole_data(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
