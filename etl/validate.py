@@ -494,7 +494,47 @@ def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, w
             problems.add(row, keys[-1], "", msg("duplicate-row", what=what, first=first), "duplicate-row")
 
 
+class RepeatedKeys:
+    """:func:`check_duplicates` over a sheet checked in parts, without keeping the parts: each part
+    is added as it is checked, and :meth:`report` adds the same problems, in the same order."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self._first: dict[tuple, int] = {}  # key → the first row that has it
+        self._repeats: list[tuple[int, int]] = []  # (row, the first row with its key), in row order
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Look at one part's rows (after the parts before it)."""
+        usable = frame[self.keys].notna().all(axis=1).to_numpy()
+        whole = usable.all()
+        columns = [(frame[k] if whole else frame[k][usable]).tolist() for k in self.keys]
+        rows = (frame["source_row"] if whole else frame["source_row"][usable]).tolist()
+        keys = list(zip(*columns, strict=True))
+        part = dict(zip(keys, rows, strict=True))
+        if len(part) == len(keys) and self._first.keys().isdisjoint(part):
+            self._first.update(part)  # the usual case, in C: no key seen twice
+            return
+        first, repeats = self._first, self._repeats
+        for key, row in zip(keys, rows, strict=True):
+            seen = first.setdefault(key, row)
+            if seen != row:
+                repeats.append((row, seen))
+
+    def report(self, problems: Problems, what: str) -> None:
+        """Report each row whose key an earlier row has."""
+        for row, first in self._repeats:
+            problems.add(int(row), self.keys[-1], "", msg("duplicate-row", what=what, first=int(first)),
+                         "duplicate-row")
+
+
 def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
+    # Most files hold one year and one period: decide per distinct pair first, and go row by row
+    # only when a pair is wrong.
+    years, periods = frame["fiscal_year"], frame["period"]
+    both = (years.notna() & periods.notna()).to_numpy()
+    pairs = set(zip(years[both].tolist(), periods[both].tolist(), strict=True))
+    if all(int(str(p)[:4]) == int(y) for y, p in pairs):
+        return
     usable = frame.dropna(subset=["fiscal_year", "period"])
     if usable.empty:  # every year or period was wrong, and is reported already
         return
@@ -570,20 +610,24 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
         return
     totals = TotalsRow()
     style = clean.NumberStyle()  # one per sheet: every part is read the same way
-    done: list[pd.DataFrame] = []
+    # The checks across rows see each part as it goes by: no part is kept.
+    repeats = RepeatedKeys(EXECUTION_KEY)
+    amounts: dict[str, list[np.ndarray]] = {name: [] for name in AMOUNT_COLUMNS}
     for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS):
         out = _execution_rows(frame, header, ref, problems, style)
-        done.append(out)
+        repeats.add(out)
+        for name in AMOUNT_COLUMNS:
+            amounts[name].append(out[name].to_numpy(dtype="float64"))
         yield out
     totals.warn(problems)
-    if not done:
+    if not amounts["paid"]:
         _no_data_rows(header, problems)
         return
-    whole = done[0] if len(done) == 1 else pd.concat(done, ignore_index=True)
-    check_duplicates(whole, EXECUTION_KEY, problems, "year, period, entity, activity, economic code and "
-                     "funding source")
-    check_totals(totals.rows, whole, ["approved", "revised", "committed", "paid"], header.scales, problems,
-                 style)
+    repeats.report(problems, "year, period, entity, activity, economic code and funding source")
+    if totals.rows is not None:
+        # The amounts of every row in one array each, as if checked whole: the same sum to the last bit.
+        summed = pd.DataFrame({name: np.concatenate(arrays) for name, arrays in amounts.items()})
+        check_totals(totals.rows, summed, list(AMOUNT_COLUMNS), header.scales, problems, style)
     problems.close()
 
 
@@ -630,6 +674,10 @@ def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Refe
 def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> None:
     """Programme, sub-programme, cluster and activity must exist and nest as the structure says."""
     keys = ["programme", "subprogramme", "activity_cluster", "activity"]
+    # Each distinct combination once, in C; the rows of a wrong one are looked for only if there is one.
+    known = set(zip(*(out[k].tolist() for k in keys), strict=True))
+    if all(_structure_problem(c, ref) is None for c in known if not any(pd.isna(v) for v in c[:3])):
+        return
     combos = out[keys + ["source_row"]].dropna(subset=keys[:3])
     distinct = combos[keys].drop_duplicates()
     verdicts = [_structure_problem(tuple(c), ref) for c in distinct.itertuples(index=False)]
