@@ -1,17 +1,22 @@
 """ETL speed: a 500,000-row execution workbook read by calamine alone, validated, and loaded.
 
-    python -m bench.etl [--rows 500000] [--repeat 3] [--postgres URL]
+    python -m bench.etl [--rows 500000] [--repeat 3] [--postgres URL] [--no-memory]
 
-Prints each timing and its ratio to calamine's read time (bench/RESULTS.md: a full load should
-take less than twice that), and to calamine's read with the cycle collector paused as the loader
-pauses it (the stricter ratio, for information). Each figure is the best of --repeat runs. Builds the workbook once
-under bench/out/; every database it creates is dropped at the end.
+Prints each timing and its ratio to calamine's read time (the bar: a full load in at most 1.25
+times that), and to calamine's read with the cycle collector paused as the loader pauses it (the
+stricter ratio, for information). Each figure is the best of --repeat runs. Then the peak memory
+(RSS) of a full load: two loads one after the other in this process, and one load in each of two
+fresh processes, to see whether a load leaves memory behind. Builds the workbook once under
+bench/out/; every database it creates is dropped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -142,8 +147,13 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the best is kept")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
                         help="an existing database to create the benchmark database from ('' to skip)")
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak memory of loads")
+    parser.add_argument("--memory-child", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     reference, workbook = build(args.rows)
+    if args.memory_child:  # one load in this fresh process (see memory()); its figures as JSON
+        print(json.dumps(measured_load(reference, workbook, args.memory_child, args.postgres or None)))
+        return 0
     print(f"workbook: {workbook.name}, {workbook.stat().st_size / 1e6:.1f} MB, {args.rows:,} rows; "
           f"best of {args.repeat}")
     # The best of a few runs, as timeit does: other work on the machine only ever adds time.
@@ -171,7 +181,65 @@ def main() -> int:
     print(f"{'database':<12}{'dry-run / (a)':>16}{'load / (a)':>14}{strict:>14}{'rows/s (load)':>16}")
     for kind, (dry, full) in results.items():
         print(f"{kind:<12}{dry / base:>16.2f}{full / base:>14.2f}{full / paused:>14.2f}{args.rows / full:>16,.0f}")
+    if not args.no_memory:
+        memory(reference, workbook, tuple(results), args.postgres)
     return 0
+
+
+class PeakRss:
+    """The highest resident set size of this process while the block runs, sampled every 20 ms."""
+
+    def __enter__(self) -> PeakRss:
+        import psutil
+
+        self._process, self._stop = psutil.Process(), threading.Event()
+        self.before = self.peak = self._process.memory_info().rss
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self._process.memory_info().rss)
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.after = self._process.memory_info().rss
+        self.peak = max(self.peak, self.after)
+
+
+def measured_load(reference: Path, workbook: Path, kind: str, postgres: str | None) -> dict:
+    """One full load into a fresh database, with this process's RSS before, at its peak and after (MB)."""
+    url = fresh_database(kind, postgres)
+    try:
+        _check(load_as_the_cli_does(reference, url=url))
+        with PeakRss() as rss:
+            _check(load_as_the_cli_does(workbook, url=url))
+    finally:
+        drop_database(url, postgres)
+    return {"before": rss.before / 2**20, "peak": rss.peak / 2**20, "after": rss.after / 2**20}
+
+
+def memory(reference: Path, workbook: Path, kinds: tuple[str, ...], postgres: str | None) -> None:
+    """Peak RSS of full loads: two in this process, one after the other; then one in each of two processes."""
+    print("\npeak RSS of a full load (MB; this process only, the PostgreSQL server's own memory is not in it)")
+    for kind in kinds:
+        for run in (1, 2):
+            m = measured_load(reference, workbook, kind, postgres)
+            print(f"{kind:<11} {f'same process, load {run}':<22} before {m['before']:6.0f}  peak {m['peak']:6.0f}  "
+                  f"after {m['after']:6.0f}", flush=True)
+        for run in (1, 2):
+            done = subprocess.run([sys.executable, "-m", "bench.etl", "--memory-child", kind, "--rows",
+                                   str(workbook_rows(workbook)), "--postgres", postgres or ""],
+                                  check=True, capture_output=True, text=True, cwd=ROOT)
+            m = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"{kind:<11} {f'new process {run}':<22} before {m['before']:6.0f}  peak {m['peak']:6.0f}  "
+                  f"after {m['after']:6.0f}", flush=True)
+
+
+def workbook_rows(workbook: Path) -> int:
+    return int(workbook.stem.rsplit("-", 1)[1])
 
 
 def _check(report) -> None:

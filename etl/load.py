@@ -30,8 +30,11 @@ from sqlalchemy.exc import DBAPIError
 from db import audit
 from db.engine import get_engine
 from db.marts import (
+    ITEM_KEY,
+    ITEM_PLACE,
+    ITEM_SUMS,
+    MART_COLUMNS,
     budget_mart_rows,
-    item_sums,
     refresh_indicator_mart,
     replace_budget_mart,
     update_budget_item_mart,
@@ -60,7 +63,15 @@ from etl.contract import HeaderMatch
 from etl.problems import ERROR, WARNING, Collector, Problem, msg
 from etl.read import Sheet, UnreadableFile, read_file
 from etl.reference_upsert import write_reference
-from etl.replacements import Replacement, execution_replacements, indicator_replacements
+from etl.replacements import (
+    Replacement,
+    add_scope_sums,
+    execution_replacements,
+    indicator_replacements,
+    replacements_of,
+    scope_sums,
+)
+from etl.stream import StreamFallback
 from etl.writer import INDICATOR_COLUMNS, PartWriter, Progress, bulk_insert, bulk_writing, whole_riels
 
 log = logging.getLogger(__name__)
@@ -127,14 +138,21 @@ def reference_data(conn: Connection) -> validate.Reference:
     return validate.Reference(units, unit_province, names, programmes, economic, indicators)
 
 
-def detect(data: bytes, name: str, collector: Collector) -> tuple[str, list] | None:
-    """Read a file's bytes and find what it holds: its kind and the sheets (with header) of its data."""
+def detect(data: bytes, name: str, collector: Collector, *, stream: bool = False,
+           opened: list[Sheet] | None = None) -> tuple[str, list] | None:
+    """Read a file's bytes and find what it holds: its kind and the sheets (with header) of its data.
+
+    With ``stream``, long sheets are read in parts while they are checked (``etl.stream``); the
+    sheets read are added to ``opened``, whose caller closes them.
+    """
     try:
-        sheets = read_file(data, name)
+        sheets = read_file(data, name, stream)
     except UnreadableFile as exc:
         collector.add(exc.sheet, 0, "", "", exc.said, "unreadable-file")
         return None
-    if not sheets or all(not any(any(not clean.is_blank(c) for c in r) for r in s.rows)
+    if opened is not None:
+        opened.extend(sheets)
+    if not sheets or all(not any(any(not clean.is_blank(c) for c in r) for r in s.iter_rows())
                          for s in sheets):
         collector.add(sheets[0].name if sheets else "", 0, "", "", msg("empty-file"), "empty-file")
         return None
@@ -213,9 +231,16 @@ def load_file(
     database goes away mid-way the report's status is ``failed``: the load's one transaction
     was not committed, so nothing of the file is in the database.
     """
+    options = {"name": name, "url": url, "loaded_by": loaded_by, "dry_run": dry_run,
+               "progress": progress or _noop, "replace": replace}
     try:
-        return _load_file(source, name=name, url=url, loaded_by=loaded_by, dry_run=dry_run,
-                          progress=progress or _noop, replace=replace)
+        try:
+            return _load_file(source, **options, stream=True)
+        except StreamFallback as exc:
+            # A long sheet could not be read in parts: nothing of this attempt was recorded (its
+            # transaction, if any, is rolled back), and the file is loaded again, read whole.
+            log.info("reading %s whole: %s", name or (source if isinstance(source, (str, Path)) else "upload"), exc)
+            return _load_file(source, **options, stream=False)
     except DBAPIError as exc:
         shown = clean.clean_file_name(name or (Path(source).name if isinstance(source, (str, Path)) else "upload"))
         log.warning("load of %s failed: the database did not answer (%s)", shown, exc.__class__.__name__)
@@ -226,7 +251,7 @@ def load_file(
 
 
 def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None, loaded_by: str,
-               dry_run: bool, progress: Progress, replace: bool) -> LoadReport:
+               dry_run: bool, progress: Progress, replace: bool, stream: bool) -> LoadReport:
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = clean.clean_file_name(name or path.name)
@@ -260,18 +285,42 @@ def _load_file(source: str | Path | bytes, *, name: str | None, url: str | None,
             audit.record_on(conn, "load_duplicate", username=loaded_by, file=name, batch=earlier)
         return report
     progress(0.05, "reading")
+    sheets: list[Sheet] = []
+    try:
+        return _check_and_write(data, report, engine, ref, loaded_by, dry_run, progress, replace, stream, sheets)
+    finally:
+        for sheet in sheets:  # a sheet still being read in parts (the file was rejected early) stops
+            sheet.close()
+
+
+def _finish(sheets: list[Sheet]) -> None:
+    """Wait until every sheet is read to its end: nothing is recorded about a file before that, so
+    that a sheet that cannot be read in parts is read whole before any verdict (``StreamFallback``)."""
+    for sheet in sheets:
+        if sheet.stream is not None:
+            sheet.stream.wait()
+
+
+def _check_and_write(data: bytes, report: LoadReport, engine: Engine, ref: validate.Reference, loaded_by: str,
+                     dry_run: bool, progress: Progress, replace: bool, stream: bool,
+                     sheets: list[Sheet]) -> LoadReport:
+    name = report.file
     collector = Collector(name)
     report.problems = collector.items  # the same list: filled while the file is checked
     try:
-        detected = detect(data, name, collector)
+        detected = detect(data, name, collector, stream=stream, opened=sheets)
         # An execution file is loaded part by part, each part written as the next is checked.
         in_parts = detected is not None and detected[0] == "execution" and not dry_run
         parsed = _validate(detected, ref, collector) if detected is not None and not in_parts else None
+    except StreamFallback:
+        raise
     except Exception as exc:  # noqa: BLE001 - a file we failed to foresee ends in a message; _unforeseen logs it
         _unforeseen(collector, name, exc)
         detected, parsed, in_parts = None, None, False
     if in_parts:
-        return _load_execution(engine, report, detected[1][0], ref, collector, loaded_by, progress, replace)
+        return _load_execution(engine, report, detected[1][0], sheets, ref, collector, loaded_by, progress,
+                               replace)
+    _finish(sheets)
     report.kind = parsed.kind if parsed else None
     progress(0.5, "validated")
     if parsed is None or collector.errors:
@@ -324,8 +373,70 @@ def _guarded(parts: Iterator[pd.DataFrame], collector: Collector, name: str) -> 
     """The parts of a file; a failure of the checks themselves ends them with a problem, not a traceback."""
     try:
         yield from parts
+    except StreamFallback:
+        raise
     except Exception as exc:  # noqa: BLE001 - the file is rejected with a message
         _unforeseen(collector, name, exc)
+
+
+def _item_sums(facts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`db.marts.item_sums` of checked rows, some eight times as fast on a part of a file.
+
+    The mart takes an item's place in the structure as the least of its rows' (MIN, in SQL too),
+    which pandas computes per item in Python. In rows that passed the checks an item has one
+    place: an activity's cluster, sub-programme and programme are its parents in the structure
+    (``validate._check_structure``), and a cluster-level row's item is its cluster. The first is
+    then the least, and pandas takes it in C.
+    """
+    return (facts.groupby(ITEM_KEY, sort=False)
+            .agg(**{c: (c, "first") for c in ITEM_PLACE}, revised=("revised", "sum"), paid=("paid", "sum"),
+                 row_count=("paid", "size")).reset_index())
+
+
+_MART_SUMS = ("approved", "revised", "committed", "paid", "row_count")
+_MART_GROUPS = tuple(c for c in MART_COLUMNS if c not in _MART_SUMS)
+
+
+class _FileSums:
+    """What the marts and the load history need of a file's rows as stored, added up part by part
+    as the parts are written, so that no part is kept: the budget mart's rows
+    (:func:`db.marts.budget_mart_rows`), the items' sums (:func:`db.marts.item_sums`) and the
+    scopes' (:func:`etl.replacements.scope_sums`). Every one of them is a sum (or a minimum) by a
+    key, so the parts' add up to the file's."""
+
+    def __init__(self, economic: dict[str, str | None]) -> None:
+        self.economic = economic
+        self.rows = 0
+        self._mart: dict[tuple, list[int]] = {}  # the mart's key → its sums
+        self._items: list[pd.DataFrame] = []
+        self._scopes: list[pd.DataFrame] = []
+
+    def add(self, facts: pd.DataFrame) -> None:
+        """Count one part's rows (as stored) in."""
+        self.rows += len(facts)
+        for row in budget_mart_rows(facts, self.economic):
+            values = [row[c] for c in _MART_SUMS]
+            found = self._mart.setdefault(tuple(row[c] for c in _MART_GROUPS), values)
+            if found is not values:
+                found[:] = [a + b for a, b in zip(found, values, strict=True)]
+        self._items.append(_item_sums(facts))
+        self._scopes.append(scope_sums(facts))
+
+    def mart_rows(self) -> list[dict]:
+        """The file's budget mart rows, in the order ``budget_mart_rows`` gives them (by key)."""
+        return [dict(zip(_MART_GROUPS, key, strict=True)) | dict(zip(_MART_SUMS, sums, strict=True))
+                for key, sums in sorted(self._mart.items())]
+
+    def item_sums(self) -> pd.DataFrame:
+        """The file's item sums, items in the order they first appear (as ``item_sums`` gives them)."""
+        if len(self._items) == 1:
+            return self._items[0]
+        return (pd.concat(self._items, ignore_index=True).groupby(ITEM_KEY, sort=False)
+                .agg(**{c: (c, "first") for c in ITEM_PLACE}, **{c: (c, "sum") for c in ITEM_SUMS}).reset_index())
+
+    def scope_sums(self) -> pd.DataFrame:
+        """The file's rows, revised and paid by (year, period, entity)."""
+        return add_scope_sums(self._scopes)
 
 
 class _Rejected(Exception):
@@ -345,8 +456,9 @@ def _large_replacement(collector: Collector, sheet: str, replacement: Replacemen
                   "large-replacement", severity)
 
 
-def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], ref: validate.Reference,
-                    collector: Collector, loaded_by: str, progress: Progress, replace: bool) -> LoadReport:
+def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, HeaderMatch], sheets: list[Sheet],
+                    ref: validate.Reference, collector: Collector, loaded_by: str, progress: Progress,
+                    replace: bool) -> LoadReport:
     """Check an execution sheet part by part, writing each part while the next one is checked.
 
     Everything happens in one transaction: a file found wrong at any point (in a part's rows,
@@ -355,43 +467,44 @@ def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, Head
     """
     sheet, header = found
     report.kind = "execution"
-    height = max(len(sheet.rows) - header.header_row, 1)
     checked = 0
     try:
         with engine.begin() as conn, bulk_writing(conn):
             # The batch row opens the write (and, on SQLite, takes the write lock) only when a first
             # part is ready to be written: a file wrong from its first part never takes it.
             with PartWriter(conn, sheet.name, lambda: open_batch(conn, report, loaded_by)) as writer:
+                sums = _FileSums(ref.economic)
                 for part in _guarded(validate.execution_parts(sheet, header, ref, collector), collector,
                                      report.file):
                     if collector.errors:
                         writer.stop()  # the file is rejected: checking goes on, writing does not
                     else:
-                        writer.send(part)
+                        sums.add(writer.send(part))
                     checked = max(checked, int(part["source_row"].iat[-1]) - header.header_row)
+                    height = max(sheet.expected_rows() - header.header_row, 1)  # estimated while read in parts
                     progress(0.05 + 0.85 * min(1.0, checked / height), "writing")
-                if collector.errors or not writer.facts:
+                _finish(sheets)  # every sheet read to its end without a fault (else: StreamFallback, rolled back)
+                if collector.errors or not sums.rows:
                     raise _Rejected
                 # The marts' sums of the file, while the writer finishes its last parts.
-                facts = writer.all_facts()
-                mart_rows = budget_mart_rows(facts, ref.economic)
-                items = item_sums(facts)
+                mart_rows, items, scopes = sums.mart_rows(), sums.item_sums(), sums.scope_sums()
             if writer.error is not None:
                 raise writer.error  # the file is valid: the database failed (or another load collided)
             # The marts still hold the earlier figures: what the file replaces, before → after.
-            report.replacements = execution_replacements(conn, facts)
+            report.replacements = replacements_of(conn, scopes)
             if not replace and any(r.halves for r in report.replacements):
                 for replacement in report.replacements:
                     if replacement.halves:
                         _large_replacement(collector, sheet.name, replacement, ERROR)
                 raise _Rejected
             batch_id = writer.batch_id
-            report.rows = len(facts)
+            report.rows = sums.rows
             progress(0.92, "refreshing marts")
             report.superseded = mark_superseded(conn, BudgetFact.__table__, writer.touched, batch_id)
             replace_budget_mart(conn, writer.scopes, mart_rows)
             update_budget_item_mart(conn, items, writer.replaced_items())
-            key, year, period = _rows_scope_key("execution", facts, validate.ExecutionParsed.unit_column)
+            key, year, period = _rows_scope_key("execution", scopes.reset_index(),
+                                                validate.ExecutionParsed.unit_column)
             close_batch(conn, report, batch_id, loaded_by, key, year, period)
     except _Rejected:
         if writer.error is not None:  # not what rejected the file, but worth a line in the log

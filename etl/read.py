@@ -19,14 +19,14 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import PurePosixPath
 
 from defusedxml import ElementTree
 
 from etl.problem_catalogue import msg
+from etl.stream import STREAM_MIN_BYTES, RowStream, StreamFallback, head_of
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
@@ -83,20 +83,71 @@ class UnreadableFile(Exception):
         self.sheet = sheet
 
 
-@dataclass
 class Sheet:
     """One sheet's cells as rows (index 0 is Excel row 1), and its error cells.
 
     calamine reads an error cell as an empty string, so only a sheet with empty cells where
     data belongs can hide one: the validator asks for :attr:`errors` only then, and the sheet's
     XML is scanned on that first use (a 500,000-row sheet is some 300 MB of XML).
+
+    A long sheet may be read in parts while its first rows are checked (``etl.stream``): then
+    :attr:`rows` waits for the whole sheet, while :meth:`head`, :meth:`rows_between`,
+    :meth:`has_row` and :meth:`iter_rows` wait only for the rows they return. Either way may
+    raise :class:`etl.stream.StreamFallback`, upon which the file is to be read whole.
     """
 
-    name: str
-    visible: bool
-    rows: list[list[object]]
-    error_finder: Callable[[], dict[tuple[int, int], str]] | None = None
-    _errors: dict[tuple[int, int], str] | None = field(default=None, repr=False)
+    def __init__(self, name: str, visible: bool, rows: list[list[object]],
+                 error_finder: Callable[[], dict[tuple[int, int], str]] | None = None,
+                 stream: RowStream | None = None) -> None:
+        self.name = name
+        self.visible = visible
+        self._rows = stream.rows if stream is not None else rows
+        self.error_finder = error_finder
+        self.stream = stream
+        self._errors: dict[tuple[int, int], str] | None = None
+
+    def __repr__(self) -> str:
+        return f"Sheet({self.name!r}, visible={self.visible})"
+
+    @property
+    def rows(self) -> list[list[object]]:
+        """Every row of the sheet (read to its end first, if it is being read in parts)."""
+        if self.stream is not None:
+            self.stream.wait()
+        return self._rows
+
+    def head(self, count: int) -> list[list[object]]:
+        """The first ``count`` rows (fewer if the sheet is shorter)."""
+        return self.rows_between(0, count)
+
+    def rows_between(self, start: int, stop: int | None) -> list[list[object]]:
+        """Rows ``start`` to ``stop`` (to the end when None), as ``rows[start:stop]``."""
+        if self.stream is not None:
+            self.stream.wait(stop)
+        return self._rows[start:stop]
+
+    def has_row(self, index: int) -> bool:
+        """Whether the sheet has a row at ``index`` (0 is Excel row 1)."""
+        if self.stream is not None:
+            self.stream.wait(index + 1)
+        return len(self._rows) > index
+
+    def iter_rows(self) -> Iterator[list[object]]:
+        """The rows in order, each as soon as it is read."""
+        index = 0
+        while self.has_row(index):
+            available = self._rows[index:]
+            yield from available
+            index += len(available)
+
+    def expected_rows(self) -> int:
+        """The number of rows: exact once read, an estimate while the sheet is read in parts."""
+        return self.stream.expected_rows() if self.stream is not None else len(self._rows)
+
+    def close(self) -> None:
+        """Stop reading the sheet in parts, if it still is."""
+        if self.stream is not None:
+            self.stream.close()
 
     @property
     def errors(self) -> dict[tuple[int, int], str]:
@@ -338,14 +389,34 @@ def _refuse_opendocument(archive: zipfile.ZipFile) -> None:
         raise UnreadableFile("opendocument")
 
 
-def read_xlsx(data: bytes) -> list[Sheet]:
-    """Every worksheet of an .xlsx (values as Excel cached them) with its error cells."""
+def sheet_data_parts(archive: zipfile.ZipFile) -> set[str]:
+    """The names of a workbook's parts that hold sheet data (the sheets it lists, and any other)."""
+    return set(_parts_with_cells(archive, _sheet_parts(archive)).values())
+
+
+def _streamable(archive: zipfile.ZipFile, part: str) -> tuple[bytes, bytes] | None:
+    """The head of a sheet's XML and its prefix (``etl.stream.head_of``) when the sheet is long
+    enough to be read in parts; None when it is to be read whole."""
+    entries = [e for e in archive.infolist() if e.filename == part]
+    if len(entries) != 1 or entries[0].file_size < STREAM_MIN_BYTES:
+        return None  # a short sheet, or a name twice in the archive: which one calamine takes is its affair
+    return head_of(_head(archive, entries[0]))
+
+
+def read_xlsx(data: bytes, stream: bool = False) -> list[Sheet]:
+    """Every worksheet of an .xlsx (values as Excel cached them) with its error cells.
+
+    With ``stream``, a long sheet is read in parts on a thread of its own (``etl.stream``) and
+    this returns before it is read: its :class:`Sheet` waits for the rows asked of it. Whatever
+    goes wrong once such a read has started raises :class:`etl.stream.StreamFallback`.
+    """
     from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise UnreadableFile("not-a-workbook") from exc
+    sheets: list[Sheet] = []
     with archive:
         check_zip(archive)
         _refuse_opendocument(archive)
@@ -361,17 +432,33 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         except CalamineError as exc:
             raise UnreadableFile("workbook-unreadable", error=str(exc)) from exc
-        sheets = []
-        for meta in book.sheets_metadata:
-            if meta.typ != SheetTypeEnum.WorkSheet:
-                continue
-            try:
-                rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            except CalamineError as exc:
-                raise UnreadableFile("sheet-unreadable", name=meta.name, error=str(exc)) from exc
-            sheets.append(Sheet(meta.name, meta.visible == SheetVisibleEnum.Visible, rows,
-                                partial(_error_cells_in, data, parts.get(meta.name, ""))))
-        book.close()
+        try:
+            for meta in book.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue
+                visible, part = meta.visible == SheetVisibleEnum.Visible, parts.get(meta.name, "")
+                finder = partial(_error_cells_in, data, part)
+                head = _streamable(archive, part) if stream else None
+                if head is not None:
+                    rows = RowStream(data, part, meta.name, *head, archive.getinfo(part).file_size).start()
+                    sheets.append(Sheet(meta.name, visible, [], finder, stream=rows))
+                    continue
+                try:
+                    rows = book.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+                except CalamineError as exc:
+                    raise UnreadableFile("sheet-unreadable", name=meta.name, error=str(exc)) from exc
+                sheets.append(Sheet(meta.name, visible, rows, finder))
+        except BaseException as exc:
+            streamed = [s for s in sheets if s.stream is not None]
+            for sheet in streamed:
+                sheet.close()
+            if streamed and not isinstance(exc, StreamFallback):
+                # A sheet read whole failed after a sheet before it started in parts: read the
+                # file whole, so that the failure reported is the one a whole read meets first.
+                raise StreamFallback("a later sheet failed") from exc
+            raise
+        finally:
+            book.close()
     return sheets
 
 
@@ -432,10 +519,11 @@ def read_csv(data: bytes, name: str) -> list[Sheet]:
     return [Sheet(sheet, True, rows)]
 
 
-def read_file(data: bytes, name: str) -> list[Sheet]:
+def read_file(data: bytes, name: str, stream: bool = False) -> list[Sheet]:
     """Read an .xlsx or .csv file's sheets, refusing anything unsafe or unreadable.
 
     Running out of the memory a load may use (etl.limits) while reading is a refusal too.
+    ``stream``: read long sheets in parts while the caller uses the first rows (:func:`read_xlsx`).
     """
     from etl.limits import out_of_memory_params
 
@@ -449,6 +537,6 @@ def read_file(data: bytes, name: str) -> list[Sheet]:
             if lower.endswith(".xls"):
                 raise UnreadableFile("old-xls")
             raise UnreadableFile("not-a-workbook")
-        return read_xlsx(data)
+        return read_xlsx(data, stream)
     except MemoryError as exc:
         raise UnreadableFile("out-of-memory-reading", **out_of_memory_params("file" if is_csv else "workbook")) from exc

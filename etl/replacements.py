@@ -53,12 +53,28 @@ class Replacement:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
+def scope_sums(facts: pd.DataFrame) -> pd.DataFrame:
+    """Execution rows (as they will be stored) counted and summed by (year, period, entity): columns
+    ``rows``, ``revised``, ``paid``, indexed by the scope. Sums of parts of a file add up:
+    :func:`add_scope_sums`."""
+    return facts.assign(rows=1).groupby(SCOPE)[["rows", "revised", "paid"]].sum()
+
+
+def add_scope_sums(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The :func:`scope_sums` of a file from those of its parts."""
+    return parts[0] if len(parts) == 1 else pd.concat(parts).groupby(level=SCOPE).sum()
+
+
 def execution_replacements(conn: Connection, facts: pd.DataFrame) -> list[Replacement]:
     """The replacements an execution file's rows (as they will be stored) make, from the marts as
     they are before the file is written."""
     if facts.empty:
         return []
-    after = (facts.assign(rows=1).groupby(SCOPE)[["rows", "revised", "paid"]].sum())
+    return replacements_of(conn, scope_sums(facts))
+
+
+def replacements_of(conn: Connection, after: pd.DataFrame) -> list[Replacement]:
+    """:func:`execution_replacements` from the file's :func:`scope_sums`."""
     keys = [(int(y), p, e) for y, p, e in after.index]
     mart = BudgetMart.__table__
     before: dict[tuple, tuple[int, int, int]] = {}

@@ -168,7 +168,7 @@ def find_header(sheet: Sheet, columns: tuple[contract.Column, ...]) -> contract.
     """The first row (within the first rows) that names most of the required columns."""
     required = contract.required_names(columns)
     best = None
-    for index, cells in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+    for index, cells in enumerate(sheet.head(HEADER_SEARCH_ROWS)):
         match = contract.match_header(cells, columns, index + 1)
         hits = sum(1 for name in required if name in match.positions)
         if hits >= max(2, (len(required) + 1) // 2) and (best is None or hits > best[0]):
@@ -346,7 +346,7 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     """
     positions = header.positions
     first = header.header_row + start
-    body = sheet.rows[first:] if stop is None else sheet.rows[first:header.header_row + stop]
+    body = sheet.rows_between(first, None if stop is None else header.header_row + stop)
     width = max(positions.values()) + 1
     if body and min(map(len, body)) < width:  # ragged rows (CSV): pad them
         body = [list(r) + [None] * (width - len(r)) for r in body]
@@ -417,13 +417,17 @@ def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     Rows below the first totals row are left out and counted in ``totals``; call
     ``totals.warn`` after the last part.
     """
-    height = max(len(sheet.rows) - header.header_row, 0)
-    step = part_rows or max(height, 1)
-    for start in range(0, max(height, 1), step):
-        data, found = data_frame(sheet, header, columns, problems, start, start + step)
+    start = 0
+    while True:
+        # A sheet read in parts (etl.stream) is still being read: each part waits for its rows only.
+        stop = None if part_rows is None else start + part_rows
+        data, found = data_frame(sheet, header, columns, problems, start, stop)
         data = totals.cut(data, found)
         if not data.empty:
             yield data.reset_index(drop=True)
+        if stop is None or not sheet.has_row(header.header_row + stop):
+            return
+        start = stop
 
 
 def whole_data(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
@@ -490,7 +494,47 @@ def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, w
             problems.add(row, keys[-1], "", msg("duplicate-row", what=what, first=first), "duplicate-row")
 
 
+class RepeatedKeys:
+    """:func:`check_duplicates` over a sheet checked in parts, without keeping the parts: each part
+    is added as it is checked, and :meth:`report` adds the same problems, in the same order."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self._first: dict[tuple, int] = {}  # key → the first row that has it
+        self._repeats: list[tuple[int, int]] = []  # (row, the first row with its key), in row order
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Look at one part's rows (after the parts before it)."""
+        usable = frame[self.keys].notna().all(axis=1).to_numpy()
+        whole = usable.all()
+        columns = [(frame[k] if whole else frame[k][usable]).tolist() for k in self.keys]
+        rows = (frame["source_row"] if whole else frame["source_row"][usable]).tolist()
+        keys = list(zip(*columns, strict=True))
+        part = dict(zip(keys, rows, strict=True))
+        if len(part) == len(keys) and self._first.keys().isdisjoint(part):
+            self._first.update(part)  # the usual case, in C: no key seen twice
+            return
+        first, repeats = self._first, self._repeats
+        for key, row in zip(keys, rows, strict=True):
+            seen = first.setdefault(key, row)
+            if seen != row:
+                repeats.append((row, seen))
+
+    def report(self, problems: Problems, what: str) -> None:
+        """Report each row whose key an earlier row has."""
+        for row, first in self._repeats:
+            problems.add(int(row), self.keys[-1], "", msg("duplicate-row", what=what, first=int(first)),
+                         "duplicate-row")
+
+
 def check_period_in_year(frame: pd.DataFrame, problems: Problems) -> None:
+    # Most files hold one year and one period: decide per distinct pair first, and go row by row
+    # only when a pair is wrong.
+    years, periods = frame["fiscal_year"], frame["period"]
+    both = (years.notna() & periods.notna()).to_numpy()
+    pairs = set(zip(years[both].tolist(), periods[both].tolist(), strict=True))
+    if all(int(str(p)[:4]) == int(y) for y, p in pairs):
+        return
     usable = frame.dropna(subset=["fiscal_year", "period"])
     if usable.empty:  # every year or period was wrong, and is reported already
         return
@@ -566,20 +610,24 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
         return
     totals = TotalsRow()
     style = clean.NumberStyle()  # one per sheet: every part is read the same way
-    done: list[pd.DataFrame] = []
+    # The checks across rows see each part as it goes by: no part is kept.
+    repeats = RepeatedKeys(EXECUTION_KEY)
+    amounts: dict[str, list[np.ndarray]] = {name: [] for name in AMOUNT_COLUMNS}
     for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS):
         out = _execution_rows(frame, header, ref, problems, style)
-        done.append(out)
+        repeats.add(out)
+        for name in AMOUNT_COLUMNS:
+            amounts[name].append(out[name].to_numpy(dtype="float64"))
         yield out
     totals.warn(problems)
-    if not done:
+    if not amounts["paid"]:
         _no_data_rows(header, problems)
         return
-    whole = done[0] if len(done) == 1 else pd.concat(done, ignore_index=True)
-    check_duplicates(whole, EXECUTION_KEY, problems, "year, period, entity, activity, economic code and "
-                     "funding source")
-    check_totals(totals.rows, whole, ["approved", "revised", "committed", "paid"], header.scales, problems,
-                 style)
+    repeats.report(problems, "year, period, entity, activity, economic code and funding source")
+    if totals.rows is not None:
+        # The amounts of every row in one array each, as if checked whole: the same sum to the last bit.
+        summed = pd.DataFrame({name: np.concatenate(arrays) for name, arrays in amounts.items()})
+        check_totals(totals.rows, summed, list(AMOUNT_COLUMNS), header.scales, problems, style)
     problems.close()
 
 
@@ -626,6 +674,10 @@ def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Refe
 def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> None:
     """Programme, sub-programme, cluster and activity must exist and nest as the structure says."""
     keys = ["programme", "subprogramme", "activity_cluster", "activity"]
+    # Each distinct combination once, in C; the rows of a wrong one are looked for only if there is one.
+    known = set(zip(*(out[k].tolist() for k in keys), strict=True))
+    if all(_structure_problem(c, ref) is None for c in known if not any(pd.isna(v) for v in c[:3])):
+        return
     combos = out[keys + ["source_row"]].dropna(subset=keys[:3])
     distinct = combos[keys].drop_duplicates()
     verdicts = [_structure_problem(tuple(c), ref) for c in distinct.itertuples(index=False)]
