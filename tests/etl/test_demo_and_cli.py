@@ -56,9 +56,10 @@ def test_demo_loads_with_no_problem_and_its_totals_agree(db_url, tmp_path):
     share = scalar(db_url, "SELECT 1.0 * SUM(CASE WHEN programme_code = 'P2' THEN revised END) / SUM(revised) "
                            "FROM budget_mart WHERE period = '2025-06'")
     assert 0.7 < float(share) < 0.85
-    # Next year's submission is open, its lines beside this year's execution.
-    assert "next year's submission opened as a draft" in result.stdout
-    assert scalar(db_url, "SELECT status FROM submission WHERE fiscal_year = 2026") == "draft"
+    # Next year's submission has been round the cycle once: returned by MEF, submitted again.
+    assert "taken round the budget cycle: version 2 submitted to MEF" in result.stdout
+    assert scalar(db_url, "SELECT status FROM submission WHERE fiscal_year = 2026") == "submitted"
+    assert scalar(db_url, "SELECT version FROM submission WHERE fiscal_year = 2026") == 2
     assert scalar(db_url, "SELECT COUNT(*) FROM submission_line") > 100
     # A second run loads the same files again: recognised, nothing changes.
     batches = scalar(db_url, "SELECT COUNT(*) FROM load_batch")
