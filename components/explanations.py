@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from auth.web import audit_refusal, client_address
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label
-from components.format import format_number, format_percent
+from components.format import format_moment, format_number, format_percent
 from components.page import unavailable
 from components.status import status_badge
 from db import review as writes
@@ -138,7 +138,7 @@ def view_children(explanation: dict | None, deviating: bool, lang: str) -> list:
             html.Div([html.Span(t("explain.action", lang), className="explain-label"),
                       html.P(explanation["action"], className="explain-text explain-action")]),
             html.P(t("explain.written", lang, who=explanation["written_by"],
-                     when=_when(explanation["written_at"], lang)), className="muted explain-who"),
+                     when=format_moment(explanation["written_at"], lang)), className="muted explain-who"),
         ]
     elif deviating:
         out.append(html.P(html.Span(t("explain.due", lang), className="badge badge-due"), className="explain-due"))
@@ -149,13 +149,9 @@ def view_children(explanation: dict | None, deviating: bool, lang: str) -> list:
             html.Span(t("explain.oversight", lang), className="explain-label"),
             html.P(explanation["oversight"], className="explain-text explain-oversight"),
             html.P(t("explain.written", lang, who=explanation["oversight_by"],
-                     when=_when(explanation["oversight_at"], lang)), className="muted explain-who"),
+                     when=format_moment(explanation["oversight_at"], lang)), className="muted explain-who"),
         ], className="explain-oversight-box"))
     return out
-
-
-def _when(iso: str | None, lang: str) -> str:
-    return period_label((iso or "").replace("T", " ")[:16], lang)
 
 
 def _text_box(kind: str, key: str, label: str, value: str) -> html.Label:
