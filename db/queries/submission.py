@@ -379,8 +379,8 @@ def _linked_requests(targets: pd.DataFrame, all_lines: pd.DataFrame, pairs: pd.D
         return []
     requests = all_lines.groupby(["entity", "cluster"], as_index=False)["request_y1"].sum()
     spent = requests.merge(pairs, on="cluster")
-    by_unit = spent.groupby(["entity", "indicator"])["request_y1"].sum()
-    national = spent.groupby("indicator")["request_y1"].sum()
+    by_unit = spent.groupby(["entity", "indicator"])["request_y1"].sum().to_dict()
+    national = spent.groupby("indicator")["request_y1"].sum().to_dict()
     linked = set(pairs["indicator"])
     return [float("nan") if indicator not in linked
             else float(national.get(indicator, 0.0) if unit == NATIONAL else by_unit.get((unit, indicator), 0.0))
