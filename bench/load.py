@@ -28,7 +28,7 @@ the demo data set, built here when missing, for a quick check):
    per run, so that growth from one run to the next shows.
 
 ``--readers-only``: the same users and pages, but no write and no workbook: what the writes cost
-the readers (every write makes the query cache's answers stale).
+the readers (each write makes stale the cached answers that show it).
 
 Results go to ``bench/out/load2-<db>.json``; ``bench.report`` turns them into section 5.
 """

@@ -494,11 +494,20 @@ def require_line_reader(scope: Scope, entity: str) -> None:
         raise Forbidden(f"submission lines of {entity}")
 
 
+def mentions_submission(submission_id: int):
+    """A condition that keeps the audit entries whose detail may name ``submission_id`` (those
+    naming it, and a few naming e.g. a longer id, which the caller's exact check drops): the log
+    holds every submission's entries and every explanation's, and grows with each write."""
+    # audit.record writes the detail with json.dumps' default separators: '"submission": 12'.
+    return AuditLog.detail.like(f'%"submission": {int(submission_id)}%')
+
+
 def history(session: Session, submission_id: int, scope: Scope | None = None) -> list[dict]:
     """The submission's transitions and header changes from the audit log, oldest first. A
     director sees no comment: MEF's words on a return speak of every province."""
     rows = session.scalars(select(AuditLog).where(AuditLog.action.like("submission.%"),
-                                                  AuditLog.action.notin_(["submission.line", "submission.target"]))
+                                                  AuditLog.action.notin_(["submission.line", "submission.target"]),
+                                                  mentions_submission(submission_id))
                            .order_by(AuditLog.id))
     out = []
     for row in rows:
