@@ -230,8 +230,9 @@ def test_each_change_reaches_what_shows_it_and_a_line_leaves_the_overview_cached
 
     def paid() -> str:
         """The overview's paid to date of September 2025, exactly (its card's tooltip), as B shows it."""
-        kpis = json.dumps(b.callback("overview-kpis.children", {"overview-year.value": 2025, "overview-period.value": "2025-09",
-                                                       "overview-metric.value": "execution_rate"}))
+        chosen = {"overview-year.value": 2025, "overview-period.value": "2025-09",
+                  "overview-metric.value": "execution_rate"}
+        kpis = json.dumps(b.callback("overview-kpis.children", chosen))
         return re.search(r"KHR (1,[0-9]00,000)", kpis).group(1)
 
     def kep_request() -> list[int]:
