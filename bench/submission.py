@@ -14,7 +14,8 @@ Bar: p95 under 300 ms.
 ``--views`` posts, through Flask's test client in this process, every callback that fills the
 submission page on its first load (as the budget unit and Kampot's director) and the review page
 (as MEF's reviewer): once after emptying the query cache (cold), then ``--runs`` times (warm).
-It prints the median and 95th percentile per callback and writes nothing.
+It prints the median and 95th percentile per callback and writes nothing (but the bench
+accounts it signs in with). ``--hearing-parts`` times the parts of the review hearing instead.
 """
 
 from __future__ import annotations
@@ -177,6 +178,56 @@ def views(url: str, runs: int, year: int) -> None:
                   f"{times[min(runs - 1, int(0.95 * runs))]:>8.0f}{status}", flush=True)
 
 
+def hearing_parts(url: str, runs: int, year: int) -> None:
+    """Where the review hearing's time goes: timers around its parts, ``runs`` warm answers."""
+    import functools
+    import re
+
+    from app import create_app
+    from tests.helpers.web import callback_payload
+
+    app = create_app({"PIB_DATABASE_URL": url, "TESTING": True})
+    import pages.review as page  # registered by create_app
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(owner, name: str) -> None:
+        fn = getattr(owner, name)
+
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        setattr(owner, name, inner)
+
+    timed(page.reads, "view")
+    timed(page.review_reads, "full_history")
+    for name in ("programme_sections", "history_list", "_explanations_by_line"):
+        timed(page, name)
+    client = app.test_client()
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', client.get("/login").data).group(1).decode()
+    client.post("/login", data={"username": "bench-reviewer", "password": "bench-password-1", "csrf_token": token})
+    client.get("/review")
+    csrf = {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+    dependency = next(d for d in client.get("/_dash-dependencies").get_json()
+                      if d["output"].lstrip(".").startswith("review-status."))
+    payload = callback_payload(dependency, _page_inputs(dependency, year))
+    for _ in range(3):
+        client.post("/_dash-update-component", json=payload, headers=csrf)
+    spent.clear()
+    whole = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = client.post("/_dash-update-component", json=payload, headers=csrf)
+        whole.append((time.perf_counter() - started) * 1000)
+    print(f"hearing answer: {len(answer.data):,} bytes, median {statistics.median(whole):.0f} ms of {runs}")
+    for name, times in spent.items():
+        print(f"  {name:<24}{statistics.median(times):8.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.submission", description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=200)
@@ -185,10 +236,12 @@ def main() -> int:
     parser.add_argument("--views", metavar="URL", help="time the pages' callbacks on this database instead")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--hearing-parts", action="store_true",
+                        help="with --views: where the review hearing's time goes instead (run --views once first)")
     args = parser.parse_args()
     setup()
     if args.views:
-        views(args.views, args.runs, args.year)
+        (hearing_parts if args.hearing_parts else views)(args.views, args.runs, args.year)
         return 0
     results = {"measured": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "bar_p95_ms": BAR_P95_MS,
                "backends": {}}
