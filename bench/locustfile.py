@@ -8,7 +8,8 @@ run has left a plan in bench/out/:
     PIB_BENCH_PLAN=bench/out/plan-sqlite-demo.json locust -f bench/locustfile.py --headless -u 20 -t 30s --host URL
 
 Users (``fixed_count`` from the plan's mix, so that each account and each set of lines has one
-Locust user):
+Locust user); what several of them do is one function each (``_overview`` …), weighted per
+class in its ``tasks``:
 
 * ``Director``: signs in as his or her own account (one province, up to a few accounts per
   province), reads the scorecard, the overview, the programmes and the submission, and writes
@@ -18,8 +19,9 @@ Locust user):
 * ``BudgetEditor``: the budget unit editing its own lines of the draft
   (``PUT /api/v1/submissions/<id>/lines`` with ``row_version``);
 * ``MefReader``: MEF reading the overview, provinces, programmes, scorecards and the submitted
-  submission (and the review page when the app has one);
-* ``Reviewer``: MEF deciding its own lines of the submitted submission and commenting on them;
+  submission, and its hearing on the review page;
+* ``Reviewer``: MEF on the review page (the page, its year, the hearing and the line detail,
+  then the line opened), deciding its own lines of the submitted submission and commenting on them;
 * ``OpenReader``: anonymous, ``/open`` and its JSON, from its own address (``X-Forwarded-For``
   behind ``PIB_PROXY_HOPS=1``, as behind a reverse proxy; the rate limit is per address).
 
@@ -252,10 +254,25 @@ class Signed(HttpUser):
                       {"costing-map-year.value": results.get("costing-map-year", {}).get("value"),
                        "costing-scenario.value": scenario}, ("costing-scenario.value", "costing-map-year.value"))
 
-    def review_page(self) -> None:
-        """The review page (when the app has one): the page and its layout."""
-        if PLAN.get("review_page"):
-            self.page("/review", "/review", f"?year={PLAN['submitted']['year']}")
+    def review_page(self, line: int | None = None) -> None:
+        """The review page (when the app has one) as it opens: the page, its year, the hearing (the
+        header and a page of lines) and the line detail; then, when ``line`` is given, that line
+        opened, as a reviewer does before deciding."""
+        if not PLAN.get("review_page"):
+            return
+        year = PLAN["submitted"]["year"]
+        self.page("/review", "/review", f"?year={year}")
+        chosen = self.callback("POST review: year", "review-year.options", {"review-asked.data": {"year": year}})
+        year = chosen.get("review-year", {}).get("value", year)
+        hearing = {"review-year.value": year, "review-line-written.data": 0, "review-header-written.data": 0,
+                   "review-ceiling-written.data": 0, "review-filter-show.value": "all", "review-page.data": 0,
+                   "review-page-shown.data": 0, "review-selected.data": None}
+        self.callback("POST review: hearing", "review-status.children", hearing, ("review-year.value",))
+        detail = {"review-selected.data": None, "review-line-written.data": 0, "review-year.value": year}
+        self.callback("POST review: line", "review-detail.className", detail, ("review-selected.data",))
+        if line is not None:
+            self.callback("POST review: line opened", "review-detail.className",
+                          {**detail, "review-selected.data": line}, ("review-selected.data",))
 
     # --- the API's writes ----------------------------------------------------------------------------
 
@@ -284,11 +301,48 @@ class Signed(HttpUser):
             return None
 
 
+# --- what several kinds of users do (Locust calls each with the user) ----------------------------------
+
+
+def _overview(user: Signed) -> None:
+    user.figures_page("overview", "/", "/")
+
+
+def _provinces(user: Signed) -> None:
+    user.figures_page("provinces", "/provinces", "/provinces")
+
+
+def _programmes(user: Signed) -> None:
+    user.figures_page("programmes", "/programmes", "/programmes")
+
+
+def _any_scorecard(user: Signed) -> None:
+    code = random.choice(PLAN["scorecards"])
+    user.figures_page("scorecard", f"/scorecard/{code}", "/scorecard/[code]", code)
+
+
+def _draft(user: Signed) -> None:
+    user.submission_page(PLAN["draft"]["year"])
+
+
+def _submitted(user: Signed) -> None:
+    user.submission_page(PLAN["submitted"]["year"])
+
+
+def _costing(user: Signed) -> None:
+    user.costing_page()
+
+
+def _review(user: Signed) -> None:
+    user.review_page()
+
+
 class Director(Signed):
     """A provincial director: his or her own scorecard and the overview, and the province's
     deviations explained."""
 
     kind = "Director"
+    tasks = {_overview: 1, _programmes: 1, _draft: 1}
 
     def on_start(self) -> None:
         super().on_start()
@@ -307,18 +361,6 @@ class Director(Signed):
     @task(3)
     def scorecard(self) -> None:
         self.figures_page("scorecard", f"/scorecard/{self.province}", "/scorecard/[code]", self.province)
-
-    @task(1)
-    def overview(self) -> None:
-        self.figures_page("overview", "/", "/")
-
-    @task(1)
-    def programmes(self) -> None:
-        self.figures_page("programmes", "/programmes", "/programmes")
-
-    @task(1)
-    def submission(self) -> None:
-        self.submission_page(PLAN["draft"]["year"])
 
     @task(2)
     def explain(self) -> None:
@@ -339,46 +381,19 @@ class BudgetReader(Signed):
     """The MoSVY budget unit reading: provinces, programmes, any scorecard, the draft, costing."""
 
     kind = "BudgetReader"
-
-    @task(2)
-    def provinces(self) -> None:
-        self.figures_page("provinces", "/provinces", "/provinces")
-
-    @task(1)
-    def programmes(self) -> None:
-        self.figures_page("programmes", "/programmes", "/programmes")
-
-    @task(1)
-    def overview(self) -> None:
-        self.figures_page("overview", "/", "/")
-
-    @task(1)
-    def scorecard(self) -> None:
-        code = random.choice(PLAN["scorecards"])
-        self.figures_page("scorecard", f"/scorecard/{code}", "/scorecard/[code]", code)
-
-    @task(1)
-    def submission(self) -> None:
-        self.submission_page(PLAN["draft"]["year"])
-
-    @task(1)
-    def costing(self) -> None:
-        self.costing_page()
+    tasks = {_provinces: 2, _programmes: 1, _overview: 1, _any_scorecard: 1, _draft: 1, _costing: 1}
 
 
 class BudgetEditor(Signed):
     """The budget unit editing the draft: the page now and then, and its own lines saved one by one."""
 
     kind = "BudgetEditor"
+    tasks = {_draft: 1}
 
     def on_start(self) -> None:
         super().on_start()
         slices = PLAN["editor_lines"]
         self.lines = [dict(line) for line in slices[self.slot % len(slices)]] if self.slot < len(slices) else []
-
-    @task(1)
-    def submission(self) -> None:
-        self.submission_page(PLAN["draft"]["year"])
 
     @task(3)
     def save_line(self) -> None:
@@ -406,38 +421,16 @@ class BudgetEditor(Signed):
 
 
 class MefReader(Signed):
-    """MEF reading: the overview, provinces, programmes, scorecards and the submitted submission."""
+    """MEF reading: the overview, provinces, programmes, scorecards, the submitted submission and
+    its hearing."""
 
     kind = "MefReader"
-
-    @task(2)
-    def overview(self) -> None:
-        self.figures_page("overview", "/", "/")
-
-    @task(1)
-    def provinces(self) -> None:
-        self.figures_page("provinces", "/provinces", "/provinces")
-
-    @task(1)
-    def programmes(self) -> None:
-        self.figures_page("programmes", "/programmes", "/programmes")
-
-    @task(1)
-    def scorecard(self) -> None:
-        code = random.choice(PLAN["scorecards"])
-        self.figures_page("scorecard", f"/scorecard/{code}", "/scorecard/[code]", code)
-
-    @task(1)
-    def submission(self) -> None:
-        self.submission_page(PLAN["submitted"]["year"])
-
-    @task(1)
-    def review(self) -> None:
-        self.review_page()
+    tasks = {_overview: 2, _provinces: 1, _programmes: 1, _any_scorecard: 1, _submitted: 1, _review: 1}
 
 
 class Reviewer(Signed):
-    """An MEF reviewer deciding his or her own lines of the submitted submission and commenting."""
+    """An MEF reviewer on the review page, deciding his or her own lines of the submitted
+    submission and commenting on them (each write after the line is opened on the page)."""
 
     kind = "Reviewer"
 
@@ -447,18 +440,22 @@ class Reviewer(Signed):
         self.lines = [dict(line) for line in slices[self.slot % len(slices)]] if self.slot < len(slices) else []
         self.comments = 0
 
-    @task(1)
-    def read(self) -> None:
+    def _open(self, line: dict | None = None) -> None:
         if PLAN.get("review_page"):
-            self.review_page()
+            self.review_page(line["id"] if line else None)
         else:
             self.submission_page(PLAN["submitted"]["year"])
+
+    @task(1)
+    def read(self) -> None:
+        self._open()
 
     @task(2)
     def decide(self) -> None:
         if not self.lines:
             return
         line = random.choice(self.lines)
+        self._open(line)
         amount = _amount()
         url = f"/api/v1/submissions/{PLAN['submitted']['id']}/decisions"
         for _attempt in range(2):
@@ -481,11 +478,12 @@ class Reviewer(Signed):
     def comment(self) -> None:
         if not self.lines:
             return
+        line = random.choice(self.lines)
+        self._open(line)
         self.comments += 1
         text = f"bench {RUN} {self.username} #{self.comments}: please show the caseload behind this line"
         answer = self.write("comments", "POST", f"/api/v1/submissions/{PLAN['submitted']['id']}/comments",
-                            "POST /api/v1/submissions/[id]/comments",
-                            {"line": random.choice(self.lines)["id"], "text": text})
+                            "POST /api/v1/submissions/[id]/comments", {"line": line["id"], "text": text})
         if answer is not None:
             LEDGER["comments"]["rows"][str(answer["id"])] = {"user": self.username, "last": text}
 

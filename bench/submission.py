@@ -1,6 +1,8 @@
-"""Saving one line of a 3,000-line submission, on SQLite and PostgreSQL.
+"""Saving one line of a 3,000-line submission, on SQLite and PostgreSQL; and the submission and
+review pages' callbacks on a database as it is.
 
     python -m bench.submission [--saves 200] [--lines 3000]
+    python -m bench.submission --views URL [--runs 20] [--year 2026]
 
 Builds the demo (one year of execution and indicators) in a fresh database per backend, adds
 activity clusters until the 2026 submission has ``--lines`` lines, then times
@@ -8,6 +10,12 @@ activity clusters until the 2026 submission has ``--lines`` lines, then times
 with a bearer token: authentication, the write with its checks and audit row, and the answer
 with the line's five flags read from the marts). Writes bench/out/submission.json.
 Bar: p95 under 300 ms.
+
+``--views`` posts, through Flask's test client in this process, every callback that fills the
+submission page on its first load (as the budget unit and Kampot's director) and the review page
+(as MEF's reviewer): once after emptying the query cache (cold), then ``--runs`` times (warm).
+It prints the median and 95th percentile per callback and writes nothing (but the bench
+accounts it signs in with). ``--hearing-parts`` times the parts of the review hearing instead.
 """
 
 from __future__ import annotations
@@ -103,13 +111,138 @@ def measure(url: str, submission_id: int, saves: int) -> dict:
             "p95_ms": times[int(0.95 * (len(times) - 1))], "max_ms": times[-1]}
 
 
+# What each page's first load sends, per component id (others: None).
+_PAGE_VALUES = {"viewport": 1400, "filter-show": "all", "page": 0, "diff-version": 1}
+
+
+def _page_inputs(dependency: dict, year: int) -> dict:
+    values = {}
+    for spec in dependency["inputs"] + dependency["state"]:
+        name = str(spec["id"]).split("-", 1)[-1]
+        key = f"{spec['id']}.{spec['property']}"
+        if name == "year":
+            values[key] = year
+        elif name == "asked":
+            values[key] = {"year": year}
+        elif name in _PAGE_VALUES:
+            values[key] = _PAGE_VALUES[name]
+    return values
+
+
+def views(url: str, runs: int, year: int) -> None:
+    """Time the callbacks of the submission and review pages' first load on ``url``."""
+    import re
+
+    from app import create_app
+    from auth.users import create_user, get_user
+    from db.engine import session_scope
+    from db.queries.cache import clear
+    from tests.helpers.web import callback_payload
+
+    app = create_app({"PIB_DATABASE_URL": url, "TESTING": True})
+    people = {"budget": ("budget_unit", None, "submission"), "director07": ("provincial_director", "07", "submission"),
+              "reviewer": ("mef_reviewer", None, "review")}
+    with session_scope(url) as session:
+        for name, (role, province, _page) in people.items():
+            if get_user(session, f"bench-{name}") is None:
+                create_user(session, f"bench-{name}", "bench-password-1", role, province=province)
+    print(f"{'user':<12}{'callback':<60}{'cold':>8}{'median':>8}{'p95':>8}   (ms, {runs} warm runs)")
+    for name, (_role, _province, page) in people.items():
+        client = app.test_client()
+        form = client.get("/login").data
+        token = re.search(rb'name="csrf_token" value="([^"]+)"', form).group(1).decode()
+        client.post("/login", data={"username": f"bench-{name}", "password": "bench-password-1",
+                                    "csrf_token": token})
+        client.get(f"/{page}")
+        csrf = {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+        for dependency in client.get("/_dash-dependencies").get_json():
+            inputs = dependency["inputs"]
+            if not dependency["output"].lstrip(".").startswith(f"{page}-") or dependency.get("clientside_function") \
+                    or dependency.get("prevent_initial_call") or any(i["property"] == "n_clicks" for i in inputs) \
+                    or any(isinstance(i["id"], dict) for i in inputs):
+                continue  # only what the page's first load fires
+            payload = callback_payload(dependency, _page_inputs(dependency, year))
+            clear()
+            started = time.perf_counter()
+            answer = client.post("/_dash-update-component", json=payload, headers=csrf)
+            cold = (time.perf_counter() - started) * 1000
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                client.post("/_dash-update-component", json=payload, headers=csrf)
+                times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            status = "" if answer.status_code in (200, 204) else f" [{answer.status_code}]"
+            label = dependency["output"].strip(".").split("...")[0][:58]
+            print(f"{name:<12}{label:<60}{cold:>8.0f}{statistics.median(times):>8.0f}"
+                  f"{times[min(runs - 1, int(0.95 * runs))]:>8.0f}{status}", flush=True)
+
+
+def hearing_parts(url: str, runs: int, year: int) -> None:
+    """Where the review hearing's time goes: timers around its parts, ``runs`` warm answers."""
+    import functools
+    import re
+
+    from app import create_app
+    from tests.helpers.web import callback_payload
+
+    app = create_app({"PIB_DATABASE_URL": url, "TESTING": True})
+    import pages.review as page  # registered by create_app
+
+    spent: dict[str, list[float]] = {}
+
+    def timed(owner, name: str) -> None:
+        fn = getattr(owner, name)
+
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        setattr(owner, name, inner)
+
+    timed(page.reads, "view")
+    timed(page.review_reads, "full_history")
+    for name in ("programme_sections", "history_list", "_explanations_by_line"):
+        timed(page, name)
+    client = app.test_client()
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', client.get("/login").data).group(1).decode()
+    client.post("/login", data={"username": "bench-reviewer", "password": "bench-password-1", "csrf_token": token})
+    client.get("/review")
+    csrf = {"X-CSRFToken": client.get_cookie("_csrf_token").value}
+    dependency = next(d for d in client.get("/_dash-dependencies").get_json()
+                      if d["output"].lstrip(".").startswith("review-status."))
+    payload = callback_payload(dependency, _page_inputs(dependency, year))
+    for _ in range(3):
+        client.post("/_dash-update-component", json=payload, headers=csrf)
+    spent.clear()
+    whole = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = client.post("/_dash-update-component", json=payload, headers=csrf)
+        whole.append((time.perf_counter() - started) * 1000)
+    print(f"hearing answer: {len(answer.data):,} bytes, median {statistics.median(whole):.0f} ms of {runs}")
+    for name, times in spent.items():
+        print(f"  {name:<24}{statistics.median(times):8.1f} ms")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.submission", description=__doc__.splitlines()[0])
     parser.add_argument("--saves", type=int, default=200)
     parser.add_argument("--lines", type=int, default=3000)
     parser.add_argument("--postgres", default=POSTGRES)
+    parser.add_argument("--views", metavar="URL", help="time the pages' callbacks on this database instead")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--hearing-parts", action="store_true",
+                        help="with --views: where the review hearing's time goes instead (run --views once first)")
     args = parser.parse_args()
     setup()
+    if args.views:
+        (hearing_parts if args.hearing_parts else views)(args.views, args.runs, args.year)
+        return 0
     results = {"measured": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()), "bar_p95_ms": BAR_P95_MS,
                "backends": {}}
     for backend in ("sqlite", "postgresql"):

@@ -60,7 +60,7 @@ def register_selector_callback(prefix: str, *, national: bool = True) -> None:
     """
     from components.context import caller_db_url, caller_language, caller_scope
     from db.engine import session_scope
-    from db.queries.cache import cached
+    from db.queries.cache import FACTS, cached
     from db.queries.overview import selector_data
 
     @dash.callback(
@@ -71,7 +71,7 @@ def register_selector_callback(prefix: str, *, national: bool = True) -> None:
     def fill_selectors(asked, year):
         scope, lang = caller_scope(), caller_language()
         with session_scope(caller_db_url()) as session:
-            periods = cached(session, scope, selector_data, national=national)
+            periods = cached(session, scope, selector_data, depends=(FACTS,), national=national)
         chosen = year if dash.ctx.triggered_id == f"{prefix}-year" else None
         return selector_options(*periods, asked if isinstance(asked, dict) else None, chosen, lang)
 

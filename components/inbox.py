@@ -78,13 +78,13 @@ def _bounded(session: Session) -> None:
 
 def waiting_items(session: Session, scope) -> list[dict]:
     """What awaits ``scope``, through the query cache: ``kind``, ``count`` (above 0), ``href``."""
-    from db.queries.cache import cached
+    from db.queries.cache import FACTS, PEOPLE, cached
     from db.queries.review import inbox
 
     if not scope.reads_data:  # the administrator: no data, nothing to do in the budget cycle
         return []
     _bounded(session)
-    items = cached(session, scope, inbox)
+    items = cached(session, scope, inbox, depends=(FACTS, PEOPLE))  # submissions, questions, explanations
     return [{"kind": i["kind"], "count": int(i["count"]), "href": str(i["href"])}
             for i in items if i.get("kind") in KINDS and i.get("count")]
 

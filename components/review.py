@@ -26,7 +26,7 @@ from indicators.submission import FLAG_ICON, flag_word
 
 DECISION_ICONS = {AGREE: "✔", ADJUST: "✎", QUESTION: "?"}
 MAX_AMOUNT = 10**15  # as the write layer: beyond any budget
-HISTORY_SHOWN = 300  # the newest events on the page; the Excel download has them all
+HISTORY_SHOWN = 100  # the newest events on the page (each ~4 components of the answer); the Excel download has them all
 QUOTE_CHARS = 300  # of a comment quoted in the history
 
 

@@ -271,6 +271,10 @@ def rebuild_marts(conn: Connection, fiscal_year: int | None = None) -> dict[str,
     refresh_indicator_mart(conn, [tuple(r) for r in conn.execute(
         select(value.c.fiscal_year, value.c.period, value.c.province_code).distinct()
         .where(*_year_filter(value, fiscal_year)))])
+    # No batch is recorded, yet the figures read from the marts may change: a new facts version.
+    from db.queries.cache import FACTS, note_change
+
+    note_change(conn, FACTS)
     return {model.__tablename__: conn.execute(
         select(func.count()).select_from(model.__table__)
         .where(*_year_filter(model.__table__, fiscal_year))).scalar_one() for model in MARTS}

@@ -1,7 +1,7 @@
 """Writes of open data: the budget unit publishes a period, or withdraws it.
 
 Each write checks the role and the state inside the transaction, is audited with who, when,
-before and after, and counts as a write for the query cache (``note_write``), so that /open
+before and after, and counts as a change of the publications for the query cache (``note_change``), so that /open
 shows a newly published period, and stops showing a withdrawn one, at once in every worker.
 """
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from db import audit
 from db.models import Publication, utcnow
 from db.queries import publications as reads
-from db.queries.cache import note_write
+from db.queries.cache import PUBLICATIONS, note_change
 from db.submissions import Actor, Invalid
 from domain.access import Forbidden
 from domain.periods import is_month_period
@@ -66,7 +66,7 @@ def publish(session: Session, actor: Actor, year: int, period: str) -> reads.Pub
     after = reads.Published(year, period, row.published_by, row.published_at)
     audit.record(session, "publish", username=actor.scope.username, user_id=actor.scope.user_id or None,
                  address=actor.address, year=year, period=period, before=None, after=after.as_dict())
-    note_write(session)
+    note_change(session, PUBLICATIONS)
     return after
 
 
@@ -87,5 +87,5 @@ def withdraw(session: Session, actor: Actor, year: int, period: str) -> reads.Pu
     audit.record(session, "withdraw_publication", username=actor.scope.username,
                  user_id=actor.scope.user_id or None, address=actor.address, year=year, period=period,
                  before=before.as_dict(), after=None)
-    note_write(session)
+    note_change(session, PUBLICATIONS)
     return before

@@ -120,9 +120,12 @@ def line_flags(lines: pd.DataFrame) -> pd.Series:
         TARGET_BELOW_ACTUAL: more & lines["target_below"].fillna(False).astype(bool),
         INCOMPLETE_REPORTS: lines["incomplete"].fillna(False).astype(bool),
     }
-    table = pd.DataFrame(hits, index=lines.index)
-    return table.apply(lambda row: [code for code in SUBMISSION_FLAGS if row[code]], axis=1) \
-        if not table.empty else pd.Series([], index=lines.index, dtype="object")
+    if lines.empty:
+        return pd.Series([], index=lines.index, dtype="object")
+    # Row by row over plain booleans (a row-wise ``apply`` costs a Series per line).
+    columns = [hits[code].to_numpy(dtype=bool) for code in SUBMISSION_FLAGS]
+    return pd.Series([[code for code, hit in zip(SUBMISSION_FLAGS, row, strict=True) if hit]
+                      for row in zip(*columns, strict=True)], index=lines.index, dtype="object")
 
 
 def blocking_reasons(lines: pd.DataFrame, *, total: float, ceiling: float | None,

@@ -25,7 +25,7 @@ import settings
 from api import params
 from auth.web import client_address, db_url
 from db.engine import session_scope
-from db.queries.cache import cached
+from db.queries.cache import FACTS, PUBLICATIONS, cached
 from db.queries.publications import NotPublished, Published, latest_published, published_periods, require_published
 from domain.vocabulary import PROVINCE_CODES
 from extensions import OPEN_PREFIX, csrf
@@ -161,7 +161,8 @@ def _answer(fn, **kwargs):
     year, period = _asked()
     with session_scope(db_url()) as session:
         current = _publication(session, year, period)
-        return current, cached(session, tables.PUBLIC, fn, year=current.year, period=current.period, **kwargs)
+        return current, cached(session, tables.PUBLIC, fn, depends=(FACTS, PUBLICATIONS),
+                               year=current.year, period=current.period, **kwargs)
 
 
 # --- routes ---------------------------------------------------------------------------------------
@@ -180,7 +181,8 @@ def index():
         if year is None and period is None and not published_periods(session, tables.PUBLIC):
             return _respond(render_template("open_data.html", **empty_context(lang)), "text/html")
         current = _publication(session, year, period)
-        html = cached(session, tables.PUBLIC, _page_html, year=current.year, period=current.period, lang=lang,
+        html = cached(session, tables.PUBLIC, _page_html, depends=(FACTS, PUBLICATIONS),
+                      year=current.year, period=current.period, lang=lang,
                       province=province)
     return _respond(html, "text/html")
 

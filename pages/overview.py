@@ -19,7 +19,7 @@ from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
-from db.queries.cache import cached
+from db.queries.cache import FACTS, cached
 from db.queries.common import NationalWithheld
 from i18n import t
 
@@ -73,9 +73,10 @@ def show_overview(year, period, metric, _asked):
         return *empty, t("overview.empty", lang)
     try:
         with session_scope(caller_db_url()) as session:
-            kpis = cached(session, scope, queries.overview, year=int(year), period=period)
-            programmes = cached(session, scope, queries.programmes, year=int(year), period=period, lang=lang)
-            table = cached(session, scope, queries.province_table, year=int(year), period=period)
+            kpis = cached(session, scope, queries.overview, depends=(FACTS,), year=int(year), period=period)
+            programmes = cached(session, scope, queries.programmes, depends=(FACTS,),
+                                year=int(year), period=period, lang=lang)
+            table = cached(session, scope, queries.province_table, depends=(FACTS,), year=int(year), period=period)
     except NationalWithheld as withheld:
         # The charts say it too, rather than show empty axes that look like a page that failed.
         blank = message_figure(t("overview.withheld_chart", lang), lang)

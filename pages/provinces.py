@@ -17,7 +17,7 @@ from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
 from db.queries import review as review_queries
-from db.queries.cache import cached
+from db.queries.cache import FACTS, PEOPLE, cached
 from db.queries.units import unit_name
 from domain.vocabulary import NATIONAL
 from i18n import t
@@ -92,7 +92,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
 def _table(year, period):
     scope = caller_scope()
     with session_scope(caller_db_url()) as session:
-        return cached(session, scope, queries.province_table, year=int(year), period=period)
+        return cached(session, scope, queries.province_table, depends=(FACTS,), year=int(year), period=period)
 
 
 register_selector_callback("provinces")
@@ -112,7 +112,8 @@ def show_provinces(year, period, metric):
     try:
         table = _table(year, period)
         with session_scope(caller_db_url()) as session:
-            due = cached(session, scope, review_queries.explanations_due, year=int(year), period=period)
+            due = cached(session, scope, review_queries.explanations_due, depends=(FACTS, PEOPLE),
+                         year=int(year), period=period)
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return {}, [], unavailable(lang), ""
     rows = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)),

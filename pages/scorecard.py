@@ -24,7 +24,7 @@ from db.engine import session_scope
 from db.queries import indicators as indicator_queries
 from db.queries import overview as queries
 from db.queries import programmes as programme_queries
-from db.queries.cache import cached
+from db.queries.cache import FACTS, cached
 from db.queries.lineage import indicator_lineage
 from db.queries.units import local_unit_name, unit_name
 from domain.access import Forbidden
@@ -109,11 +109,13 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
     scope = caller_scope()
     scope.require_province(code)
     with session_scope(caller_db_url()) as session:
-        card = cached(session, scope, indicator_queries.scorecard, year=int(year), province=code, period=period)
-        previous = cached(session, scope, indicator_queries.previous_achievements, year=int(year),
+        card = cached(session, scope, indicator_queries.scorecard, depends=(FACTS,),
+                      year=int(year), province=code, period=period)
+        previous = cached(session, scope, indicator_queries.previous_achievements, depends=(FACTS,), year=int(year),
                           province=code, period=period)
         lang = caller_language()
-        money = cached(session, scope, queries.programmes, year=int(year), period=period, lang=lang, entity=code)
+        money = cached(session, scope, queries.programmes, depends=(FACTS,),
+                       year=int(year), period=period, lang=lang, entity=code)
     return card, previous, money
 
 
@@ -133,12 +135,12 @@ def show_scorecard(year, period, code):
         card, previous, money = _card(str(code), year, period)
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
-            history = cached(session, scope, indicator_queries.achievement_history, year=int(year),
+            history = cached(session, scope, indicator_queries.achievement_history, depends=(FACTS,), year=int(year),
                              province=str(code))
-            quadrant = cached(session, scope, programme_queries.programme_quadrant, year=int(year),
+            quadrant = cached(session, scope, programme_queries.programme_quadrant, depends=(FACTS,), year=int(year),
                               period=period, province=str(code), lang=lang)
-            local = cached(session, scope, indicator_queries.indicators_with_local_values, year=int(year),
-                           period=period, province=str(code))
+            local = cached(session, scope, indicator_queries.indicators_with_local_values, depends=(FACTS,),
+                           year=int(year), period=period, province=str(code))
     except Forbidden:
         return *nothing, t("forbidden.body", lang)
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
@@ -188,7 +190,8 @@ def show_explanations(year, period, code):
         scope = caller_scope()
         scope.require_province(code)
         with session_scope(caller_db_url()) as session:
-            card = cached(session, scope, indicator_queries.scorecard, year=int(year), province=code, period=period)
+            card = cached(session, scope, indicator_queries.scorecard, depends=(FACTS,),
+                          year=int(year), province=code, period=period)
             items = explanations.read_items(session, scope, card["rows"], year=int(year), period=period, unit=code)
     except Forbidden:
         return t("forbidden.body", lang)
@@ -208,7 +211,8 @@ def drill_down(indicator, year, period, code):
     try:
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
-            rows = cached(session, scope, indicator_queries.local_values, year=int(year), period=period,
+            rows = cached(session, scope, indicator_queries.local_values, depends=(FACTS,),
+                          year=int(year), period=period,
                           province=str(code), indicator=indicator)
     except Forbidden:
         return t("forbidden.body", lang)

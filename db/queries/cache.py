@@ -2,12 +2,21 @@
 
 Two tiers: a small LRU in each process, and a disk cache that every process of the machine
 shares (gunicorn's workers), so that an answer computed by one
-worker is not computed again by the others. The key holds the data version (the newest load
-batch, and the count of people's writes that every write layer bumps with ``note_write`` in its
-own transaction), so that a load, a saved amount, a decision or a comment makes every cached
-answer stale at once, in every process and on every server, without any message between them
-(tests/integration/test_cache_sees_writes.py). The shared tier is a help, never a need: when its directory cannot be
-used, answers are computed as if it were empty.
+worker is not computed again by the others. The key holds the versions of what the answer
+reads, read from the database in every transaction, so that a change makes the answers that read
+it stale at once, in every process and on every server, without any message between them
+(tests/integration/test_cache_sees_writes.py):
+
+* ``FACTS``, in every key: the loads (the newest ``load_batch`` and how many there are) and the
+  marts' rebuilds (``note_change(..., FACTS)``). The figures of the dashboards and /open.
+* ``PEOPLE``: the count of people's writes (lines, targets, decisions, comments, explanations,
+  ceilings, transitions, scenarios) that every write layer bumps with :func:`note_write` in its
+  own transaction. Only for answers that show them (the inbox, explanations due): a saved line
+  must not empty the overview's cache.
+* ``PUBLICATIONS``: publishing and withdrawing a period for /open.
+
+The shared tier is a help, never a need: when its directory cannot be used, answers are
+computed as if it were empty.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import Connection, event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 import settings
@@ -39,40 +48,71 @@ _shared: tuple[int, Any] | None = None  # (pid that opened it, diskcache.Cache)
 
 SESSION_MEMOS = ("data_version", "submission_memo")
 
+FACTS = "facts"
+PEOPLE = "people"
+PUBLICATIONS = "publications"
+EVERYTHING = (FACTS, PEOPLE, PUBLICATIONS)
+# The rows of ``write_counter`` that count each kind of change (FACTS also follows load_batch).
+COUNTER_ROWS = {PEOPLE: 1, PUBLICATIONS: 2, FACTS: 3}
+# In the shared tier, how many times each read model was computed on this machine: what a test
+# or a benchmark reads to tell a hit from a miss across processes (``computations``).
+COMPUTED = "computed"
+
 
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
 def _forget_session_memos(session: Session) -> None:
-    # What a session remembered (the data version, a request's sums) holds for one transaction.
+    # What a session remembered (the versions, a request's sums) holds for one transaction.
     for key in SESSION_MEMOS:
         session.info.pop(key, None)
 
 
-def data_version(session: Session) -> tuple:
-    """The newest load batch (its id, when it was loaded and its file's checksum) and the count
-    of people's writes.
+def versions(session: Session) -> dict[str, tuple]:
+    """The version of each kind of change (``FACTS``, ``PEOPLE``, ``PUBLICATIONS``), read once
+    per transaction: a request sees one version of each.
 
-    The time and checksum keep a database that was emptied and loaded again (ids restart) from
-    meeting the answers of its former content in the shared tier, which outlives the process.
+    The facts are the newest load batch (its id, when it was loaded and its file's checksum), the
+    number of batches and the count of the marts' rebuilds. The time and checksum keep a database
+    that was emptied and loaded again (ids restart) from meeting the answers of its former content
+    in the shared tier, which outlives the process; the number of batches sees two loads that
+    commit out of the order of their ids.
     """
-    if "data_version" in session.info:  # asked once per transaction: a request sees one version
+    if "data_version" in session.info:
         return session.info["data_version"]
-    newest = session.execute(select(LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum)
+    count = select(func.count()).select_from(LoadBatch).scalar_subquery()
+    newest = session.execute(select(LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum, count)
                              .order_by(LoadBatch.id.desc()).limit(1)).first()
-    writes = session.scalar(select(WriteCounter.value).where(WriteCounter.id == 1)) or 0
-    version = (0, "", "", writes) if newest is None else (newest[0], str(newest[1]), newest[2], writes)
-    session.info["data_version"] = version
-    return version
+    counters = dict(session.execute(select(WriteCounter.id, WriteCounter.value)).all())
+    loads = (0, "", "", 0) if newest is None else (newest[0], str(newest[1]), newest[2], newest[3])
+    facts = (*loads, counters.get(COUNTER_ROWS[FACTS], 0))
+    found = {FACTS: facts, PEOPLE: (counters.get(COUNTER_ROWS[PEOPLE], 0),),
+             PUBLICATIONS: (counters.get(COUNTER_ROWS[PUBLICATIONS], 0),)}
+    session.info["data_version"] = found
+    return found
+
+
+def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING) -> tuple:
+    """The versions an answer that reads ``depends`` is keyed on: the facts always (they say
+    which database's content it is), then each other kind asked for, in a fixed order."""
+    found = versions(session)
+    return tuple((kind, found[kind]) for kind in EVERYTHING if kind == FACTS or kind in depends)
+
+
+def note_change(target: Session | Connection, kind: str) -> None:
+    """Count a change of ``kind`` in the transaction of ``target`` (a session or a connection), so
+    that the answers that read it are stale once it commits, in every worker and on every server."""
+    counter = WriteCounter.__table__
+    row = COUNTER_ROWS[kind]
+    done = target.execute(update(counter).where(counter.c.id == row).values(value=counter.c.value + 1))
+    if done.rowcount == 0:  # a row not there yet (or an emptied table: tests truncate it)
+        target.execute(insert(counter).values(id=row, value=1))
+    if isinstance(target, Session):
+        target.info.pop("data_version", None)
 
 
 def note_write(session: Session) -> None:
-    """Count a person's write (a line, a decision, a comment, an explanation) in its transaction,
-    so that every cached answer is stale once it commits, in every worker and on every server."""
-    counter = WriteCounter.__table__
-    done = session.execute(update(counter).where(counter.c.id == 1).values(value=counter.c.value + 1))
-    if done.rowcount == 0:  # an emptied table (tests truncate it): start counting again
-        session.execute(insert(counter).values(id=1, value=1))
-    session.info.pop("data_version", None)
+    """Count a person's write (a line, a decision, a comment, an explanation) in its transaction."""
+    note_change(session, PEOPLE)
 
 
 def _shared_cache() -> Any | None:
@@ -135,6 +175,25 @@ def _remember(key: tuple, compute: Callable[[], Any]) -> Any:
     return _handed_out(_stored(key, compute))
 
 
+def _count_computation(name: str) -> None:
+    cache = _shared_cache()
+    if cache is None:
+        return
+    try:
+        cache.incr((COMPUTED, name), default=0)
+    except Exception as error:  # noqa: BLE001 - as for an answer: a count lost costs nothing
+        log.warning("query cache: count failed (%s)", error)
+
+
+def computations(directory: Any, name: str) -> int:
+    """How many times the read model ``name`` (``module.qualname``) was computed by the processes
+    whose shared tier is in ``directory`` (an instance folder's ``query-cache``)."""
+    import diskcache
+
+    with diskcache.Cache(str(directory)) as shared:
+        return int(shared.get((COMPUTED, name), 0))
+
+
 def _stored(key: tuple, compute: Callable[[], Any]) -> Any:
     with _lock:
         if key in _entries:
@@ -145,6 +204,7 @@ def _stored(key: tuple, compute: Callable[[], Any]) -> Any:
     if not found:
         value = compute()
         _shared_set(digest, value)
+        _count_computation(f"{key[2]}.{key[3]}")
     with _lock:
         _entries[key] = value
         while len(_entries) > MAX_ENTRIES:
@@ -159,23 +219,32 @@ def scope_key(scope: Scope) -> tuple[str, str | None]:
     return scope.role, scope.province
 
 
-def cached(session: Session, scope: Scope, fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """``fn(session, scope, **kwargs)``, remembered per (database, scope, function, inputs, data version).
+def cached(session: Session, scope: Scope, fn: Callable[..., Any], *, depends: tuple[str, ...] = EVERYTHING,
+           **kwargs: Any) -> Any:
+    """``fn(session, scope, **kwargs)``, remembered per (database, scope, function, inputs, versions).
 
-    The caller gets its own copy (:func:`_handed_out`): changing it changes nobody else's answer.
+    ``depends``: the kinds of change the answer reads besides the loaded facts (always part of the
+    key): ``(FACTS,)`` for figures of loaded data, ``PEOPLE`` for what shows people's writes,
+    ``PUBLICATIONS`` for what shows the publications. Every kind when not said: stale never,
+    at the cost of hits. The caller gets its own copy (:func:`_handed_out`): changing it changes
+    nobody else's answer.
     """
     key = (str(session.get_bind().url), scope_key(scope), fn.__module__, fn.__qualname__,
-           tuple(sorted(kwargs.items())), data_version(session))
+           tuple(sorted(kwargs.items())), data_version(session, depends))
     return _remember(key, lambda: fn(session, scope, **kwargs))
 
 
-def cached_reference(session: Session, fn: Callable[[Session], Any]) -> Any:
-    """``fn(session)`` for reference data every signed-in user may read (the indicator catalogue),
-    remembered per database and data version: a load of a new catalogue is a new version too.
-    The caller gets its own copy, as from :func:`cached`.
+def cached_reference(session: Session, fn: Callable[..., Any], *, depends: tuple[str, ...] = EVERYTHING,
+                     **kwargs: Any) -> Any:
+    """``fn(session, **kwargs)`` for data that does not depend on who asks: reference data every
+    signed-in user may read (the indicator catalogue), or an unscoped read a caller selects from
+    after its own checks. Remembered per database, inputs and the versions of ``depends`` (as for
+    :func:`cached`): a load of a new catalogue is a new version of the facts. The caller gets its
+    own copy, as from :func:`cached`.
     """
-    key = (str(session.get_bind().url), None, fn.__module__, fn.__qualname__, (), data_version(session))
-    return _remember(key, lambda: fn(session))
+    key = (str(session.get_bind().url), None, fn.__module__, fn.__qualname__, tuple(sorted(kwargs.items())),
+           data_version(session, depends))
+    return _remember(key, lambda: fn(session, **kwargs))
 
 
 def clear() -> None:

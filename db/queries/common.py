@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, Select, and_, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import BudgetMart, IndicatorMart
-from db.queries.cache import cached_reference
+from db.queries.cache import FACTS, cached_reference
 from domain.access import NATIONAL, Forbidden, Scope
 
 
@@ -53,7 +53,7 @@ def as_of_periods(session: Session, year: int, upto: str | None) -> dict[str, st
     or not at all. Read from a small cached map, so that the queries keep to plain period and
     entity conditions that the indexes serve.
     """
-    reported = cached_reference(session, _budget_reports).get(year, {})
+    reported = cached_reference(session, _budget_reports, depends=(FACTS,)).get(year, {})
     out = {}
     for entity, periods in reported.items():
         usable = [p for p in periods if upto is None or p <= upto]
@@ -107,7 +107,7 @@ def complete_periods(session: Session, kind: str) -> dict[int, tuple[tuple[str, 
     that no indicator's national roll-up changes by one province's presence).
     """
     reader = _complete_budget_periods if kind == "budget" else _complete_indicator_periods
-    return cached_reference(session, reader)
+    return cached_reference(session, reader, depends=(FACTS,))
 
 
 def national_period(session: Session, scope: Scope, kind: str, *, year: int,

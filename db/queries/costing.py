@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Benefit, CostingScenario, EligiblePopulation, Macro
-from db.queries.cache import cached
+from db.queries.cache import FACTS, cached
 from db.queries.submission import MAX_ID, NotFound
 from domain.access import Scope
 from domain.vocabulary import PROVINCIAL_DIRECTOR
@@ -137,7 +137,8 @@ def compute(session: Session, scope: Scope, first_year: int, years: int, benefit
     options and data version (the cache's key), so the same scenario is costed once.
     """
     scope.require_data()
-    found = cached(session, scope, _costed, first_year=first_year, years=years,
+    # The reference workbook's benefits, populations and macro figures: loaded facts only.
+    found = cached(session, scope, _costed, depends=(FACTS,), first_year=first_year, years=years,
                    benefits=json.dumps(benefits, sort_keys=True), units=units)
     return found.copy()
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 import indicators as formulas
 from db.models import Indicator, IndicatorMart, IndicatorValue
-from db.queries.cache import cached_reference
+from db.queries.cache import FACTS, cached_reference
 from db.queries.common import NationalWithheld, latest_period_join, national_period, restrict_entities
 from domain.access import NATIONAL, Scope
 
@@ -25,7 +25,7 @@ CATALOGUE_COLUMNS = ["indicator", "name_en", "name_km", "unit_label", "programme
 def catalogue(session: Session) -> pd.DataFrame:
     """The indicator catalogue, one row per indicator (thresholds as fractions); read once per
     data version, each caller getting its own copy."""
-    return cached_reference(session, _read_catalogue)
+    return cached_reference(session, _read_catalogue, depends=(FACTS,))
 
 
 def _read_catalogue(session: Session) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from db.models import BudgetMart, IndicatorMart, Publication
-from db.queries.cache import cached_reference
+from db.queries.cache import FACTS, PUBLICATIONS, cached_reference
 from domain.access import Forbidden, Scope
 
 
@@ -60,7 +60,7 @@ def published_periods(session: Session, scope: Scope) -> list[Published]:
     period leaves this list at once, in every worker.
     """
     scope.require_aggregates()
-    return cached_reference(session, _read_published)
+    return cached_reference(session, _read_published, depends=(FACTS, PUBLICATIONS))
 
 
 def _read_published(session: Session) -> list[Published]:
@@ -87,7 +87,7 @@ def periods_with_data(session: Session, scope: Scope) -> list[tuple[int, str, Pu
     period whose figures were all replaced away is listed too, so that it can still be withdrawn."""
     scope.require_data()
     published = {(p.year, p.period): p for p in _read_published(session)}
-    periods = sorted(set(cached_reference(session, _loaded)) | set(published), reverse=True)
+    periods = sorted(set(cached_reference(session, _loaded, depends=(FACTS,))) | set(published), reverse=True)
     return [(year, period, published.get((year, period))) for year, period in periods]
 
 

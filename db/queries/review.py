@@ -23,7 +23,7 @@ from db.models import (
 )
 from db.queries.common import NationalWithheld, complete_periods, latest_period_join, national_period
 from db.queries.indicators import catalogue, with_status
-from db.queries.submission import can_read_line, get
+from db.queries.submission import can_read_line, get, mentions_submission
 from domain.access import Scope
 from domain.submission import ADJUST, QUESTION, SUBMITTED
 from domain.vocabulary import BUDGET_UNIT, MEF_REVIEWER, NATIONAL, PROVINCIAL_DIRECTOR
@@ -227,7 +227,8 @@ def full_history(session: Session, scope: Scope, submission_id: int) -> list[dic
     his or her province's lines and targets, and the transitions without their comments."""
     get(session, scope, submission_id)
     rows = session.scalars(select(AuditLog).where(
-        or_(AuditLog.action.like("submission.%"), AuditLog.action.like("review.%"))).order_by(AuditLog.id))
+        or_(AuditLog.action.like("submission.%"), AuditLog.action.like("review.%")),
+        mentions_submission(submission_id)).order_by(AuditLog.id))
     out = []
     for row in rows:
         detail = json.loads(row.detail or "{}")

@@ -28,11 +28,12 @@ from db.models import (
     SubmissionTarget,
     SubmissionVersion,
 )
+from db.queries.cache import FACTS, cached_reference
 from db.queries.common import as_of_condition, as_of_periods, latest_period_join
 from db.queries.indicators import catalogue, with_status
 from domain.access import Forbidden, Scope
 from domain.submission import actions_for, can_write_any
-from domain.vocabulary import NATIONAL, is_province
+from domain.vocabulary import ENTITY_CODES, NATIONAL, is_province
 from indicators import submission as flags
 
 LINE_KEYS = ["entity", "cluster", "economic_code", "funding_source"]
@@ -76,42 +77,44 @@ def latest_data_year(session: Session) -> int | None:
 
 
 # --- last year's figures, per line key -----------------------------------------------------------
+#
+# Everything in this part reads loaded data only (the marts, the catalogue, the links of
+# indicators to activities): it goes through the query cache on the facts' version, which only a
+# load or a rebuild of the marts changes, never a saved line. Each read is of every entity, once
+# per load on the machine; a caller's entities are then a selection of it, so that a director's
+# view, the budget unit's and a save's answer share one read.
 
 
-def _memo(session: Session, key: tuple, compute):
-    """``compute()`` once per session (one request): a save and its answer, or a page, ask for the
-    same year's sums several times. Figures of loaded data do not change within a request."""
-    memo = session.info.setdefault("submission_memo", {})
-    if key not in memo:
-        memo[key] = compute()
-    return memo[key]
+def _of_loaded_data(session: Session, fn, **kwargs):
+    """``fn(session, **kwargs)`` remembered until the next load (unscoped: callers select)."""
+    return cached_reference(session, fn, depends=(FACTS,), **kwargs)
+
+
+def _selected(frame: pd.DataFrame, column: str, codes: list[str] | None) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` is one of ``codes`` (every row when ``codes`` is None)."""
+    return frame if codes is None else frame[frame[column].isin(codes)].reset_index(drop=True)
 
 
 def _chapter_sums(session: Session, year: int, entities: list[str] | None,
                   where: dict[str, str] | None = None) -> pd.DataFrame:
     """Revised and paid of ``year`` per line key, each entity at its newest period."""
-    key = ("chapter_sums", year, tuple(entities) if entities is not None else None,
-           tuple(sorted((where or {}).items())))
-    return _memo(session, key, lambda: _read_chapter_sums(session, year, entities, where))
+    frame = _selected(_of_loaded_data(session, _read_chapter_sums, year=year), "entity", entities)
+    for name, value in (where or {}).items():
+        frame = frame[frame[name] == value].reset_index(drop=True)
+    return frame
 
 
-def _read_chapter_sums(session: Session, year: int, entities: list[str] | None,
-                       where: dict[str, str] | None) -> pd.DataFrame:
+def _read_chapter_sums(session: Session, *, year: int) -> pd.DataFrame:
     mart = BudgetMart.__table__
     as_of = as_of_periods(session, year, None)
-    if entities is not None:
-        as_of = {e: p for e, p in as_of.items() if e in entities}
     columns = ["entity", "cluster", "economic_code", "funding_source", "period", "revised", "paid"]
     if not as_of:
         return pd.DataFrame(columns=columns)
     query = (select(mart.c.entity_code, mart.c.cluster_code, mart.c.chapter_code, mart.c.funding_source,
                     mart.c.period, func.sum(mart.c.revised), func.sum(mart.c.paid))
-             .where(mart.c.fiscal_year == year, as_of_condition(mart, as_of)))
-    for name, value in (where or {}).items():
-        query = query.where({"cluster": mart.c.cluster_code, "economic_code": mart.c.chapter_code,
-                             "funding_source": mart.c.funding_source}[name] == value)
-    query = query.group_by(mart.c.entity_code, mart.c.cluster_code, mart.c.chapter_code, mart.c.funding_source,
-                           mart.c.period)
+             .where(mart.c.fiscal_year == year, as_of_condition(mart, as_of))
+             .group_by(mart.c.entity_code, mart.c.cluster_code, mart.c.chapter_code, mart.c.funding_source,
+                       mart.c.period))
     frame = pd.DataFrame(session.execute(query).all(), columns=columns)
     return frame.astype({"revised": "float64", "paid": "float64"})
 
@@ -121,8 +124,15 @@ def last_year_figures(session: Session, year: int, entities: list[str] | None = 
     """Per line key of a submission for ``year``: the current year's revised and paid to date,
     their execution rate and pro-rata benchmark at the entity's latest period, and the last
     full year's paid."""
-    current = _chapter_sums(session, year - 1, entities, where)
-    full = _chapter_sums(session, year - 2, entities, where)
+    frame = _selected(_of_loaded_data(session, _read_last_year_figures, year=year), "entity", entities)
+    for name, value in (where or {}).items():
+        frame = frame[frame[name] == value].reset_index(drop=True)
+    return frame
+
+
+def _read_last_year_figures(session: Session, *, year: int) -> pd.DataFrame:
+    current = _chapter_sums(session, year - 1, None)
+    full = _chapter_sums(session, year - 2, None)
     current = current.rename(columns={"revised": "revised_last", "paid": "paid_to_date", "period": "as_of"})
     full = full.rename(columns={"paid": "paid_full_year"})[[*LINE_KEYS, "paid_full_year"]]
     frame = current.merge(full, on=LINE_KEYS, how="outer")
@@ -137,7 +147,7 @@ def last_year_figures(session: Session, year: int, entities: list[str] | None = 
 
 def cluster_indicators(session: Session) -> pd.DataFrame:
     """(cluster, indicator, activity): each indicator's linked activities and their clusters."""
-    return _memo(session, ("cluster_indicators",), lambda: _read_cluster_indicators(session))
+    return _of_loaded_data(session, _read_cluster_indicators)
 
 
 def _read_cluster_indicators(session: Session) -> pd.DataFrame:
@@ -149,28 +159,29 @@ def _read_cluster_indicators(session: Session) -> pd.DataFrame:
 
 
 def _latest_values(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
-    key = ("latest_values", year, tuple(units) if units is not None else None)
-    return _memo(session, key, lambda: _read_latest_values(session, year, units))
+    return _selected(_of_loaded_data(session, _read_latest_values, year=year), "unit", units)
 
 
-def _read_latest_values(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
+def _read_latest_values(session: Session, *, year: int) -> pd.DataFrame:
     table = IndicatorMart.__table__
     query = select(table.c.entity_code.label("unit"), table.c.indicator_code.label("indicator"),
                    table.c.period, table.c.baseline, table.c.target, table.c.actual).where(table.c.fiscal_year == year)
     query = latest_period_join(query, table, year, keys=("indicator_code",))
-    if units is not None:
-        query = query.where(table.c.entity_code.in_(units))
     return pd.DataFrame(session.execute(query).all(),
                         columns=["unit", "indicator", "period", "baseline", "target", "actual"])
 
 
 def indicator_context(session: Session, year: int, units: list[str] | None) -> pd.DataFrame:
     """Per (unit, indicator): the current year's latest actual, target, achievement and status."""
-    values = with_status(_latest_values(session, year - 1, units), catalogue(session))
+    return _selected(_of_loaded_data(session, _read_indicator_context, year=year), "unit", units)
+
+
+def _read_indicator_context(session: Session, *, year: int) -> pd.DataFrame:
+    values = with_status(_latest_values(session, year - 1, None), catalogue(session))
     return values[["unit", "indicator", "period", "actual", "target", "achievement", "status", "direction"]]
 
 
-def observed_unit_costs(session: Session, year: int, units: list[str], links: pd.DataFrame) -> pd.DataFrame:
+def observed_unit_costs(session: Session, year: int, units: list[str]) -> pd.DataFrame:
     """Per (unit, indicator): the observed unit cost on a full-year basis.
 
     On the footing of the request it is held against: what the indicator's clusters paid (every
@@ -178,15 +189,19 @@ def observed_unit_costs(session: Session, year: int, units: list[str], links: pd
     The last full year (Y−2) where the unit's books reach December; otherwise the current
     year's paid to date scaled to twelve months.
     """
+    return _selected(_of_loaded_data(session, _read_observed_unit_costs, year=year), "unit", units)
+
+
+def _read_observed_unit_costs(session: Session, *, year: int) -> pd.DataFrame:
     columns = ["unit", "indicator", "observed_unit_cost", "cost_basis"]
-    if links.empty or not units:
+    links = cluster_indicators(session)
+    if links.empty:
         return pd.DataFrame(columns=columns)
     pairs = links[["cluster", "indicator"]].drop_duplicates()
-    rows = []
-    # National costs sum every entity's spending; a province's, its own.
-    entities = None if NATIONAL in units else units
+    found = []
     for basis, fiscal in (("full_year", year - 2), ("scaled", year - 1)):
-        paid = _chapter_sums(session, fiscal, entities)
+        # Every entity's spending: a province's cost is its own, the national ``00``'s the sum of all.
+        paid = _chapter_sums(session, fiscal, None)
         if paid.empty:
             continue
         months = paid["period"].map(formulas.period_month)
@@ -195,18 +210,22 @@ def observed_unit_costs(session: Session, year: int, units: list[str], links: pd
         else:
             paid = paid.assign(paid=flags.full_year_paid(paid["paid"], months))
         spent = paid.merge(pairs, on="cluster")
-        by_unit = spent.groupby(["entity", "indicator"])["paid"].sum()
-        national = spent.groupby("indicator")["paid"].sum()
-        for row in _latest_values(session, fiscal, units).itertuples(index=False):
-            money = national.get(row.indicator) if row.unit == NATIONAL else by_unit.get((row.unit, row.indicator))
-            if money is None or pd.isna(money):
-                continue
-            cost = formulas.unit_cost(float(money), row.actual)
-            if pd.notna(cost):
-                rows.append((row.unit, row.indicator, float(cost), basis))
-    frame = pd.DataFrame(rows, columns=columns)
+        by_unit = spent.groupby(["entity", "indicator"], as_index=False)["paid"].sum() \
+            .rename(columns={"entity": "unit", "paid": "money"})
+        national = spent.groupby("indicator", as_index=False)["paid"].sum().rename(columns={"paid": "money"})
+        values = _latest_values(session, fiscal, None)[["unit", "indicator", "actual"]]
+        money = pd.concat([values[values["unit"] != NATIONAL].merge(by_unit, on=["unit", "indicator"]),
+                           values[values["unit"] == NATIONAL].merge(national, on="indicator")], ignore_index=True)
+        money = money[money["money"].notna()]
+        cost = formulas.unit_cost(money["money"].astype("float64"), money["actual"])
+        found.append(pd.DataFrame({"unit": money["unit"], "indicator": money["indicator"],
+                                   "observed_unit_cost": cost, "cost_basis": basis})
+                     .loc[lambda f: f["observed_unit_cost"].notna()])
+    if not found:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(found, ignore_index=True).astype({"observed_unit_cost": "float64"})
     # The full year wins over a scaled part-year where both exist.
-    return frame.drop_duplicates(["unit", "indicator"], keep="first")
+    return frame.drop_duplicates(["unit", "indicator"], keep="first").reset_index(drop=True)
 
 
 # --- the whole view ----------------------------------------------------------------------------------
@@ -269,6 +288,10 @@ def _target_frame(session: Session, submission_id: int, units: list[str] | None)
 
 def _incomplete(session: Session, year: int, entities: list[str]) -> set[str]:
     """Provinces whose reports of the current year stop before the newest period anyone reported."""
+    return set(entities) & _of_loaded_data(session, _read_incomplete, year=year)
+
+
+def _read_incomplete(session: Session, *, year: int) -> set[str]:
     budget = as_of_periods(session, year - 1, None)
     newest_budget = max(budget.values(), default=None)
     table = IndicatorMart.__table__
@@ -277,7 +300,7 @@ def _incomplete(session: Session, year: int, entities: list[str]) -> set[str]:
         .group_by(table.c.entity_code)).all())
     newest_indicator = max(indicator_periods.values(), default=None)
     out = set()
-    for entity in entities:
+    for entity in ENTITY_CODES:
         if not is_province(entity):
             continue
         if newest_budget and budget.get(entity, "") < newest_budget:
@@ -293,10 +316,13 @@ def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataF
 
     ``all_lines`` holds the requests that implied unit costs sum (``entity``, ``cluster``,
     ``request_y1``: every line of the submission for national targets); ``lines`` when not given.
+    By merges, not per line: the loaded figures come from the query cache, so the request's own
+    lines are what remains to compute.
     """
     all_lines = lines if all_lines is None else all_lines
     entities = sorted(set(lines["entity"]) | set(targets["unit"]))
     links = cluster_indicators(session)
+    pairs = links[["cluster", "indicator"]].drop_duplicates()
     figures = last_year_figures(session, year, entities if entities else None)
     lines = lines.merge(figures, on=LINE_KEYS, how="left")
     context = indicator_context(session, year, entities or None)
@@ -305,18 +331,10 @@ def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataF
     targets = targets.merge(context.rename(columns={"period": "baseline_period", "actual": "baseline",
                                                     "target": "current_target"}),
                             on=["unit", "indicator"], how="left")
-    clusters_of = links.groupby("indicator")["cluster"].agg(lambda c: sorted(set(c)))
-    implied_request = []
-    for row in targets.itertuples(index=False):
-        clusters = clusters_of.get(row.indicator, [])
-        chosen = all_lines[all_lines["cluster"].isin(clusters)]
-        if row.unit != NATIONAL:
-            chosen = chosen[chosen["entity"] == row.unit]
-        implied_request.append(float(chosen["request_y1"].sum()) if clusters else float("nan"))
-    targets["linked_request"] = implied_request
+    targets["linked_request"] = _linked_requests(targets, all_lines, pairs)
     targets["implied_unit_cost"] = flags.implied_unit_cost(targets["linked_request"], targets["target_y1"]) \
         if not targets.empty else pd.Series(dtype="float64")
-    costs = observed_unit_costs(session, year, entities, links)
+    costs = observed_unit_costs(session, year, entities)
     targets = targets.merge(costs, on=["unit", "indicator"], how="left")
     if targets.empty:
         for column in ("cost_gap", "unit_cost_gap", "below_actual"):
@@ -330,26 +348,43 @@ def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataF
                         for gap, below in zip(targets["cost_gap"], targets["below_actual"], strict=True)]
 
     # Lines: the statuses of the indicators linked to their cluster, for their entity.
-    status = context.merge(links[["cluster", "indicator"]].drop_duplicates(), on="indicator")
-    off = set(map(tuple, status.loc[status["status"] == "off_track", ["unit", "cluster"]].to_numpy()))
-    linked = status.groupby(["unit", "cluster"]).apply(
-        lambda g: [{"indicator": i, "achievement": _number(a), "status": s}
-                   for i, a, s in zip(g["indicator"], g["achievement"], g["status"], strict=True)],
-        include_groups=False).to_dict() if not status.empty else {}
-    target_keys = targets.merge(links[["cluster", "indicator"]].drop_duplicates(), on="indicator")
+    status = context.merge(pairs, on="indicator")
+    off = set(zip(*(status.loc[status["status"] == "off_track", c] for c in ("unit", "cluster")), strict=True))
+    linked: dict[tuple, list[dict]] = {}
+    for unit, cluster, indicator, achievement, state in zip(
+            status["unit"], status["cluster"], status["indicator"], status["achievement"], status["status"],
+            strict=True):
+        linked.setdefault((unit, cluster), []).append(
+            {"indicator": indicator, "achievement": _number(achievement), "status": state})
+    target_keys = targets.merge(pairs, on="indicator")
     gap_pairs = set(map(tuple, target_keys.loc[target_keys["cost_gap"].astype(bool), ["unit", "cluster"]].to_numpy()))
     below_pairs = set(map(tuple, target_keys.loc[target_keys["below_actual"].astype(bool),
                                                  ["unit", "cluster"]].to_numpy()))
-    pairs = list(zip(lines["entity"], lines["cluster"], strict=True))
+    keys = list(zip(lines["entity"], lines["cluster"], strict=True))
     incomplete = _incomplete(session, year, sorted(set(lines["entity"])))
-    lines["linked_indicators"] = [linked.get(p, []) for p in pairs]
+    lines["linked_indicators"] = [linked.get(p, []) for p in keys]
     lines["request"] = lines["request_y1"]
-    lines["linked_off_track"] = pd.Series([p in off for p in pairs], index=lines.index, dtype=bool)
-    lines["cost_gap"] = pd.Series([p in gap_pairs for p in pairs], index=lines.index, dtype=bool)
-    lines["target_below"] = pd.Series([p in below_pairs for p in pairs], index=lines.index, dtype=bool)
+    lines["linked_off_track"] = pd.Series([p in off for p in keys], index=lines.index, dtype=bool)
+    lines["cost_gap"] = pd.Series([p in gap_pairs for p in keys], index=lines.index, dtype=bool)
+    lines["target_below"] = pd.Series([p in below_pairs for p in keys], index=lines.index, dtype=bool)
     lines["incomplete"] = lines["entity"].isin(incomplete)
     lines["flags"] = flags.line_flags(lines) if not lines.empty else pd.Series(dtype="object")
     return lines, targets
+
+
+def _linked_requests(targets: pd.DataFrame, all_lines: pd.DataFrame, pairs: pd.DataFrame) -> list[float]:
+    """Per target: the request for Y of the lines of its indicator's clusters (its unit's lines;
+    every entity's for a national target), NaN for an indicator linked to no cluster."""
+    if targets.empty:
+        return []
+    requests = all_lines.groupby(["entity", "cluster"], as_index=False)["request_y1"].sum()
+    spent = requests.merge(pairs, on="cluster")
+    by_unit = spent.groupby(["entity", "indicator"])["request_y1"].sum().to_dict()
+    national = spent.groupby("indicator")["request_y1"].sum().to_dict()
+    linked = set(pairs["indicator"])
+    return [float("nan") if indicator not in linked
+            else float(national.get(indicator, 0.0) if unit == NATIONAL else by_unit.get((unit, indicator), 0.0))
+            for unit, indicator in zip(targets["unit"], targets["indicator"], strict=True)]
 
 
 def _number(value: object) -> float | None:
@@ -459,11 +494,20 @@ def require_line_reader(scope: Scope, entity: str) -> None:
         raise Forbidden(f"submission lines of {entity}")
 
 
+def mentions_submission(submission_id: int):
+    """A condition that keeps the audit entries whose detail may name ``submission_id`` (those
+    naming it, and a few naming e.g. a longer id, which the caller's exact check drops): the log
+    holds every submission's entries and every explanation's, and grows with each write."""
+    # audit.record writes the detail with json.dumps' default separators: '"submission": 12'.
+    return AuditLog.detail.like(f'%"submission": {int(submission_id)}%')
+
+
 def history(session: Session, submission_id: int, scope: Scope | None = None) -> list[dict]:
     """The submission's transitions and header changes from the audit log, oldest first. A
     director sees no comment: MEF's words on a return speak of every province."""
     rows = session.scalars(select(AuditLog).where(AuditLog.action.like("submission.%"),
-                                                  AuditLog.action.notin_(["submission.line", "submission.target"]))
+                                                  AuditLog.action.notin_(["submission.line", "submission.target"]),
+                                                  mentions_submission(submission_id))
                            .order_by(AuditLog.id))
     out = []
     for row in rows:

@@ -1,15 +1,19 @@
-"""Figures people write are data too: every write makes the query cache's answers stale, in
-every process, on SQLite and PostgreSQL.
+"""Figures people write are data too: every write makes the query cache's answers that show it
+stale, in every process, on SQLite and PostgreSQL; and only those.
 
-The cache keys each answer on the data version (``db.queries.cache.data_version``): the newest
-load and the count of people's writes, which each write bumps in its own transaction. First,
-each kind of write through the API moves the version as a fresh session reads it; then a second
-instance of the app, served by gunicorn in other processes with their shared cache tier, shows
-a new comment and a new amount (and the header's inbox, which is cached, its new count) at once.
+The cache keys each answer on the versions of what it reads (``db.queries.cache.versions``): the
+loaded facts, the count of people's writes (which each write bumps in its own transaction) and
+the publications. First, each kind of write through the API moves the people's version, and only
+it, as a fresh session reads it; then a second instance of the app, served by gunicorn in other
+processes with their shared cache tier, shows a new comment and a new amount (and the header's
+inbox, which is cached, its new count) at once; and a load, a line and a publication each change
+what shows them at once, while a line leaves the overview's cached answer in place (counted by
+the cache itself across the workers, ``cache.computations``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -26,15 +30,16 @@ from db.queries import cache
 from etl.load import load_file
 from tests.helpers.cycle import line_key, load_cycle, open_draft, post_json, put_json
 from tests.helpers.web import PEOPLE, callback_payload
+from tests.helpers.workbooks import exec_row, execution_xlsx
 from tests.integration.test_costing_api import SCENARIO, _costing_reference
 
 ROOT = Path(__file__).resolve().parents[2]
 JUSTIFIED = "Registrations from the 2025 ID Poor round double the caseload in the province."
 
 
-def _version(url: str) -> tuple:
+def _version(url: str) -> dict:
     with session_scope(url) as session:  # a new session, as another worker's next request
-        return cache.data_version(session)
+        return cache.versions(session)
 
 
 def test_every_kind_of_write_moves_the_data_version(app_db: str, tmp_path: Path, client_as) -> None:
@@ -83,7 +88,10 @@ def test_every_kind_of_write_moves_the_data_version(app_db: str, tmp_path: Path,
         answer = write()
         assert answer.status_code in (200, 201), (name, answer.json)
         after = _version(app_db)
-        assert after != before and after[:3] == before[:3], name  # the same load, one write more
+        assert after[cache.PEOPLE] != before[cache.PEOPLE], name  # one write more
+        # ... and the same facts and publications: the dashboards' and /open's answers stay.
+        assert [after[k] for k in (cache.FACTS, cache.PUBLICATIONS)] == \
+            [before[k] for k in (cache.FACTS, cache.PUBLICATIONS)], name
 
 
 # --- another instance, in other processes ------------------------------------------------------------
@@ -132,14 +140,24 @@ class Served:
         assert answer.status_code == 200, answer.text[:300]
         return answer.json()
 
+    def callback(self, output: str, values: dict) -> dict:
+        """The answer of the callback whose outputs include ``output`` (``component.property``, or a
+        component id and its dot)."""
+        dependency = next(d for d in self.get("/_dash-dependencies") if output in d["output"])
+        answer = self.http.post(f"{self.base}/_dash-update-component", json=callback_payload(dependency, values),
+                                timeout=30, headers={"X-CSRFToken": self.http.cookies["_csrf_token"]})
+        assert answer.status_code == 200, answer.text[:300]
+        return answer.json()["response"]
+
     def inbox(self) -> dict[str, int]:
         """The header's inbox on ``/``: {kind: count}."""
-        dependency = next(d for d in self.get("/_dash-dependencies") if "inbox." in d["output"])
-        payload = callback_payload(dependency, {"_pages_location.pathname": "/"})
-        answer = self.http.post(f"{self.base}/_dash-update-component", json=payload, timeout=30,
-                                headers={"X-CSRFToken": self.http.cookies["_csrf_token"]})
+        answer = self.callback("inbox.", {"_pages_location.pathname": "/"})
+        return {i["kind"]: i["count"] for i in answer["inbox-seen"]["data"]}
+
+    def text(self, path: str) -> str:
+        answer = self.http.get(f"{self.base}{path}", timeout=30)
         assert answer.status_code == 200, answer.text[:300]
-        return {i["kind"]: i["count"] for i in answer.json()["response"]["inbox-seen"]["data"]}
+        return answer.text
 
     def stop(self) -> None:
         self.process.terminate()
@@ -202,3 +220,56 @@ def test_another_instance_shows_a_new_comment_and_amount_at_once(served, client_
         assert next(line["request"] for line in document["lines"] if line["id"] == kampot) == \
             [1_000_000, 1_050_000, 1_100_000]
         assert document["totals"]["request"][0] == 1_000_000 + 1_000_000  # Kampot's new amount and Kep's
+
+
+def test_each_change_reaches_what_shows_it_and_a_line_leaves_the_overview_cached(served, client_as, app_db) -> None:
+    b, instance = served
+    b.sign_in("budget_unit")
+    budget, sid = open_draft(client_as)  # instance A: this process
+    overview = "db.queries.overview.overview"
+
+    def paid() -> str:
+        """The overview's paid to date of September 2025, exactly (its card's tooltip), as B shows it."""
+        chosen = {"overview-year.value": 2025, "overview-period.value": "2025-09",
+                  "overview-metric.value": "execution_rate"}
+        kpis = json.dumps(b.callback("overview-kpis.children", chosen))
+        return re.search(r"KHR (1,[0-9]00,000)", kpis).group(1)
+
+    def kep_request() -> list[int]:
+        grid = b.callback("submission-grid.rowData", {"submission-year.value": 2026, "submission-viewport.data": 1400})
+        kep = next(row for row in grid["submission-grid"]["rowData"] if row["entity"] == "08")
+        return [kep[f"request_y{n}"] for n in (1, 2, 3)]
+
+    def computed(name: str) -> int:
+        return cache.computations(instance / "query-cache", name)
+
+    for _ in range(2):  # whichever worker answers
+        assert paid() == "1,000,000"  # Kampot 300,000 and Kep 700,000
+        assert kep_request() == [1_000_000] * 3
+    assert computed(overview) == 1  # once for the machine; then from a worker's memory or the shared tier
+
+    # A: a person's write. The submission shows it at once; the overview's answer stays cached.
+    assert put_json(budget, f"/api/v1/submissions/{sid}/lines",
+                    {"lines": [line_key("08", [1_234_567, 0, 0])]}).status_code == 200
+    for _ in range(2):
+        assert kep_request() == [1_234_567, 0, 0]
+        assert paid() == "1,000,000"
+    assert computed(overview) == 1
+
+    # A: publications. /open lists the new one at once; the overview still needs no new answer.
+    assert post_json(budget, "/api/v1/publications", {"year": 2025, "period": "2025-09"}).status_code == 201
+    for _ in range(2):
+        page = b.text("/open?year=2025&period=2025-09")
+        assert 'value="2025-09"' in page and 'value="2024-12"' not in page
+    assert post_json(budget, "/api/v1/publications", {"year": 2024, "period": "2024-12"}).status_code == 201
+    for _ in range(2):
+        assert 'value="2024-12"' in b.text("/open?year=2025&period=2025-09")
+    assert paid() == "1,000,000" and computed(overview) == 1
+
+    # A: a load replaces Kampot's September. The overview shows it at once, computed anew once.
+    report = load_file(execution_xlsx([exec_row("07", "2025-09", revised=1_200_000, paid=600_000,
+                                                committed=700_000)]), name="kampot-again.xlsx", url=app_db)
+    assert report.status == "loaded"
+    for _ in range(2):
+        assert paid() == "1,300,000"
+    assert computed(overview) == 2
