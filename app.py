@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import logging
+from pathlib import Path
 from typing import Any
 
 import dash
-from flask import Flask, request
+from flask import Flask, request, send_file
 
 import settings
 from extensions import StaticCompressionCache, static_cache_key
@@ -110,9 +111,18 @@ def register_static_files(server: Flask, prefix: str) -> None:
         response.cache_control.public = True
         return response
 
+    # The app's own icon (assets/favicon.ico, 724 bytes; Dash names it in its pages in place of
+    # its 15 KB default): also at /favicon.ico, which browsers ask for on the pages that name no
+    # icon (sign-in, /open) and which answered with the Dash index page.
+    icon = Path(server.root_path) / "assets" / "favicon.ico"
+
+    @server.route("/favicon.ico")
+    def _favicon():
+        return send_file(icon, mimetype="image/x-icon")
+
     @server.after_request
     def _keep_the_favicon(response):
-        if request.path == "/_favicon.ico" and response.status_code == 200:
+        if request.path in ("/_favicon.ico", "/favicon.ico") and response.status_code == 200:
             response.cache_control.public = True
             response.cache_control.max_age = 24 * 3600
             response.cache_control.no_cache = None
@@ -175,6 +185,10 @@ def register_dash(server: Flask) -> dash.Dash:
         assets_path_ignore=["vendor"],  # served in place of Dash's own file (register_static_files)
     )
     dash_app.layout = serve_shell
+    # dash-ag-grid's bundle on the pages that show a grid only (components/lazy_grid.py).
+    from components.lazy_grid import install as grid_bundle_on_demand
+
+    grid_bundle_on_demand(dash_app)
     return dash_app
 
 
