@@ -185,10 +185,10 @@ def register_dash(server: Flask) -> dash.Dash:
         assets_path_ignore=["vendor"],  # served in place of Dash's own file (register_static_files)
     )
     dash_app.layout = serve_shell
-    # dash-ag-grid's bundle on the pages that show a grid only (components/lazy_grid.py).
-    from components.lazy_grid import install as grid_bundle_on_demand
+    # AG Grid on demand, and a head start for the bundles a page draws with (components/bundles.py).
+    from components.bundles import install as bundles_on_demand
 
-    grid_bundle_on_demand(dash_app)
+    bundles_on_demand(dash_app)
     return dash_app
 
 

@@ -87,6 +87,9 @@ def test_the_overviews_first_visit_stays_under_800_kb_without_the_grid_bundle(ap
     # data, and the stand-in (a few KB) is what the page runs.
     grid = [url for url in named if "dash_ag_grid" in url]
     assert grid == []
+    # plotly.js, which the page draws with, is fetched from the start; the grid's bundle is not.
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)"', html)
+    assert preloads == [PLOTLY]
     stub = re.search(r'<script src="([^"]*lazy-ag-grid\.js[^"]*)" data-bundle="([^"]+dash_ag_grid[^"]+)"', html)
     assert stub and client.get(stub.group(2)).status_code == 200
     assert sizes[stub.group(1)] < 3_000
