@@ -30,8 +30,12 @@ run: install
 lint: install-dev
 	$(PY) -m ruff check .
 
+# Two workers (pytest-xdist): the suite waits on PostgreSQL, Chromium and the servers it starts,
+# and one process leaves a core idle meanwhile. `make test PYTEST_WORKERS=0` runs it in one.
+PYTEST_WORKERS ?= 2
+
 test: install-dev lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS)
 
 bench: install-dev
 	$(PY) -m bench

@@ -206,6 +206,7 @@ def main() -> int:
               "bar": {"median_ms": BAR_MEDIAN_MS, "p95_ms": BAR_P95_MS}, "runs": {"cold": args.cold, "warm": args.warm},
               "databases": {}}
     if args.formula_only:
+        (OUT / "costing.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
         return 0
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from app import create_app

@@ -3,7 +3,12 @@
     python -m bench.report
 
 Every figure comes from a measurement file; nothing here measures. The hand-written analysis
-(bench/diagnosis.md: why a bar is missed and what would fix it) is appended as it is.
+(bench/diagnosis.md: why a bar is missed and what would fix it) is appended as it is, and the
+notes of a later section (bench/notes/*.md: what its figures forced) follow that section's table.
+
+bench/out/ is not kept in git, so a fresh machine, or a run of one benchmark, lacks the files of
+the others: a section whose measurement files are missing keeps its text from the previous
+RESULTS.md, marked as carried over, rather than losing the record.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import json
 import math
 import os
 import platform
+import re
 import sqlite3
 import statistics
 import time
@@ -23,6 +29,8 @@ from bench.latency import summary
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 DIAGNOSIS = ROOT / "bench" / "diagnosis.md"
+NOTES = ROOT / "bench" / "notes"
+NOT_MEASURED = ("Not measured", "Not run", "Not built")
 DB_ORDER = ("sqlite-1m", "postgresql-1m", "sqlite-10m", "postgresql-10m")
 BAR_MEDIAN, BAR_P95 = 150.0, 300.0
 NO_DB = {"layout", "selectors"}  # callbacks that read (almost) nothing: no naive twin
@@ -127,7 +135,8 @@ def etl_section() -> list[str]:
     if not path.exists():
         return ["## 2. ETL speed", "", "Not run in this report (`python -m bench.etl`; `make bench` runs it).", ""]
     return ["## 2. ETL speed (`python -m bench.etl`)", "",
-            "Bar (bench/RESULTS.md): a full load under twice (a), calamine's read alone. The loader pauses "
+            "Bar: a full load (validated and written) in at most 1.25× (a), calamine's read alone (the first round's "
+            "bar was twice). The loader pauses "
             "Python's cycle collector, which also speeds up its own read: (a') is calamine's read with the "
             "collector paused, and `load / (a')` the stricter ratio, shown for information.", "",
             "```", path.read_text().strip(), "```", ""]
@@ -240,11 +249,11 @@ def firstload_section() -> list[str]:
 
 
 def load_section() -> list[str]:
-    """Round one (50 readers, bench/out/load-*.json), shown while its files are there: round two
-    (section 5b) replaced its locustfile."""
-    if not any((OUT / f"load-{key}.json").exists() for key in DB_ORDER):
-        return []
+    """Round one (50 readers, bench/out/load-*.json): round two (section 5b) replaced its locustfile,
+    so its figures are those of the last report that had them."""
     lines = ["## 5. Load test, round one (50 readers; Locust, gunicorn)", ""]
+    if not any((OUT / f"load-{key}.json").exists() for key in DB_ORDER):
+        return [*lines, "Not measured in this run (round two's `python -m bench.load` replaced it).", ""]
     found = False
     for key in DB_ORDER:
         data = _load(f"load-{key}.json")
@@ -476,7 +485,7 @@ def submission_section() -> list[str]:
 def slow_link_section() -> list[str]:
     """First visits over an emulated slow link (bench/out/slow_link.json, ``python -m bench.slow_link``)."""
     data = _load("slow_link.json")
-    lines = ["## Slow link: first visits at 1.6 Mbit/s and 150 ms (`python -m bench.slow_link`)", ""]
+    lines = ["## 13. Slow link: first visits at 1.6 Mbit/s and 150 ms (`python -m bench.slow_link`)", ""]
     if not data:
         return [*lines, "Not measured (run `python -m bench.slow_link`).", ""]
     load = data.get("load_average", {})
@@ -509,17 +518,100 @@ def slow_link_section() -> list[str]:
         lines.append("")
     errors = sorted({e for page in data["pages"].values() for e in page["errors"]})
     lines += [f"Page errors: {errors or 'none'}; tracebacks in the gunicorn log: {data['server_tracebacks']}.", ""]
-    return lines
+    return [*lines, *_notes("slow-link")]
+
+
+def _notes(name: str) -> list[str]:
+    """The hand-written notes of a section (bench/notes/<name>.md), after its generated figures."""
+    path = NOTES / f"{name}.md"
+    return [path.read_text(encoding="utf-8").strip(), ""] if path.exists() else []
+
+
+def costing_section() -> list[str]:
+    """The costing formula and the /costing page's callbacks (bench/out/costing.json)."""
+    data = _load("costing.json")
+    lines = ["## 11. Costing: the formula and the `/costing` page's callbacks (`python -m bench.costing`)", ""]
+    if data is None:
+        return [*lines, "Not measured (run `python -m bench.costing`).", ""]
+    bar = data["bar"]
+    lines += [f"Measured {data['measured']}. Bar: the formula under 100 ms; every callback under "
+              f"{bar['median_ms']:.0f} ms median and {bar['p95_ms']:.0f} ms p95.", "",
+              f"**The formula** (one scenario of 25 provinces × 5 years × 5 benefits with its ±10 % take-up band, "
+              f"in process): **{data['formula_ms']:.1f} ms**, median of 20. "
+              f"{'Met' if data['formula_ms'] < 100 else 'Missed'}.", ""]
+    if not data["databases"]:
+        return [*lines, "The page's callbacks were not measured in this run (`--formula-only`, or no database "
+                "built by `python -m bench.scale`).", ""]
+    runs = data["runs"]
+    lines += ["**The page's callbacks**, posted over HTTP as the browser posts them (Werkzeug in the benchmark "
+              "process, a `requests` session signed in through the login form). **Cold** = the query cache emptied "
+              f"right before the request ({runs['cold']} requests), **warm** = the same request again "
+              f"({runs['warm']}); times in ms; the answer's size uncompressed.", "",
+              "| database | user | callback | cold median | cold p95 | warm median | warm p95 | answer (KiB) | bar |",
+              "|---|---|---|---:|---:|---:|---:|---:|---|"]
+    for key, found in data["databases"].items():
+        for user, callbacks in found["callbacks"].items():
+            for name, entry in callbacks.items():
+                c, w = summary(entry["cold"]), summary(entry["warm"])
+                met = max(c["median"], w["median"]) < bar["median_ms"] and max(c["p95"], w["p95"]) < bar["p95_ms"]
+                lines.append(f"| {key} ({found['rows']:,} rows) | {user} | {name} | {_ms(c['median'])} | "
+                             f"{_ms(c['p95'])} | {_ms(w['median'])} | {_ms(w['p95'])} | {entry['bytes'] / 1024:.1f} | "
+                             f"{'met' if met else 'missed'} |")
+    return [*lines, "", *_notes("costing")]
+
+
+def etl_round_two_section() -> list[str]:
+    """The second ETL round: its figures were taken in pairs by hand (bench/notes/etl-round-two.md)."""
+    notes = _notes("etl-round-two")
+    head = ["## 12. ETL speed, round two (a full load in at most 1.25× calamine's read)", ""]
+    return [*head, *notes] if notes else [*head, "Not measured (see section 2 and `python -m bench.etl`).", ""]
+
+
+def previous_sections(path: Path = RESULTS) -> dict[str, list[str]]:
+    """The sections of an earlier RESULTS.md by their number ("1", "5b", "11"), each with its lines."""
+    if not path.exists():
+        return {}
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"## (\d+[a-z]?)\. ", line)
+        if heading:
+            current = sections.setdefault(heading.group(1), [])
+        elif line.startswith("## "):
+            current = None
+        if current is not None:
+            current.append(line)
+    return sections
+
+
+def carried_over(section: list[str], previous: dict[str, list[str]]) -> list[str]:
+    """``section`` itself, or, when this run has no figures for it, the earlier report's same section."""
+    if not section:
+        return section
+    number = re.match(r"## (\d+[a-z]?)\. ", section[0])
+    measured = not any(line.startswith(NOT_MEASURED) for line in section[1:4])
+    old = previous.get(number.group(1)) if number else None
+    if measured or not old or any(line.startswith(NOT_MEASURED) for line in old[1:4]):
+        return section
+    note = "*Carried over from the previous report: not measured again in this run (its files are not in bench/out/).*"
+    body = [line for line in old[1:] if not line.startswith("*Carried over from the previous report")]
+    while body and not body[0].strip():
+        body.pop(0)
+    while body and not body[-1].strip():
+        body.pop()
+    return [old[0], "", note, "", *body, ""]
 
 
 def main() -> int:
+    previous = previous_sections()
     lines = ["# PIB Dashboard benchmarks", "", *machine(), ""]
-    lines += scale_section() + etl_section() + latency_section() + firstload_section() + load_section()
-    lines += load2_section()
-    lines += submission_section()
-    lines += slow_link_section()
+    for section in (scale_section(), etl_section(), latency_section(), firstload_section(), load_section(),
+                    load2_section(), submission_section()):
+        lines += carried_over(section, previous)
     if DIAGNOSIS.exists():
         lines += [DIAGNOSIS.read_text().strip(), ""]
+    for section in (costing_section(), etl_round_two_section(), slow_link_section()):
+        lines += carried_over(section, previous)
     lines.append(REPRODUCE)
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {RESULTS}")

@@ -69,7 +69,9 @@ def grid_columns(first_year: int | None, years: int | None, lang: str, *, editab
          "cellDataType": "boolean", "width": 100, "pinned": "left"},
         {"field": "name", "headerName": t("costing.col.benefit", lang), "editable": False, "minWidth": 220,
          "flex": 2, "wrapText": True, "autoHeight": True},
-        {**number, "field": "amount", "headerName": t("costing.col.amount", lang), "width": 140},
+        {**number, "field": "amount", "headerName": t("costing.col.amount", lang), "width": 140,
+         "valueFormatter": {"function": f"shortRiels(params.value, '{lang}')"},
+         "tooltipValueGetter": {"function": f"exactRiels(params.value, '{lang}')"}},
         {"field": "indexed", "headerName": t("costing.col.indexed", lang), "editable": editable,
          "cellDataType": "boolean", "width": 100},
     ]
@@ -112,14 +114,16 @@ def body_from_rows(rows: object, years: int) -> list[dict]:
         if not isinstance(row, dict) or not row.get("include") or not isinstance(row.get("code"), str):
             continue
         code = row["code"]
+        # A refusal names the benefit as the grid shows it, not by its code.
+        shown = row["name"] if isinstance(row.get("name"), str) and row["name"].strip() else code
         take_up, last = [], DEFAULT_TAKE_UP
         for field in TAKE_UP_FIELDS[:years]:
-            last = _number(row.get(field), code, "costing.col.take_up", last)
+            last = _number(row.get(field), shown, "costing.col.take_up", last)
             take_up.append(last / 100)
-        out.append({"code": code, "amount": _number(row.get("amount"), code, "costing.col.amount"),
+        out.append({"code": code, "amount": _number(row.get("amount"), shown, "costing.col.amount"),
                     "indexed": row.get("indexed") is True, "take_up": take_up,
-                    "admin_rate": _number(row.get("admin"), code, "costing.col.admin", 0.0) / 100,
-                    "multiplier": _number(row.get("multiplier"), code, "costing.col.multiplier", 1.0)})
+                    "admin_rate": _number(row.get("admin"), shown, "costing.col.admin", 0.0) / 100,
+                    "multiplier": _number(row.get("multiplier"), shown, "costing.col.multiplier", 1.0)})
     return out
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from auth.web import audit_refusal, client_address
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label
-from components.format import format_number, format_percent
+from components.format import format_moment, format_number, format_percent
 from components.page import unavailable
 from components.status import status_badge
 from db import review as writes
@@ -138,7 +138,7 @@ def view_children(explanation: dict | None, deviating: bool, lang: str) -> list:
             html.Div([html.Span(t("explain.action", lang), className="explain-label"),
                       html.P(explanation["action"], className="explain-text explain-action")]),
             html.P(t("explain.written", lang, who=explanation["written_by"],
-                     when=_when(explanation["written_at"], lang)), className="muted explain-who"),
+                     when=format_moment(explanation["written_at"], lang)), className="muted explain-who"),
         ]
     elif deviating:
         out.append(html.P(html.Span(t("explain.due", lang), className="badge badge-due"), className="explain-due"))
@@ -149,13 +149,9 @@ def view_children(explanation: dict | None, deviating: bool, lang: str) -> list:
             html.Span(t("explain.oversight", lang), className="explain-label"),
             html.P(explanation["oversight"], className="explain-text explain-oversight"),
             html.P(t("explain.written", lang, who=explanation["oversight_by"],
-                     when=_when(explanation["oversight_at"], lang)), className="muted explain-who"),
+                     when=format_moment(explanation["oversight_at"], lang)), className="muted explain-who"),
         ], className="explain-oversight-box"))
     return out
-
-
-def _when(iso: str | None, lang: str) -> str:
-    return period_label((iso or "").replace("T", " ")[:16], lang)
 
 
 def _text_box(kind: str, key: str, label: str, value: str) -> html.Label:
@@ -264,6 +260,24 @@ def save(body: dict, lang: str) -> tuple[html.Div, dict | None]:
     return _notice(t("explain.saved", lang), "notice"), stored
 
 
+def _save_from_card(button: object, version: object, texts: dict[str, object], shown: str,
+                    summaries: tuple[str, str]) -> tuple:
+    """A card's save: checks the typed ``texts``, writes them, and gives (message, view, version,
+    the summary's words: ``summaries[0]`` once ``shown`` is written, ``summaries[1]`` before)."""
+    lang = caller_language()
+    body = _body(button.get("item") if isinstance(button, dict) else None, version)
+    if body is None:
+        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update, no_update
+    problem = next((p for field, text in texts.items() if (p := text_problem(text, field, lang))), None)
+    if problem:
+        return _notice(problem, "error"), no_update, no_update, no_update
+    message, stored = save({**body, **texts}, lang)
+    if stored is None:
+        return message, no_update, no_update, no_update
+    summary = t(summaries[0] if stored[shown] else summaries[1], lang)
+    return message, view_children(stored, True, lang), stored["row_version"], summary
+
+
 @callback(
     Output({"type": "explain-message", "item": MATCH}, "children"),
     Output({"type": "explain-view", "item": MATCH}, "children"),
@@ -278,20 +292,10 @@ def save(body: dict, lang: str) -> tuple[html.Div, dict | None]:
 )
 def save_explanation(clicks, reason, action, version, button):
     """The director (the budget unit for ``00``) saves the reason and corrective action."""
-    lang = caller_language()
     if not clicks:
         return no_update, no_update, no_update, no_update
-    body = _body(button.get("item") if isinstance(button, dict) else None, version)
-    if body is None:
-        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update, no_update
-    problem = text_problem(reason, "reason", lang) or text_problem(action, "action", lang)
-    if problem:
-        return _notice(problem, "error"), no_update, no_update, no_update
-    message, stored = save({**body, "reason": reason, "action": action}, lang)
-    if stored is None:
-        return message, no_update, no_update, no_update
-    summary = t("explain.edit" if stored["reason"] else "explain.write", lang)
-    return message, view_children(stored, True, lang), stored["row_version"], summary
+    return _save_from_card(button, version, {"reason": reason, "action": action}, "reason",
+                           ("explain.edit", "explain.write"))
 
 
 @callback(
@@ -307,20 +311,10 @@ def save_explanation(clicks, reason, action, version, button):
 )
 def save_oversight(clicks, text, version, button):
     """MEF saves its oversight comment on a deviation."""
-    lang = caller_language()
     if not clicks:
         return no_update, no_update, no_update, no_update
-    body = _body(button.get("item") if isinstance(button, dict) else None, version)
-    if body is None:
-        return _notice(t("explain.forbidden", lang), "error"), no_update, no_update, no_update
-    problem = text_problem(text, "oversight", lang)
-    if problem:
-        return _notice(problem, "error"), no_update, no_update, no_update
-    message, stored = save({**body, "oversight": text}, lang)
-    if stored is None:
-        return message, no_update, no_update, no_update
-    summary = t("explain.edit_oversight" if stored["oversight"] else "explain.write_oversight", lang)
-    return message, view_children(stored, True, lang), stored["row_version"], summary
+    return _save_from_card(button, version, {"oversight": text}, "oversight",
+                           ("explain.edit_oversight", "explain.write_oversight"))
 
 
 def read_items(session, scope: Scope, rows: pd.DataFrame, *, year: int, period: str, unit: str) -> list[dict]:

@@ -8,10 +8,14 @@ between thousands. USD is a secondary display at the configured rate.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from i18n import khmer_digits
 
 DASH = "–"
+# Times are stored in UTC; people in the ministry and the provinces read them in Cambodia's time.
+CAMBODIA = ZoneInfo("Asia/Phnom_Penh")
 _SCALES_EN = ((1e12, "tn"), (1e9, "bn"), (1e6, "m"))
 _SCALES_KM = ((1e12, "ទ្រីលាន"), (1e9, "ពាន់លាន"), (1e6, "លាន"))
 
@@ -88,3 +92,18 @@ def format_points(value, lang: str = "en") -> str:
     sign = "+" if value > 0 else "−" if value < 0 else ""
     number = _grouped(abs(float(value)) * 100, 1, lang)
     return f"{sign}{number} {'ពិន្ទុ' if lang == 'km' else 'pts'}"
+
+
+def format_moment(value: datetime | str | None, lang: str = "en") -> str:
+    """A stored moment (UTC, as a datetime or ISO text; naive means UTC) in Cambodia's time, to the
+    minute: ``2026-12-06 08:57``."""
+    if value is None or value == "":
+        return ""
+    try:
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    text = moment.astimezone(CAMBODIA).strftime("%Y-%m-%d %H:%M")
+    return khmer_digits(text) if lang == "km" else text

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 import pandas as pd
 from dash import dcc, html
 
-from components.format import DASH, format_khr, format_khr_exact, format_number, format_percent
+from components.format import DASH, format_khr, format_khr_exact, format_moment, format_number, format_percent
 from components.status import status_badge
 from components.submission import STATE_ICONS, plain, state_word, year_text
 from db.queries.units import unit_name
 from domain.submission import ADJUST, AGREE, QUESTION
 from etl.clean import KHMER_DIGITS, CellError, typed_amount
-from i18n import khmer_digits, t
+from i18n import t
 from indicators.submission import FLAG_ICON, flag_word
 
 DECISION_ICONS = {AGREE: "✔", ADJUST: "✎", QUESTION: "?"}
@@ -66,11 +66,6 @@ def amount_text(value: object, lang: str) -> str:
     """Every riel, grouped as the person's language groups it, for a form field to read back."""
     value = plain(value)
     return "" if value is None else format_number(value, lang)
-
-
-def _when(iso: object, lang: str) -> str:
-    text = str(iso or "").replace("T", " ")[:16]
-    return khmer_digits(text) if lang == "km" else text
 
 
 def line_label(row: dict, lang: str) -> str:
@@ -400,7 +395,7 @@ def explanation_list(items: list[dict], indicator_names: dict, lang: str) -> htm
                       html.Div([html.Span(t("review.action", lang), className="figure-label"), " ",
                                 html.Span(item.get("action") or "", className="typed")]),
                       html.Div(t("review.written_by", lang, who=item.get("written_by") or DASH,
-                                 when=_when(item.get("written_at"), lang)), className="muted small")]
+                                 when=format_moment(item.get("written_at"), lang)), className="muted small")]
         if item.get("oversight"):
             parts.append(html.Div([html.Span(t("review.oversight", lang, who=item.get("oversight_by") or DASH),
                                              className="figure-label"), " ",
@@ -422,7 +417,7 @@ def thread(comments: list[dict], lang: str, *, thread_id: str) -> html.Div:
         items.append(html.Li([
             html.Div([html.Strong(comment.get("author") or DASH), " · ",
                       html.Span(t(f"role.{role}", lang), className="comment-role"), " · ",
-                      html.Time(_when(comment.get("at"), lang), dateTime=str(comment.get("at") or ""))],
+                      html.Time(format_moment(comment.get("at"), lang), dateTime=str(comment.get("at") or ""))],
                      className="comment-head"),
             # A string child is text to React: "<script>" shows as typed and never runs.
             html.P(str(comment.get("text") or ""), className="comment-text typed"),
@@ -436,7 +431,7 @@ def decision_summary(row: dict, lang: str) -> html.Div:
     parts = [decision_badge(decision, lang)]
     if decision:
         parts += [" ", html.Span(t("review.decided_by", lang, who=row.get("decided_by") or DASH,
-                                   when=_when(plain(row.get("decided_at")), lang)), className="muted")]
+                                   when=format_moment(plain(row.get("decided_at")), lang)), className="muted")]
     amounts = [t("review.request_short", lang), " ", html.Strong(format_khr_exact(row.get("request_y1"), lang))]
     if decision == ADJUST:
         amounts += [" → ", t("review.recommended", lang), " ",
@@ -523,7 +518,7 @@ def history_list(events: list[dict], labels: dict[int, str], lang: str) -> html.
         key = f"review.event.{event['action']}"
         word = t(key, lang) if key in _EVENT_KEYS else t("review.event.other", lang)
         detail = _event_detail(event, labels, lang)
-        items.append(html.Li([html.Span(_when(event.get("at"), lang), className="muted"), " · ",
+        items.append(html.Li([html.Span(format_moment(event.get("at"), lang), className="muted"), " · ",
                               html.Strong(word), " · ", event.get("by") or DASH,
                               *([html.Div(detail, className="event-detail")] if detail else [])]))
     note = [html.P(t("review.history_more", lang, shown=format_number(len(shown), lang),

@@ -82,10 +82,13 @@ def tile_map_figure(
         mark = " ◆" if code == highlight else ""
         text[row][col] = f"{_short(name)}{mark}<br><b>{'–' if missing else value_format(value)}</b>"
         hover[row][col] = f"{name} ({code})<br>{metric_label}: {'–' if missing else exact_format(value)}"
+    # One value (a director's own province) makes a scale whose ticks all repeat it: its tile says it.
+    distinct = {v for line in z for v in line if v is not None}
     figure = go.Figure()
     figure.add_trace(go.Heatmap(
         z=z, text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text", customdata=codes,
         colorscale=COLORSCALE, xgap=4, ygap=4, textfont={"size": 10}, hoverongaps=False,
+        showscale=len(distinct) > 1,
         # Below the tiles, so that on a phone the tiles keep the whole width.
         colorbar={"title": {"text": metric_label, "side": "top"}, "orientation": "h", "thickness": 10,
                   "len": 0.8, "y": -0.02, "yanchor": "top", "tickformat": tick_format or ""},

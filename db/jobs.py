@@ -164,19 +164,18 @@ def report(engine: Engine, key: str, progress: str | None = None, set_props: str
     False when the job is no longer running in the store: cancelled, or declared dead by a server
     that stopped hearing from it. The process must then stop, whatever it was doing.
     """
-    values: dict = {"heartbeat_at": utcnow()}
-    if progress is not None:
-        values["progress"] = progress
-    if set_props is not None:
-        values["set_props"] = set_props
-    with engine.begin() as conn:
-        done = conn.execute(update(_TABLE).where(_TABLE.c.key == key, _TABLE.c.status == "running").values(**values))
-    return done.rowcount == 1
+    return _update_running(engine, key, {}, progress, set_props)
 
 
 def finish(engine: Engine, key: str, result: str, progress: str | None = None, set_props: str | None = None) -> bool:
     """From the job's process: its result (JSON). False if the job was no longer running."""
-    values: dict = {"status": "done", "result": result, "heartbeat_at": utcnow()}
+    return _update_running(engine, key, {"status": "done", "result": result}, progress, set_props)
+
+
+def _update_running(engine: Engine, key: str, values: dict, progress: str | None, set_props: str | None) -> bool:
+    """Write ``values`` (and a heartbeat, and progress and set properties when given) to the job
+    only while it is still running; whether it was."""
+    values = {**values, "heartbeat_at": utcnow()}
     if progress is not None:
         values["progress"] = progress
     if set_props is not None:

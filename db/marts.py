@@ -95,7 +95,10 @@ def budget_mart_rows(facts: pd.DataFrame, parents: dict[str, str | None]) -> lis
     if facts.empty:
         return []
     # A chapter is its own chapter; an account's chapter is its parent (as coalesce() in SQL).
-    chapter = facts["economic_code"].map(lambda code: parents.get(code) or code)
+    # Mapped through the file's few distinct codes: a Python call per fact row cost 0.6 s of CPU a
+    # 500,000-row load.
+    codes = facts["economic_code"]
+    chapter = codes.map({code: parents.get(code) or code for code in codes.unique()})
     groups = MART_COLUMNS[:8]
     summed = (facts.assign(chapter_code=chapter, row_count=1)
               .groupby(groups, sort=True)[["approved", "revised", "committed", "paid", "row_count"]].sum()

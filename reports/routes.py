@@ -76,15 +76,7 @@ def scorecard_pdf(code: str):
     sheet = _sheet(code)
     if isinstance(sheet, Response):
         return sheet
-    try:
-        pdf = sheet_pdf(render_sheet_html(sheet, for_pdf=True))
-    except OSError:  # WeasyPrint could not load Pango: say what to do instead of a 500
-        return _plain(503, "sheet.no_pdf")
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="scorecard-{code}-{sheet["period"]}.pdf"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_download(sheet_pdf, render_sheet_html(sheet, for_pdf=True), f"scorecard-{code}-{sheet['period']}.pdf")
 
 
 # --- the submission's documents for MEF (reports/submission.py) ---------------------------------------
@@ -94,16 +86,23 @@ VERSION = re.compile(r"^[0-9]{1,4}$")
 
 def _submission_document(submission_id: int):
     """The submission's lines (``?version=n``: as that version was sent) as the caller may read them."""
-    from db.queries.submission import NotFound
     from reports.submission import submission_document
 
     raw = request.args.get("version", "")
     if raw and not (VERSION.fullmatch(raw) and int(raw) >= 1):
         return _plain(400, "subdoc.bad_version")
+    return _scoped(lambda session, scope: submission_document(session, scope, submission_id,
+                                                              int(raw) if raw else None))
+
+
+def _scoped(build):
+    """``build(session, scope)`` under the caller's scope; refusals as plain answers in both languages."""
+    from db.queries.submission import NotFound
+
     scope = current_scope()
     try:
         with session_scope(db_url()) as session:
-            return submission_document(session, scope, submission_id, int(raw) if raw else None)
+            return build(session, scope)
     except Forbidden as refusal:
         audit_refusal(refusal.what)
         return _plain(403, "forbidden.body")
@@ -119,6 +118,16 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _pdf_download(to_pdf, html: str, filename: str) -> Response:
+    """``to_pdf(html)`` as a download, or, when WeasyPrint cannot load Pango, a 503 saying what to
+    do instead of a 500."""
+    try:
+        pdf = to_pdf(html)
+    except OSError:
+        return _plain(503, "sheet.no_pdf")
+    return _download(pdf, "application/pdf", filename)
 
 
 @bp.get("/submission/<int:submission_id>/export.xlsx")
@@ -142,31 +151,11 @@ def submission_summary(submission_id: int):
     document = _submission_document(submission_id)
     if isinstance(document, Response):
         return document
-    try:
-        pdf = summary_pdf(summary_html(document, for_pdf=True))
-    except OSError:  # WeasyPrint could not load Pango
-        return _plain(503, "sheet.no_pdf")
-    return _download(pdf, "application/pdf", f"submission-{document.year}-{document.label}-summary.pdf")
+    return _pdf_download(summary_pdf, summary_html(document, for_pdf=True),
+                         f"submission-{document.year}-{document.label}-summary.pdf")
 
 
 # --- MEF's hearing brief and the submission's history (reports/review.py) ----------------------------
-
-
-def _scoped(build):
-    """``build(session, scope)`` under the caller's scope; refusals as plain answers in both languages."""
-    from db.queries.submission import NotFound
-
-    scope = current_scope()
-    try:
-        with session_scope(db_url()) as session:
-            return build(session, scope)
-    except Forbidden as refusal:
-        audit_refusal(refusal.what)
-        return _plain(403, "forbidden.body")
-    except NotFound:
-        return _plain(404, "subdoc.not_found")
-    except SQLAlchemyError:
-        return _plain(503, "error.unavailable")
 
 
 def _brief(submission_id: int):
@@ -194,11 +183,7 @@ def hearing_brief_pdf(submission_id: int):
     brief = _brief(submission_id)
     if isinstance(brief, Response):
         return brief
-    try:
-        pdf = brief_pdf(brief_html(brief, for_pdf=True))
-    except OSError:  # WeasyPrint could not load Pango
-        return _plain(503, "sheet.no_pdf")
-    return _download(pdf, "application/pdf", f"submission-{brief.year}-hearing-brief.pdf")
+    return _pdf_download(brief_pdf, brief_html(brief, for_pdf=True), f"submission-{brief.year}-hearing-brief.pdf")
 
 
 @bp.get("/submission/<int:submission_id>/history.xlsx")

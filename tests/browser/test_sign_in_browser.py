@@ -2,6 +2,7 @@
 
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login
 
@@ -89,3 +90,19 @@ def test_unknown_address_shows_the_404_page(page_factory):
     browser_login(page, PEOPLE["budget_unit"])
     page.goto("/no-such-page")
     assert page.locator("#page-not-found h1").inner_text() == "Page not found"
+
+
+def test_on_a_phone_the_menu_starts_folded_opens_on_a_tap_and_folds_once_a_page_is_chosen(page_factory):
+    page = page_factory(width=390, height=844)
+    browser_login(page, PEOPLE["budget_unit"])
+    page.wait_for_selector(".page-title")
+    expect(page.locator("#nav-provinces")).to_be_hidden()  # the page, not the menu, fills the first screen
+    page.click(".nav-toggle")
+    expect(page.locator("#nav-provinces")).to_be_visible()
+    page.click("#nav-provinces")
+    page.wait_for_url("**/provinces")
+    expect(page.locator("#nav-provinces")).to_be_hidden()
+    # On a desktop the menu is a row of links, always shown.
+    desktop = page_factory()
+    browser_login(desktop, PEOPLE["budget_unit"])
+    expect(desktop.locator("#nav-provinces")).to_be_visible()

@@ -36,8 +36,9 @@ def test_typed_cells_are_read_and_a_word_is_refused():
     row = {**grid_rows(CATALOGUE, "en")[0], "take_up_0": "55 %", "take_up_1": "", "amount": "45,000"}
     body = body_from_rows([row], 3)[0]
     assert body["take_up"] == [0.55, 0.55, 0.6] and body["amount"] == 45_000  # a blank year repeats the one before
-    with pytest.raises(RowProblem):
+    with pytest.raises(RowProblem) as refused:
         body_from_rows([{**row, "multiplier": "twice"}], 3)
+    assert refused.value.benefit == "Allowance"  # as the grid shows it, not its code "A"
     assert body_from_rows([{**row, "include": False}], 3) == []
     assert body_from_rows("not rows", 3) == []
 
@@ -47,6 +48,8 @@ def test_the_columns_follow_the_years_and_the_charts_carry_the_band():
     assert [c["headerName"] for c in columns if c["field"].startswith("take_up_")] == \
         ["Take-up 2027 (%)", "Take-up 2028 (%)"]
     assert not any(c.get("editable") for c in columns)
+    amount = next(c for c in columns if c["field"] == "amount")
+    assert amount["valueFormatter"]["function"] == "shortRiels(params.value, 'en')"  # "KHR 80,000", not 80000
     rows = pd.DataFrame({"year": [2027, 2027, 2028], "unit": ["07", "07", "07"], "benefit": ["A", "B", "A"],
                          "beneficiaries": [10, 5, 11], "cost": [100.0, 50.0, 120.0]})
     years = pd.DataFrame({"year": [2027, 2028], "cost": [150.0, 120.0]})

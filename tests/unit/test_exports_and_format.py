@@ -131,3 +131,28 @@ def test_the_cartesian_bundle_is_the_plotly_js_that_plotly_py_was_built_with():
 
     full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert version(PLOTLY_CARTESIAN) == version(full) and PLOTLY_CARTESIAN.name.endswith(f"-{version(full)}.min.js")
+
+
+def test_the_tile_map_shows_its_scale_only_when_tiles_differ():
+    from components.tilemap import tile_map_figure
+
+    def scale_shown(values: dict[str, float]) -> bool:
+        figure = tile_map_figure(pd.Series(values), "en", metric_label="Paid", value_format=str,
+                                 hidden=set(tile_positions()) - set(values))
+        return figure.data[0].showscale
+
+    # A director sees one province: a scale of one value would repeat that number on every tick.
+    assert scale_shown({"07": 0.8}) is False
+    assert scale_shown({"07": 0.8, "12": 0.5}) is True
+
+
+def test_stored_moments_are_read_in_cambodias_time():
+    from datetime import datetime
+
+    from components.format import format_moment
+
+    # Stored in UTC; Phnom Penh is seven hours ahead all year (no summer time).
+    assert format_moment("2026-12-05T21:57:30", "en") == "2026-12-06 04:57"
+    assert format_moment(datetime(2026, 6, 30, 17, 5), "en") == "2026-07-01 00:05"
+    assert format_moment("2026-12-05T21:57:30+00:00", "km") == "២០២៦-១២-០៦ ០៤:៥៧"
+    assert format_moment(None, "en") == ""
