@@ -6,8 +6,9 @@ Steps: scale (build or reuse the 1M and 10M databases), etl (ETL speed; its outp
 bench/out/etl.txt), latency (callbacks at scale), firstload (Chromium), costing (a scenario's
 computation, and the /costing page's callbacks at 10M rows), load (Locust on gunicorn: 200 users
 over every role on the 1M databases, a workbook loaded meanwhile, the writes counted, three runs for
-the workers' memory), submission (one-line saves of a 3,000-line submission), report. Each step is
-its own process, so that one Dash app is built per process.
+the workers' memory), submission (one-line saves of a 3,000-line submission), slow_link (first
+visits of the overview, /open and a director's scorecard over Chromium's emulated 1.6 Mbit/s,
+150 ms link), report. Each step is its own process, so that one Dash app is built per process.
 """
 
 import argparse
@@ -24,6 +25,7 @@ STEPS = {
     "costing": ["bench.costing"],  # 25 provinces × 5 years × 5 benefits: the formula, then the page's callbacks
     "load": ["bench.load"],  # round two: --users 200 --seconds 240 --passes 3 on postgresql-1m and sqlite-1m
     "submission": ["bench.submission"],
+    "slow_link": ["bench.slow_link"],  # the overview, /open and a scorecard at 1.6 Mbit/s, 150 ms (demo data)
     "report": ["bench.report"],
 }
 

@@ -62,11 +62,11 @@ class Wire:
         return sum(r["bytes"] for r in self.requests.values())
 
 
-def sign_in(context, base: str) -> None:
+def sign_in(context, base: str, user: str = USER) -> None:
     """Sign in through the login form without loading any page into the browser cache."""
     form = context.request.get(f"{base}/login").text()
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    answer = context.request.post(f"{base}/login", form={"username": USER, "password": PASSWORD,
+    answer = context.request.post(f"{base}/login", form={"username": user, "password": PASSWORD,
                                                          "csrf_token": token}, max_redirects=0)
     if answer.status != 302:
         raise SystemExit(f"sign-in failed: {answer.status}")

@@ -482,6 +482,45 @@ def submission_section() -> list[str]:
     return [*lines, ""]
 
 
+def slow_link_section() -> list[str]:
+    """First visits over an emulated slow link (bench/out/slow_link.json, ``python -m bench.slow_link``)."""
+    data = _load("slow_link.json")
+    lines = ["## 13. Slow link: first visits at 1.6 Mbit/s and 150 ms (`python -m bench.slow_link`)", ""]
+    if not data:
+        return [*lines, "Not measured (run `python -m bench.slow_link`).", ""]
+    load = data.get("load_average", {})
+    lines += [f"Measured {data['measured_at']} on `{data['db']}` (bytes do not depend on the data's size), "
+              f"{data['runs']} runs per page. gunicorn ({WORKERS} workers × {THREADS} threads); Chromium with "
+              f"CDP `Network.emulateNetworkConditions` (latency {data['latency_ms']} ms, down "
+              f"{data['down_bytes_per_s'] * 8 / 1e6:.1f} Mbit/s, up {data['up_bytes_per_s'] * 8 / 1e3:.0f} kbit/s), "
+              "a new context (empty cache) per visit, signed in beforehand through the login form. Interactive = the "
+              "page's first figure shows and its charts are drawn (the overview: `#kpi-revised-value`, programme "
+              "bars, tile map; the scorecard: `#scorecard-score-value`, budget bars, quadrant points; `/open`: the "
+              "`load` event and its indicator table). Bytes = CDP `encodedDataLength` until the network is idle. "
+              "Load average (1 min) "
+              f"{load.get('before', [math.nan])[0]:.1f} before, {load.get('after', [math.nan])[0]:.1f} after. Bars: "
+              f"< {data['bar_s']:.0f} s, < {data['bar_bytes'] / 1000:.0f} kB.", "",
+              "| page | user | median (s) | max (s) | all runs (s) | network idle, median (s) | transferred (kB) "
+              "| requests | bar |", "|---|---|---:|---:|---|---:|---:|---:|---|"]
+    for name, page in data["pages"].items():
+        if not page["n"]:
+            lines.append(f"| {name} (`{page['path']}`) | {page['user']} | – | – | | | | | "
+                         f"**MISS** ({page['failures']}) |")
+            continue
+        met = page["max_s"] < data["bar_s"] and page["bytes"] < data["bar_bytes"]
+        lines.append(f"| {name} (`{page['path']}`) | {page['user']} | {page['median_s']:.2f} | {page['max_s']:.2f} | "
+                     f"{', '.join(f'{s:.2f}' for s in page['all_s'])} | {page['idle_median_s']:.2f} | "
+                     f"{page['bytes'] / 1000:,.0f} | {page['requests']} | {'yes' if met else '**MISS**'} |")
+    lines.append("")
+    for name, page in data["pages"].items():
+        lines += [f"Largest resources, {name}:", "", "| resource | type | kB |", "|---|---|---:|"]
+        lines += [f"| `{r['url']}` | {r['type']} | {r['bytes'] / 1000:,.1f} |" for r in page["largest"][:6]]
+        lines.append("")
+    errors = sorted({e for page in data["pages"].values() for e in page["errors"]})
+    lines += [f"Page errors: {errors or 'none'}; tracebacks in the gunicorn log: {data['server_tracebacks']}.", ""]
+    return [*lines, *_notes("slow-link")]
+
+
 def _notes(name: str) -> list[str]:
     """The hand-written notes of a section (bench/notes/<name>.md), after its generated figures."""
     path = NOTES / f"{name}.md"
@@ -571,7 +610,7 @@ def main() -> int:
         lines += carried_over(section, previous)
     if DIAGNOSIS.exists():
         lines += [DIAGNOSIS.read_text().strip(), ""]
-    for section in (costing_section(), etl_round_two_section()):
+    for section in (costing_section(), etl_round_two_section(), slow_link_section()):
         lines += carried_over(section, previous)
     lines.append(REPRODUCE)
     RESULTS.write_text("\n".join(lines), encoding="utf-8")

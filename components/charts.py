@@ -12,17 +12,18 @@ from i18n import t
 
 FONT_EN = "Segoe UI, Roboto, Helvetica Neue, Arial, Noto Sans Khmer, sans-serif"
 FONT_KM = "Noto Sans Khmer, Segoe UI, Arial, sans-serif"
-# plotly.js's cartesian bundle draws every chart of the pages (bars, scatter, the heat-map tiles)
-# and is a third of the full bundle on the wire. Its version must be the one plotly.py was built
-# with (a test compares them).
-PLOTLY_CARTESIAN = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-cartesian-4.1.1.min.js"
+# A cartesian plotly.js with only the traces the pages draw (scatter, bar, the heat-map tiles),
+# built by assets/vendor/build-plotly.sh with its brotli and gzip copies beside it: 335 KB on the
+# wire, a fifth of the full bundle's. Its version must be the one plotly.py was built with (a
+# test compares them).
+PLOTLY_CARTESIAN = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-pib-4.1.1.min.js"
 BLUE, ORANGE, GREY = "#0b4f8a", "#e69f00", "#9aa5b1"
 STATUS_COLOURS = {"on_track": "#1a7f37", "watch": "#b08800", "off_track": "#cf222e", "no_data": "#8c959f"}
 
 
 def cartesian_plotly_will_do() -> bool:
-    """Whether the cartesian bundle draws every chart: not with a boundary file, whose choropleth
-    needs plotly.js's full bundle."""
+    """Whether the partial bundle (``PLOTLY_CARTESIAN``) draws every chart: not with a boundary
+    file, whose choropleth needs plotly.js's full bundle."""
     return settings.boundary_geojson() is None
 
 

@@ -50,7 +50,7 @@ from domain.submission import WrongState
 from domain.vocabulary import BUDGET_UNIT, MEF_REVIEWER
 from i18n import t
 
-dash.register_page(__name__, path="/costing", name="costing", title="Costing")
+dash.register_page(__name__, path="/costing", name="costing", title="Costing", bundles=("plotly", "ag_grid"))
 
 MAX_COMPARED = 4
 

@@ -44,7 +44,7 @@ from i18n.messages import MESSAGES
 from open_data import tables as open_tables
 from open_data.page import period_label as public_period_label
 
-dash.register_page(__name__, path="/data", name="data", title="Data")
+dash.register_page(__name__, path="/data", name="data", title="Data", bundles=("ag_grid",))
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 REPORT_COLUMNS = ("file", "sheet", "row", "column", "value", "expected", "message", "severity")

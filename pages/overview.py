@@ -23,7 +23,7 @@ from db.queries.cache import FACTS, cached
 from db.queries.common import NationalWithheld
 from i18n import t
 
-dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard")
+dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard", bundles=("plotly",))
 
 METRICS = ("execution_rate", "score", "completeness")
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}

@@ -27,7 +27,7 @@ from domain.access import Forbidden
 from domain.vocabulary import NATIONAL
 from i18n import t
 
-dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes")
+dash.register_page(__name__, path="/programmes", name="programmes", title="Programmes", bundles=("ag_grid",))
 
 TREE_EXPORT = (
     ExportColumn("code", "metric.code", "code"), ExportColumn("level", "programmes.level", "code"),

@@ -22,7 +22,7 @@ from db.queries.units import unit_name
 from domain.vocabulary import NATIONAL
 from i18n import t
 
-dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces")
+dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces", bundles=("plotly", "ag_grid"))
 
 METRICS = ("execution_rate", "score", "completeness", "unit_cost")
 EXPORT_COLUMNS = (

@@ -31,7 +31,8 @@ from domain.access import Forbidden
 from i18n import t
 from indicators import expected_execution, period_month
 
-dash.register_page(__name__, path_template="/scorecard/<code>", name="scorecard", title="Scorecard")
+dash.register_page(__name__, path_template="/scorecard/<code>", name="scorecard", title="Scorecard",
+                   bundles=("plotly",))
 
 # Every row carries the province's score and rank, so that a machine reading the CSV has them.
 EXPORT_COLUMNS = (

@@ -50,7 +50,7 @@ from etl.clean import KHMER_DIGITS, CellError, typed_amount
 from i18n import t
 from indicators.submission import THRESHOLDS
 
-dash.register_page(__name__, path="/submission", name="submission", title="Submission")
+dash.register_page(__name__, path="/submission", name="submission", title="Submission", bundles=("ag_grid",))
 
 # At most this many cells of one event are saved (an edit in the grid is one cell).
 MAX_CHANGES = 20

@@ -22,7 +22,7 @@ from domain.access import ROLES, Forbidden
 from domain.vocabulary import PROVINCE_CODES
 from i18n import t
 
-dash.register_page(__name__, path="/users", name="users", title="Users")
+dash.register_page(__name__, path="/users", name="users", title="Users", bundles=("ag_grid",))
 
 EXPORT_COLUMNS = (
     ExportColumn("username", "login.username", "code"), ExportColumn("full_name", "users.full_name"),
