@@ -391,6 +391,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "scorecard.spark": {"en": "Achievement over the year", "km": "សមិទ្ធផលពេញមួយឆ្នាំ"},
     "scorecard.drilldown": {"en": "Districts and communes", "km": "ស្រុក-ខណ្ឌ និងឃុំ-សង្កាត់"},
     "scorecard.unit": {"en": "District or commune", "km": "ស្រុក ឬឃុំ"},
+    "scorecard.drill_all": {"en": "{shown} of {total} shown: show them all",
+                            "km": "បង្ហាញ {shown} ក្នុងចំណោម {total}៖ បង្ហាញទាំងអស់"},
     # submission page
     "nav.submission": {"en": "Submission", "km": "សំណើថវិកា"},
     "submission.title": {"en": "Budget submission", "km": "សំណើថវិកា"},
