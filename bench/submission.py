@@ -113,8 +113,8 @@ def measure(url: str, submission_id: int, saves: int) -> dict:
 
 
 # What each page's first load sends, per component id (others: None).
-# The review's history is timed opened (closed, its callback reads nothing).
-_PAGE_VALUES = {"viewport": 1400, "filter-show": "all", "page": 0, "diff-version": 1, "history-details": True}
+# The review's history is timed opened (one click on its summary; closed, its callback reads nothing).
+_PAGE_VALUES = {"viewport": 1400, "filter-show": "all", "page": 0, "diff-version": 1, "history-summary": 1}
 
 
 def _page_inputs(dependency: dict, year: int) -> dict:

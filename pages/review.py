@@ -195,8 +195,11 @@ def layout(year: str | None = None, **_query: str) -> html.Div:
                 html.Div(id="review-ceiling-message", role="status", **{"aria-live": "polite"}),
             ], id="review-ceiling-panel", className="panel", hidden=True),
             html.Section([
-                # Filled when opened (``show_history``): the hearing's answer stays the lines'.
-                html.Details([html.Summary(html.H2(t("review.history", lang), className="inline-heading")),
+                # Filled when opened (``show_history``): the hearing's answer stays the lines'. Dash
+                # does not send a <details>' open state; it starts closed and every click on its
+                # summary (a key press on it too) toggles it, so an odd count of clicks is open.
+                html.Details([html.Summary(html.H2(t("review.history", lang), className="inline-heading"),
+                                           id="review-history-summary", n_clicks=0),
                               html.Div(id="review-history")], id="review-history-details", open=False),
             ], id="review-history-panel", className="panel", hidden=True),
             page_id="page-review",
@@ -451,14 +454,14 @@ def show_review(year, _line_written, _header_written, _ceiling_written, programm
 
 @callback(
     Output("review-history", "children"),
-    Input("review-history-details", "open"), Input("review-header", "data"),
+    Input("review-history-summary", "n_clicks"), Input("review-header", "data"),
     State("review-year", "value"),
 )
-def show_history(opened, _header, year):
+def show_history(clicks, _header, year):
     """The submission's history, newest first, read when its panel is opened and after each
     answer of the hearing (a write, another year) while it is open. Out of the hearing's answer:
     ~400 components that most hearings never open."""
-    if opened is not True:
+    if _counter(clicks) % 2 == 0:  # closed: nothing to read (opening it asks again)
         return no_update
     scope, lang = caller_scope(), caller_language()
     try:
