@@ -22,6 +22,7 @@ from db.queries.units import unit_name
 from domain.submission import ADJUST, AGREE, QUESTION
 from etl.clean import KHMER_DIGITS, CellError, typed_amount
 from i18n import t
+from indicators import STATUS_ICONS
 from indicators.submission import FLAG_ICON, flag_word
 
 DECISION_ICONS = {AGREE: "✔", ADJUST: "✎", QUESTION: "?"}
@@ -192,39 +193,63 @@ def _unit_costs(targets: pd.DataFrame) -> dict[tuple[str, str], tuple[float | No
             for r in targets.itertuples(index=False)}
 
 
+_HTML = "dash_html_components"
+
+
+def _el(tag: str, children: object = None, **props: object) -> dict:
+    """``html.<tag>(children, **props)`` as the JSON Dash sends it, without building the
+    component. The 30 cards of a page are ~1,300 elements: building Dash components (their
+    checks) and turning them back into JSON cost the hearing more than its reads. Props set to
+    None are left out, as Dash leaves out props never set. The renderer reads the same JSON
+    either way; ``tests/unit/test_review_cards.py`` checks each element's tag and props are html's."""
+    out = {k: v for k, v in props.items() if v is not None}
+    if children is not None:
+        out["children"] = children
+    return {"props": out, "type": tag, "namespace": _HTML}
+
+
+def _status_badge(status: object, lang: str) -> dict:
+    """``components.status.status_badge`` as an element, its word as text (the badge is an inline
+    flex box: the same look, one element less per indicator of a card)."""
+    status = status if status in STATUS_ICONS else "no_data"
+    return _el("Span", [_el("Span", STATUS_ICONS[status], className="badge-icon", **{"aria-hidden": "true"}),
+                        t(f"status.{status}", lang)], className=f"badge badge-{status}")
+
+
 def _indicator_rows(linked: object, entity: str, costs: dict, indicator_names: dict, lang: str) -> list:
     if not isinstance(linked, list) or not linked:
-        return [html.Span(t("review.no_indicators", lang), className="muted")]
+        return [_el("Span", t("review.no_indicators", lang), className="muted")]
     rows = []
     for item in linked:
         code = item.get("indicator")
         implied, observed = costs.get((entity, code), (None, None))
         name = indicator_names.get(code, ("", ""))
-        rows.append(html.Div([
-            html.Span(code, className="indicator-code", title=name[1] if lang == "km" else name[0]),
-            " ", html.Span(format_percent(item.get("achievement"), lang), className="indicator-achievement"),
-            " ", status_badge(item.get("status") or "no_data", lang),
-            html.Span(t("review.unit_costs", lang, implied=format_khr(implied, lang),
-                        observed=format_khr(observed, lang)), className="unit-costs"),
+        # The achievement as text, not a span of its own: the row is a flex box, so it lays out
+        # the same, and every element less is one less for Dash to send (30 cards a page).
+        rows.append(_el("Div", [
+            _el("Span", code, className="indicator-code", title=name[1] if lang == "km" else name[0]),
+            f" {format_percent(item.get('achievement'), lang)} ", _status_badge(item.get("status"), lang),
+            _el("Span", t("review.unit_costs", lang, implied=format_khr(implied, lang),
+                          observed=format_khr(observed, lang)), className="unit-costs"),
         ], className="indicator-row"))
     return rows
 
 
-def decision_badge(decision: object, lang: str) -> html.Span:
+def decision_badge(decision: object, lang: str) -> dict:
     """MEF's decision on a line: icon and word (or "not decided yet")."""
     if decision not in DECISION_ICONS:
-        return html.Span(t("review.undecided", lang), className="badge decision-badge decision-none")
-    return html.Span([html.Span(DECISION_ICONS[decision], **{"aria-hidden": "true"}),
-                      f" {t(f'review.decision.{decision}', lang)}"],
-                     className=f"badge decision-badge decision-{decision}")
+        return _el("Span", t("review.undecided", lang), className="badge decision-badge decision-none")
+    return _el("Span", [_el("Span", DECISION_ICONS[decision], **{"aria-hidden": "true"}),
+                        f" {t(f'review.decision.{decision}', lang)}"],
+               className=f"badge decision-badge decision-{decision}")
 
 
-def _dl(label: str, value, **extra) -> html.Div:
-    return html.Div([html.Dt(label), html.Dd(value, **extra)], className="figure")
+def _dl(label: str, value, **extra) -> dict:
+    return _el("Div", [_el("Dt", label), _el("Dd", value, **extra)], className="figure")
 
 
 def line_card(row: dict, *, year: int, costs: dict, names: dict, indicator_names: dict, comments: int,
-              waiting: bool, explained: int, selected: bool, lang: str) -> html.Li:
+              waiting: bool, explained: int, selected: bool, lang: str) -> dict:
     """One line of the hearing: what it is, its flags and MEF's decision, the request beside last
     year's figures and results, and the way to its decision and thread."""
     line_id = int(row["id"])
@@ -232,26 +257,26 @@ def line_card(row: dict, *, year: int, costs: dict, names: dict, indicator_names
     rate, benchmark = plain(row.get("execution_rate")), plain(row.get("benchmark"))
     recommended = plain(row.get("recommended"))
     decision = row.get("decision") if isinstance(row.get("decision"), str) else None
+    chapter = _name(names, row["economic_code"], lang, f"chapter:{row['economic_code']}")
     head = [
-        html.Span([html.Strong(f"{row['entity']} {unit_name(row['entity'], lang)}"), " · ",
-                   html.Span(_name(names, row["cluster"], lang), className="cluster-name"), " · ",
-                   html.Span(_name(names, row["economic_code"], lang, f"chapter:{row['economic_code']}")),
-                   " · ", row["funding_source"]], className="line-label"),
-        html.Span([decision_badge(decision, lang),
-                   *([html.Span(t("review.awaiting_answer", lang), className="badge waiting-badge")]
-                     if waiting else [])], className="line-badges"),
+        _el("Span", [_el("Strong", f"{row['entity']} {unit_name(row['entity'], lang)}"), " · ",
+                     _el("Span", _name(names, row["cluster"], lang), className="cluster-name"),
+                     f" · {chapter} · {row['funding_source']}"], className="line-label"),
+        _el("Span", [decision_badge(decision, lang),
+                     *([_el("Span", t("review.awaiting_answer", lang), className="badge waiting-badge")]
+                       if waiting else [])], className="line-badges"),
     ]
-    flags = html.Ul([html.Li(f"{FLAG_ICON} {flag_word(code, lang)}", className="flag") for code in codes],
-                    className="line-flags", **{"aria-label": t("submission.col.flags", lang)}) if codes else None
+    flags = _el("Ul", [_el("Li", f"{FLAG_ICON} {flag_word(code, lang)}", className="flag") for code in codes],
+                className="line-flags", **{"aria-label": t("submission.col.flags", lang)}) if codes else None
     as_of = plain(row.get("as_of"))
-    figures = html.Dl([
+    figures = _el("Dl", [
         _dl(t("submission.total_request", lang, year=year_text(year, lang)),
             format_khr(row["request_y1"], lang), className="request", title=format_khr_exact(row["request_y1"], lang)),
         _dl(t("submission.col.revised", lang, year=year_text(year - 1, lang)), format_khr(plain(row.get(
             "revised_last")), lang)),
         _dl(t("submission.col.paid_to_date", lang, year=year_text(year - 1, lang)),
             [format_khr(plain(row.get("paid_to_date")), lang),
-             *([html.Span(t("review.as_of", lang, period=year_text(as_of, lang)), className="muted as-of")]
+             *([_el("Span", t("review.as_of", lang, period=year_text(as_of, lang)), className="muted as-of")]
                if as_of else [])]),
         _dl(t("review.execution", lang),
             DASH if rate is None else t("review.execution_text", lang, rate=format_percent(rate, lang),
@@ -263,20 +288,20 @@ def line_card(row: dict, *, year: int, costs: dict, names: dict, indicator_names
         _dl(t("review.endorsed_amount", lang), format_khr(plain(row.get("endorsed_amount")), lang),
             className="endorsed"),
     ], className="line-figures")
-    indicators = html.Div([html.Span(t("submission.col.indicators", lang), className="figure-label"),
-                           *_indicator_rows(row.get("linked_indicators"), row["entity"], costs, indicator_names,
-                                            lang)], className="line-indicators")
-    opener = html.Button(
-        [t("review.open_line", lang), " ", html.Span(t("review.comment_count", lang,
-                                                       n=format_number(comments, lang)), className="muted"),
-         *([" ", html.Span(t("review.explained_count", lang, n=format_number(explained, lang)), className="muted")]
-           if explained else [])],
-        id={"type": "review-open", "line": line_id}, n_clicks=0, className="button button-light line-open",
-        **{"aria-controls": "review-detail", "aria-expanded": "true" if selected else "false"})
+    indicators = _el("Div", [_el("Span", t("submission.col.indicators", lang), className="figure-label"),
+                             *_indicator_rows(row.get("linked_indicators"), row["entity"], costs, indicator_names,
+                                              lang)], className="line-indicators")
+    counts = [" ", _el("Span", t("review.comment_count", lang, n=format_number(comments, lang)), className="muted")]
+    if explained:
+        counts += [" ", _el("Span", t("review.explained_count", lang, n=format_number(explained, lang)),
+                            className="muted")]
+    opener = _el("Button", [t("review.open_line", lang), *counts],
+                 id={"type": "review-open", "line": line_id}, n_clicks=0, className="button button-light line-open",
+                 **{"aria-controls": "review-detail", "aria-expanded": "true" if selected else "false"})
     classes = "review-line" + (" flagged" if codes else "") + (" selected" if selected else "") \
         + (" waiting" if waiting else "")
-    return html.Li([html.Div(head, className="line-head"), flags, figures, indicators, opener],
-                   className=classes, id=f"review-line-{line_id}", **{"data-line": str(line_id)})
+    return _el("Li", [_el("Div", head, className="line-head"), flags, figures, indicators, opener],
+               className=classes, id=f"review-line-{line_id}", **{"data-line": str(line_id)})
 
 
 def hearing_order(lines: pd.DataFrame) -> pd.DataFrame:

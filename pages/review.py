@@ -24,6 +24,7 @@ from components.context import caller_db_url, caller_language, caller_scope
 from components.format import format_number
 from components.page import guarded, page_frame, unavailable
 from components.review import (
+    HISTORY_SHOWN,
     PAGE_SIZE,
     SHOW,
     AmountRefused,
@@ -194,8 +195,12 @@ def layout(year: str | None = None, **_query: str) -> html.Div:
                 html.Div(id="review-ceiling-message", role="status", **{"aria-live": "polite"}),
             ], id="review-ceiling-panel", className="panel", hidden=True),
             html.Section([
-                html.Details([html.Summary(html.H2(t("review.history", lang), className="inline-heading")),
-                              html.Div(id="review-history")], id="review-history-details"),
+                # Filled when opened (``show_history``): the hearing's answer stays the lines'. Dash
+                # does not send a <details>' open state; it starts closed and every click on its
+                # summary (a key press on it too) toggles it, so an odd count of clicks is open.
+                html.Details([html.Summary(html.H2(t("review.history", lang), className="inline-heading"),
+                                           id="review-history-summary", n_clicks=0),
+                              html.Div(id="review-history")], id="review-history-details", open=False),
             ], id="review-history-panel", className="panel", hidden=True),
             page_id="page-review",
         )
@@ -305,7 +310,7 @@ VIEW_OUTPUTS = (
     ("review-ceiling-panel", "hidden", True), ("review-ceiling-title", "children", ""),
     ("review-ceiling-readonly", "children", []), ("review-ceiling-form", "hidden", True),
     ("review-ceiling-total", "value", ""), ("review-ceiling-programmes", "children", []),
-    ("review-history-panel", "hidden", True), ("review-history", "children", []),
+    ("review-history-panel", "hidden", True),
 )
 
 
@@ -387,7 +392,6 @@ def show_review(year, _line_written, _header_written, _ceiling_written, programm
             said = review_reads.comments(session, scope, sub.id)
             waiting = {q["line"] for q in review_reads.open_questions(session, sub.id, entities)}
             explained = _explanations_by_line(session, scope, sub.fiscal_year, view.lines)
-            events = review_reads.full_history(session, scope, sub.id)
             values = _ceiling_values(session, scope, sub.fiscal_year, list(view.totals["programmes"]), lang)
     except Forbidden:
         return _answer({("review-status", "children"): t("forbidden.body", lang)})
@@ -403,10 +407,6 @@ def show_review(year, _line_written, _header_written, _ceiling_written, programm
     for comment in said:
         if comment["line"] is not None:
             counts[comment["line"]] = counts.get(comment["line"], 0) + 1
-    # Only the keys a label shows: every column (33) of every line as dicts costs 3× as much.
-    keys = ["id", "entity", "cluster", "economic_code", "funding_source"]
-    labels = {int(r["id"]): line_label(r, lang) for r in view.lines[keys].to_dict("records")} \
-        if not view.lines.empty else {}
     is_mef = scope.role == MEF_REVIEWER
     deciding = is_mef and sub.status == SUBMITTED
     whole = scope.provinces is None
@@ -448,9 +448,37 @@ def show_review(year, _line_written, _header_written, _ceiling_written, programm
                                                     thread_id="review-whole-comments") if whole else [],
         ("review-whole-compose", "hidden"): scope.role not in (MEF_REVIEWER, BUDGET_UNIT),
         ("review-history-panel", "hidden"): False,
-        ("review-history", "children"): history_list(events, labels, lang),
     })
     return _answer(values)
+
+
+@callback(
+    Output("review-history", "children"),
+    Input("review-history-summary", "n_clicks"), Input("review-header", "data"),
+    State("review-year", "value"),
+)
+def show_history(clicks, _header, year):
+    """The submission's history, newest first, read when its panel is opened and after each
+    answer of the hearing (a write, another year) while it is open. Out of the hearing's answer:
+    ~400 components that most hearings never open."""
+    if _counter(clicks) % 2 == 0:  # closed: nothing to read (opening it asks again)
+        return no_update
+    scope, lang = caller_scope(), caller_language()
+    try:
+        with session_scope(caller_db_url()) as session:
+            sub = _find(session, scope, year)
+            if sub is None:
+                return []
+            events = review_reads.full_history(session, scope, sub.id)
+            # Only the lines a shown decision names need a label (the other events carry their keys).
+            decided = sorted({_line_id((e.get("after") or {}).get("line")) for e in events[-HISTORY_SHOWN:]
+                              if e["action"] == "review.decision"} - {None})
+            keys = review_reads.line_keys(session, scope, sub.id, decided)
+    except Forbidden:
+        return _notice(t("forbidden.body", lang), "error")
+    except SQLAlchemyError:
+        return unavailable(lang)
+    return history_list(events, {line: line_label(row, lang) for line, row in keys.items()}, lang)
 
 
 # A new page of lines starts at its top (the pager below the list would leave the reader at the end).

@@ -221,6 +221,21 @@ def inbox(session: Session, scope: Scope) -> list[dict]:
 # --- history -------------------------------------------------------------------------------------------
 
 
+def line_keys(session: Session, scope: Scope, submission_id: int, line_ids: list[int]) -> dict[int, dict]:
+    """The keys (entity, cluster, economic code, funding source) of ``line_ids`` that ``scope``
+    reads, by line id: what the history's labels show, without reading the whole view."""
+    get(session, scope, submission_id)
+    if not line_ids:
+        return {}
+    table = SubmissionLine.__table__
+    query = select(table.c.id, table.c.entity_code, table.c.cluster_code, table.c.economic_code,
+                   table.c.funding_source).where(table.c.submission_id == submission_id, table.c.id.in_(line_ids))
+    if scope.provinces is not None:
+        query = query.where(table.c.entity_code.in_(sorted(scope.provinces)))
+    return {line: {"entity": entity, "cluster": cluster, "economic_code": chapter, "funding_source": source}
+            for line, entity, cluster, chapter, source in session.execute(query)}
+
+
 def full_history(session: Session, scope: Scope, submission_id: int) -> list[dict]:
     """Every change of the submission from the audit log (amounts, targets, decisions, comments,
     transitions), oldest first, with who, when, before and after. A director sees the changes of

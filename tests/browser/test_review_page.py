@@ -76,6 +76,11 @@ def test_mef_asks_the_budget_unit_answers_mef_endorses_and_a_director_reads_it_o
         assert conn.execute(text("SELECT status FROM submission")).scalar_one() == "endorsed"
     _open(mef, kampot)
     expect(mef.locator("#review-line-thread .comment")).to_have_count(2)
+    # The history is read when its panel is opened: newest first, who did what.
+    mef.click("#review-history-details summary")
+    expect(mef.locator("#review-history-list li").first).to_contain_text("endorsed by MEF")
+    expect(mef.locator("#review-history-list")).to_contain_text("Why does Kampot ask for more")
+    expect(mef.locator("#review-history-list")).to_contain_text("budget")
     _shot(mef, "review-mef_reviewer-endorsed-en-1366")
 
     # The director of Kampot on a 390 px phone, in Khmer.

@@ -56,6 +56,15 @@ def view(client, year: int = YEAR, selected: int | None = None, changed: str | N
         **{f"{key.replace('_', '-')}": value for key, value in values.items()}}, changed=changed)
 
 
+def history(client, year: int = YEAR) -> str:
+    """The history as the page shows it once its panel is opened (its own callback, out of the
+    hearing's answer)."""
+    answer = post(client, "review-history.children", {"review-history-summary.n_clicks": 1,
+                                                      "review-header.data": {}, "review-year.value": year},
+                  changed="review-history-summary.n_clicks")
+    return str(answer["review-history"]["children"])
+
+
 def _cards(response: dict) -> list[str]:
     """The lines' entities on the page shown, in order."""
     return [node["props"]["id"] for node in _walk(response["review-hearing"]["children"])
@@ -195,9 +204,13 @@ def test_a_question_answered_in_its_thread_by_the_budget_unit_and_the_director_l
     assert [(c[1], c[2]) for c in _comments(url)] == [("reviewer", "mef_reviewer"), ("budget", "budget_unit"),
                                                       ("director07", "provincial_director")]
     # The history tells it in order, in words.
-    history = str(view(reviewer)["review-history"]["children"])
+    assert "review-history" not in view(reviewer)  # not in the hearing's answer: read when opened
+    history_text = history(reviewer)
     for said in ("endorsed by MEF", "MEF's decision", "comment", "submitted to MEF"):
-        assert said in history
+        assert said in history_text
+    # Newest first, each with who did it.
+    assert history_text.index("endorsed by MEF") < history_text.index("submitted to MEF")
+    assert "reviewer" in history_text and "director07" in history_text
     # Endorsed: no more decisions (the decision form is gone, a hand-made one refused in words).
     assert detail(reviewer, lines["08"])["review-decision-box"]["hidden"] is True
     before = _stored(url)
@@ -218,8 +231,25 @@ def test_return_needs_a_comment(review_db, client_as):
     assert answer["review-act-comment"]["value"] == ""
     assert _status(url) == ("returned", 1)
     shown = view(client_as("budget_unit"))
-    assert "Kampot: last year's level until spending catches up." in str(shown["review-history"]["children"])
+    assert "Kampot: last year's level until spending catches up." in history(client_as("budget_unit"))
     assert "MEF decides on lines only while it is submitted" in shown["review-hearing-note"]["children"]
+
+
+def test_the_history_is_read_when_opened_newest_first_and_points_at_the_download(review_db, client_as,
+                                                                                  monkeypatch):
+    reviewer = client_as("mef_reviewer")
+    comment(reviewer, review_db["lines"]["07"], "Kampot: why more while off track?")
+    for clicks in (0, 2):  # closed (never opened, or opened and closed again): nothing read
+        assert post(reviewer, "review-history.children", {"review-history-summary.n_clicks": clicks,
+                                                          "review-year.value": YEAR}) == {}
+    shown = history(reviewer)
+    assert shown.index("Kampot: why more while off track?") < shown.index("submitted to MEF")
+    assert "reviewer" in shown and "the Excel download" not in shown
+    # More events than the page shows: the newest, and a note saying where the rest are.
+    monkeypatch.setattr("components.review.HISTORY_SHOWN", 1)
+    shown = history(reviewer)
+    assert "Kampot: why more while off track?" in shown and "submitted to MEF" not in shown
+    assert "The newest 1 of" in shown and "the Excel download holds them all" in shown
 
 
 def test_a_director_neither_decides_nor_speaks_for_another_province_and_reads_only_his_own(review_db, client_as):
@@ -230,7 +260,7 @@ def test_a_director_neither_decides_nor_speaks_for_another_province_and_reads_on
     director = client_as("director07")
 
     shown = view(director)
-    everything = str(shown)
+    everything = str(shown) + history(director)
     assert "07 Kampot" in everything and EXPLANATIONS["07"][0] in everything
     for secret in ("Kandal", f"review-line-{lines['08']}", EXPLANATIONS["08"][0], EXPLANATIONS["08"][1],
                    "how many households", "Overall, the ministry"):
@@ -403,7 +433,7 @@ def test_every_callback_of_the_page_takes_odd_values_without_failing(review_db, 
         client = client_as(who)
         found = [d for d in client.get("/_dash-dependencies").get_json()
                  if d["output"].strip(".").startswith("review-") and not d.get("clientside_function")]
-        assert len(found) == 8
+        assert len(found) == 9
         for spec in found:
             keys = [f"{i['id']}.{i['property']}" for i in spec["inputs"] + spec["state"] if not i["id"].startswith("{")]
             for odd in ODD:

@@ -1,0 +1,70 @@
+"""The hearing's line cards are written as the JSON Dash sends (``components.review._el``), not
+built as Dash components: every element must still be one Dash's html knows, with props it has,
+and carry what the reader sees."""
+
+from __future__ import annotations
+
+from dash import html
+
+from components.review import line_card
+
+ROW = {
+    "id": 12, "entity": "07", "cluster": "P1.1.1", "economic_code": "62", "funding_source": "RGC",
+    "flags": ["more_while_off_track"], "execution_rate": 0.25, "benchmark": 0.75, "recommended": 900_000.0,
+    "decision": "adjust", "as_of": "2025-09", "request_y1": 1_500_000, "revised_last": 1_000_000,
+    "paid_to_date": 250_000, "paid_full_year": 950_000, "endorsed_amount": 900_000.0,
+    "linked_indicators": [{"indicator": "I1", "achievement": 0.4, "status": "off_track"}],
+}
+
+
+def _card(**change) -> dict:
+    return line_card({**ROW, **change}, year=2026, costs={("07", "I1"): (1200.0, 1000.0)},
+                     names={"P1.1.1": ("Cash transfers", "ការផ្ទេរ"), "chapter:62": ("Transfers", "ផ្ទេរ")},
+                     indicator_names={"I1": ("Households reached", "គ្រួសារ")}, comments=2, waiting=True,
+                     explained=1, selected=True, lang="en")
+
+
+def _elements(node: object):
+    if isinstance(node, dict):
+        yield node
+        yield from _elements(node["props"].get("children"))
+    elif isinstance(node, list):
+        for child in node:
+            yield from _elements(child)
+
+
+def _text(node: object) -> str:
+    if isinstance(node, dict):
+        return _text(node["props"].get("children"))
+    if isinstance(node, list):
+        return "".join(_text(child) for child in node)
+    return "" if node is None else str(node)
+
+
+def test_every_element_of_a_card_is_an_html_component_with_its_own_props():
+    for element in _elements(_card()):
+        assert element["namespace"] == "dash_html_components"
+        component = getattr(html, element["type"])
+        props = {k: v for k, v in element["props"].items() if k != "children"}
+        # Dash's own component takes these props (an unknown one raises) and sends the same JSON.
+        built = component(**props).to_plotly_json()
+        built["props"].pop("children", None)
+        assert built == {**element, "props": props}
+
+
+def test_a_card_carries_the_ids_classes_and_words_the_page_and_its_tests_use():
+    card = _card()
+    assert card["type"] == "Li" and card["props"]["id"] == "review-line-12"
+    assert card["props"]["className"] == "review-line flagged selected waiting"
+    assert card["props"]["data-line"] == "12"
+    opener = next(e for e in _elements(card) if e["type"] == "Button")
+    assert opener["props"]["id"] == {"type": "review-open", "line": 12} and opener["props"]["n_clicks"] == 0
+    assert "line-open" in opener["props"]["className"]
+    classes = {c for e in _elements(card) for c in str(e["props"].get("className", "")).split()}
+    assert {"line-head", "line-label", "cluster-name", "line-badges", "decision-badge", "waiting-badge", "line-flags",
+            "line-figures", "figure", "request", "under-benchmark", "endorsed", "as-of", "line-indicators",
+            "indicator-row", "indicator-code", "badge-off_track", "unit-costs"} <= classes
+    words = _text(card)
+    for said in ("07 Kampot · P1.1.1 Cash transfers · 62 Transfers · RGC", "Adjust", "awaiting an answer",
+                 "KHR 1.50 m", "as of 2025-09", "40 %", "Off track", "2 comment", "1 explanation"):
+        assert said in words, said
