@@ -602,10 +602,20 @@ def carried_over(section: list[str], previous: dict[str, list[str]]) -> list[str
     return [old[0], "", note, "", *body, ""]
 
 
+def builds_carried_over(section: list[str], previous: dict[str, list[str]]) -> list[str]:
+    """Section 1 with each database this machine has not built shown as the earlier report had it
+    (the 10M databases take long to build; the latency and first-load figures were taken on them)."""
+    earlier = {line.split(" | ")[0]: line for line in previous.get("1", [])
+               if line.startswith("| ") and " | not built |" not in line}
+    return [earlier[line.split(" | ")[0]].rstrip(" |").removesuffix(" (earlier report)") + " (earlier report) |"
+            if " | not built |" in line and line.split(" | ")[0] in earlier else line for line in section]
+
+
 def main() -> int:
     previous = previous_sections()
     lines = ["# PIB Dashboard benchmarks", "", *machine(), ""]
-    for section in (scale_section(), etl_section(), latency_section(), firstload_section(), load_section(),
+    for section in (builds_carried_over(scale_section(), previous), etl_section(), latency_section(),
+                    firstload_section(), load_section(),
                     load2_section(), submission_section()):
         lines += carried_over(section, previous)
     if DIAGNOSIS.exists():
