@@ -19,11 +19,11 @@ import logging
 import dash
 from dash import Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from components.format import format_number
+from db.engine import bound_statement_time
 from i18n import t
 
 log = logging.getLogger(__name__)
@@ -71,11 +71,6 @@ def render(items: list[dict], lang: str) -> list:
     return [html.Details([summary, html.Ul(links, className="inbox-list")], className="inbox-menu")]
 
 
-def _bounded(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL statement_timeout = {TIMEOUT_MS}"))
-
-
 def waiting_items(session: Session, scope) -> list[dict]:
     """What awaits ``scope``, through the query cache: ``kind``, ``count`` (above 0), ``href``."""
     from db.queries.cache import FACTS, PEOPLE, cached
@@ -83,7 +78,7 @@ def waiting_items(session: Session, scope) -> list[dict]:
 
     if not scope.reads_data:  # the administrator: no data, nothing to do in the budget cycle
         return []
-    _bounded(session)
+    bound_statement_time(session, TIMEOUT_MS)
     items = cached(session, scope, inbox, depends=(FACTS, PEOPLE))  # submissions, questions, explanations
     return [{"kind": i["kind"], "count": int(i["count"]), "href": str(i["href"])}
             for i in items if i.get("kind") in KINDS and i.get("count")]

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,3 +99,10 @@ def forget_after_fork() -> None:
             engine.dispose(close=False)
         _ENGINES.clear()
         _FACTORIES.clear()
+
+
+def bound_statement_time(session: Session, milliseconds: int) -> None:
+    """Cancel any statement of this transaction that runs longer than ``milliseconds``
+    (PostgreSQL; SQLite has no such limit): for reads that must never hold a page up."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SET LOCAL statement_timeout = {int(milliseconds)}"))
