@@ -300,8 +300,8 @@ def register_compressed_copies(server: Flask, dash_app: dash.Dash) -> None:
 
 
 def _index_files(server: Flask, dash_app: dash.Dash) -> list[bytes]:
-    """The contents of the static files that the index page names (scripts, stylesheets, the
-    grid bundle of its stand-in), as Dash and the assets folder serve them."""
+    """The contents of the scripts and stylesheets that the index page names, and of the grid
+    bundle of its stand-in, as Dash and the assets folder serve them."""
     import pkgutil
     import re
 
@@ -311,7 +311,8 @@ def _index_files(server: Flask, dash_app: dash.Dash) -> list[bytes]:
     with server.test_request_context(prefix):
         page = dash_app.index()
     found = []
-    for address in re.findall(r'"([^"?]+)(?:\?[^"]*)?"', page):
+    # Not the preloaded plotly.js: its own copies are served (register_static_files).
+    for address in re.findall(r'(?:<script src|<link rel="stylesheet" href|data-bundle)="([^"?]+)', page):
         if address.startswith(f"{prefix}_dash-component-suites/"):
             package, _, fingerprinted = address.removeprefix(f"{prefix}_dash-component-suites/").partition("/")
             path, _ = check_fingerprint(fingerprinted)

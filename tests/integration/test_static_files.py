@@ -142,6 +142,17 @@ def test_until_a_copy_is_made_the_quick_compression_serves_and_the_file_is_queue
     assert brotli.decompress(made.data) == raw and len(made.data) < 0.9 * len(quick.data)
 
 
+def test_the_files_every_page_names_are_queued_when_the_app_starts(app, app_db):
+    import app as assembly
+
+    client = app.test_client()
+    _, html = _overview(client)
+    queued = assembly._index_files(app, assembly._DASH_APP)
+    named = [*re.findall(r'<script src="([^"]+)"', html), *re.findall(r'<link rel="stylesheet" href="([^"]+)"', html),
+             re.search(r'data-bundle="([^"]+)"', html).group(1)]
+    assert sorted(queued) == sorted(client.get(url, headers={"Accept-Encoding": "identity"}).data for url in named)
+
+
 def _sha256(data: bytes) -> str:
     import hashlib
 
