@@ -15,7 +15,7 @@ import dash
 from flask import Flask, request, send_file
 
 import settings
-from extensions import StaticCompressionCache, static_cache_key
+from extensions import STATIC_PREFIXES, CompressedCopies, StaticCompressionCache, encoding_wanted, static_cache_key
 
 _DASH_APP: dash.Dash | None = None
 
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_error_pages(server)
     register_static_files(server, dash_app.config.routes_pathname_prefix)
     register_bundles_now(server)
+    register_compressed_copies(server, dash_app)
     register_security_headers(server, dash_app)
     warm_process_caches()
     _DASH_APP = dash_app
@@ -251,6 +252,77 @@ def register_bundles_now(server: Flask) -> None:
     # page. Run that first request here, once per process, before any visitor's.
     with server.test_request_context("/_favicon.ico"):
         server.preprocess_request()
+
+
+def register_compressed_copies(server: Flask, dash_app: dash.Dash) -> None:
+    """Static files at brotli 11 (gzip 9 without brotli), made once per content by a background
+    thread for all workers (``extensions.CompressedCopies``, in the instance folder); until a
+    file's copies exist, Flask-Compress sends it at its quick level.
+
+    The files every page names are queued at start, so that the first visitors after an upgrade
+    get them soon; any other static file (dcc's chunks, the grid's bundle) when first asked for.
+    """
+    folder = server.config.get("PIB_COMPRESSED_DIR") or Path(server.instance_path) / "compressed"
+    copies = CompressedCopies(Path(folder))
+    server.extensions["pib_compressed_copies"] = copies
+    prefix = dash_app.config.routes_pathname_prefix
+    static = tuple(f"{prefix}{p.lstrip('/')}" for p in STATIC_PREFIXES)
+    compressible = set(server.config["COMPRESS_MIMETYPES"])
+    smallest = server.config.get("COMPRESS_MIN_SIZE", 500)
+
+    @server.after_request
+    def _compressed_copy(response):
+        # Runs before Flask-Compress's handler (registered earlier), which leaves a response
+        # that has a Content-Encoding as it is.
+        if (request.method != "GET" or response.status_code != 200 or not request.path.startswith(static)
+                or "Content-Encoding" in response.headers or response.mimetype not in compressible):
+            return response
+        encoding = encoding_wanted(request.accept_encodings)
+        if encoding is None:
+            return response
+        response.direct_passthrough = False  # send_file's assets: read the file into the body
+        body = response.get_data()
+        copies = server.extensions["pib_compressed_copies"]
+        data = copies.copy(body, encoding) if len(body) >= smallest else None
+        if data is None:
+            return response
+        response.set_data(data)
+        response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
+        etag, weak = response.get_etag()
+        if etag and not weak:  # as Flask-Compress: the encoding is part of the validator
+            response.set_etag(f"{etag}:{encoding}")
+        return response.make_conditional(request)
+
+    for body in _index_files(server, dash_app):
+        if len(body) >= smallest:
+            copies.copy(body, "br")  # queues the file when its copies are missing
+
+
+def _index_files(server: Flask, dash_app: dash.Dash) -> list[bytes]:
+    """The contents of the scripts and stylesheets that the index page names, and of the grid
+    bundle of its stand-in, as Dash and the assets folder serve them."""
+    import pkgutil
+    import re
+
+    from dash.fingerprint import check_fingerprint
+
+    prefix = dash_app.config.requests_pathname_prefix
+    with server.test_request_context(prefix):
+        page = dash_app.index()
+    found = []
+    # Not the preloaded plotly.js: its own copies are served (register_static_files).
+    for address in re.findall(r'(?:<script src|<link rel="stylesheet" href|data-bundle)="([^"?]+)', page):
+        if address.startswith(f"{prefix}_dash-component-suites/"):
+            package, _, fingerprinted = address.removeprefix(f"{prefix}_dash-component-suites/").partition("/")
+            path, _ = check_fingerprint(fingerprinted)
+            if path in dash_app.registered_paths.get(package, ()):
+                found.append(pkgutil.get_data(package, path))
+        elif address.startswith(f"{prefix}assets/"):
+            file = Path(dash_app.config.assets_folder) / address.removeprefix(f"{prefix}assets/")
+            if file.is_file():
+                found.append(file.read_bytes())
+    return [body for body in found if body]
 
 
 def register_security_headers(server: Flask, dash_app: dash.Dash) -> None:

@@ -13,6 +13,13 @@ and a callback; the grid bundle, once the first grid renders. A page says which 
 draws with (``dash.register_page(..., bundles=("plotly", "ag_grid"))``): its index then asks
 the browser to fetch them at once (``<link rel="preload">``), beside Dash's own scripts, so that
 the link is never idle while the page waits for its layout and callbacks.
+
+Two of Dash's scripts are not needed at all. ``@babel/polyfill`` (99 KB, 35 KB on the wire)
+polyfills ES2015+ for old browsers; in the browsers the app supports, its one use is the global
+``regeneratorRuntime`` that dash-renderer and dcc call, so the index names a 7 KB
+``assets/vendor/regenerator-runtime-*.min.js`` in its place (built by
+``assets/vendor/build-regenerator.sh``). dash_table's bundle (10 KB on the wire) is left out: no
+page shows a DataTable (tests/integration/test_static_files.py checks that none is imported).
 """
 
 from __future__ import annotations
@@ -25,9 +32,21 @@ from pathlib import Path
 import dash
 import flask
 
-STUB = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "lazy-ag-grid.js"
+VENDOR = Path(__file__).resolve().parents[1] / "assets" / "vendor"
+STUB = VENDOR / "lazy-ag-grid.js"
+# One built copy is kept (build-regenerator.sh removes the older ones).
+REGENERATOR = next(VENDOR.glob("regenerator-runtime-*.min.js"))
 _GRID_BUNDLE = re.compile(r'<script src="([^"]*/dash_ag_grid/dash_ag_grid\.[^"/]*\.js)"></script>')
 KNOWN = ("plotly", "ag_grid")
+_POLYFILL = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"/]*\.js"></script>')
+_DASH_TABLE = re.compile(r'<script src="[^"]*/dash/dash_table/bundle\.[^"/]*\.js"></script>\n?')
+
+
+def without_polyfill_and_table(scripts: str, runtime_url: str) -> str:
+    """Dash's script tags with @babel/polyfill's replaced by the regenerator runtime's
+    (``runtime_url``), in the same place (before the scripts that call it), and no dash_table."""
+    runtime = f'<script src="{html.escape(runtime_url)}"></script>'
+    return _DASH_TABLE.sub("", _POLYFILL.sub(lambda _: runtime, scripts, count=1))
 
 
 def grid_bundle_on_demand(scripts: str, stub_url: str) -> tuple[str, str | None]:
@@ -61,20 +80,23 @@ def preload_tags(bundles: tuple[str, ...], addresses: dict[str, str]) -> str:
 
 
 def install(dash_app: dash.Dash) -> None:
-    """Write every page of ``dash_app`` with the stand-in in place of the AG Grid bundle, and the
-    preloads of the bundles its page declares."""
+    """Write every page of ``dash_app`` with the stand-in in place of the AG Grid bundle, the
+    regenerator runtime in place of @babel/polyfill, no dash_table, and the preloads of the
+    bundles its page declares."""
     unknown = {b for page in dash.page_registry.values() for b in page.get("bundles", ()) if b not in KNOWN}
     if unknown:
         raise ValueError(f"register_page(bundles=...) names unknown bundles: {sorted(unknown)}")
     # The stand-in is under assets/vendor, which Dash does not add to pages by itself; the
     # modification time in the address, as Dash gives its own assets, renews browsers' copies.
-    stub_url = f"{dash_app.get_asset_url('vendor/' + STUB.name)}?m={os.path.getmtime(STUB)}"
+    stub_url, runtime_url = (f"{dash_app.get_asset_url('vendor/' + path.name)}?m={os.path.getmtime(path)}"
+                             for path in (STUB, REGENERATOR))
     prefix = dash_app.config.requests_pathname_prefix
     suites = f"{prefix}_dash-component-suites"
     interpolate = dash_app.interpolate_index
 
     def interpolate_index(**parts: str) -> str:
-        parts["scripts"], grid = grid_bundle_on_demand(parts.get("scripts", ""), stub_url)
+        scripts = without_polyfill_and_table(parts.get("scripts", ""), runtime_url)
+        parts["scripts"], grid = grid_bundle_on_demand(scripts, stub_url)
         # The grid's own code fetches its async chunk as soon as it runs: preloaded with it.
         addresses = {"plotly": f"{suites}/plotly/package_data/plotly.min.js"}
         if grid:
