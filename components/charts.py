@@ -13,10 +13,11 @@ import settings
 
 FONT_EN = "Segoe UI, Roboto, Helvetica Neue, Arial, Noto Sans Khmer, sans-serif"
 FONT_KM = "Noto Sans Khmer, Segoe UI, Arial, sans-serif"
-# A cartesian plotly.js with only the traces the pages draw (scatter, bar, the heat-map tiles),
+# A cartesian plotly.js with only the traces the pages drew (scatter, bar, the heat-map tiles),
 # built by assets/vendor/build-plotly.sh with its brotli and gzip copies beside it: 335 KB on the
-# wire, a fifth of the full bundle's. Its version must be the one plotly.py was built with (a
-# test compares them).
+# wire, a fifth of the full bundle's. Only the costing page's charts use it now (bar, scatter):
+# the tile map is HTML, so a rebuild could leave the heatmap out. Its version must be the one
+# plotly.py was built with (a test compares them).
 PLOTLY_CARTESIAN = Path(__file__).resolve().parents[1] / "assets" / "vendor" / "plotly-pib-4.1.1.min.js"
 BLUE, ORANGE = "#0b4f8a", "#e69f00"
 

@@ -31,6 +31,7 @@ from i18n import t
 
 LAYOUT_FILE = Path(__file__).resolve().parent / "data" / "provinces_layout.csv"
 COLORSCALE = "Cividis"  # readable with every common colour-vision deficiency
+LONE_COLOUR = "rgb(11, 79, 138)"  # the brand's blue (--brand in assets/pib.css)
 STATUSES = ("on_track", "watch", "off_track", "no_data")
 # The quadrant's axes: execution 0–105 %, mean achievement 0–155 % (achievement is capped at 150 %).
 QUADRANT_X_MAX, QUADRANT_Y_MAX = 1.05, 1.55
@@ -279,7 +280,9 @@ def tile_map(
         if value is None:
             colour, written, exact = None, "–", "–"
         else:
-            colour = scale_colour(0.5 if high == low else (value - low) / (high - low))
+            # One value has no scale to place it on: the brand's blue, not the scale's middle grey,
+            # which looked like the grey of the provinces not shown.
+            colour = LONE_COLOUR if high == low else scale_colour((value - low) / (high - low))
             written, exact = value_format(value), exact_format(value)
         own = code == highlight
         content = [html.Span(f"{name} ◆" if own else name, className="hc-tile-name"),

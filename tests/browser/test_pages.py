@@ -121,6 +121,22 @@ def test_the_overview_and_the_scorecard_draw_their_charts_without_plotly_js(demo
     assert page.evaluate("typeof window.Plotly") == "undefined"
 
 
+@pytest.mark.parametrize(("role", "path", "chart"), [("budget_unit", "/", "#overview-map .hc-tile"),
+                                                     ("budget_unit", "/provinces", "#provinces-map .hc-tile"),
+                                                     ("director07", "/scorecard/07", "#scorecard-quadrant .hc-dot")])
+def test_the_charts_fit_a_phone_in_khmer(demo_page_factory, role, path, chart):
+    """Khmer labels are the longest: the charts wrap them rather than widen a 390 px screen."""
+    phone = demo_page_factory(width=390, height=844)
+    browser_login(phone, PEOPLE[role])
+    _switch(phone, "km")
+    phone.goto(path)
+    phone.wait_for_selector(chart)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    for box in phone.locator(".hchart").all():
+        edge = box.bounding_box()
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= 390, edge
+
+
 def test_a_tile_of_the_provinces_map_opens_its_scorecard_from_the_keyboard(demo_page_factory):
     page = demo_page_factory()
     browser_login(page, PEOPLE["mef_reviewer"])

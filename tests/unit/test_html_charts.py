@@ -206,6 +206,7 @@ def test_hidden_provinces_carry_no_value_and_no_number_anywhere():
     assert with_class(chart, "hc-scale") == []  # one value: its tile says it, a scale would repeat it
     own = tile_of(chart, "Kampot")
     assert "hc-tile-own" in own.className and words(own) == "Kampot ◆62 %"
+    assert own.style["backgroundColor"] == hc.LONE_COLOUR and own.style["color"] == "#ffffff"
     assert own.title == "Kampot (07) · Execution rate: 61.7 %"
     assert "Kampot (your province)61.7 %" in words(with_class(chart, "sr-only"))
     assert "Siemreapnot shown" in words(with_class(chart, "sr-only"))
