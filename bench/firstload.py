@@ -30,7 +30,7 @@ from bench.latency import PASSWORD, ensure_users, percentile
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 KPI = "#kpi-revised-value"
-CHARTS = ("#overview-programmes .barlayer .point", "#overview-map .heatmaplayer")
+CHARTS = ("#overview-programmes .hc-bar-paid", "#overview-map .hc-tile")  # HTML charts (components/htmlcharts.py)
 USER = "bench-budget"
 
 
@@ -83,7 +83,7 @@ def visit(context, base: str) -> dict:
     page.wait_for_function(f"() => {{ const e = document.querySelector('{KPI}');"
                            " return e && e.textContent.trim().length > 0; }", timeout=60_000)
     seconds = time.perf_counter() - started
-    for chart in CHARTS:  # the whole view: KPIs can show before plotly.js has drawn anything
+    for chart in CHARTS:  # the whole view: KPIs can show before the charts are drawn
         page.wait_for_selector(chart, timeout=60_000)
     complete = time.perf_counter() - started
     value = page.text_content(KPI)

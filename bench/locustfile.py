@@ -191,7 +191,7 @@ class Signed(HttpUser):
                           {**chosen, "overview-metric.value": "execution_rate",
                            "overview-asked.data": {"year": str(year), "period": period}}, changed)
         elif page == "provinces":
-            self.callback("POST provinces: main", "provinces-map.figure",
+            self.callback("POST provinces: main", "provinces-map.children",
                           {**chosen, "provinces-metric.value": "execution_rate"}, changed)
         elif page == "programmes":
             self.callback("POST programmes: main", "programmes-grid.rowData", {**chosen, "programmes-open.data": []},
@@ -250,7 +250,7 @@ class Signed(HttpUser):
         self.callback("POST costing: columns", "costing-grid.columnDefs",
                       {"costing-first-year.value": first, "costing-years.value": years},
                       ("costing-first-year.value", "costing-years.value"))
-        self.callback("POST costing: map", "costing-map.figure",
+        self.callback("POST costing: map", "costing-map.children",
                       {"costing-map-year.value": results.get("costing-map-year", {}).get("value"),
                        "costing-scenario.value": scenario}, ("costing-scenario.value", "costing-map-year.value"))
 

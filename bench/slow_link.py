@@ -49,7 +49,7 @@ PAGES = {
     "overview": ("/", "bench-budget", KPI, CHARTS),
     "open": ("/open", None, "#indicator-table", ()),
     "scorecard": ("/scorecard/07", "bench-dir07", "#scorecard-score-value",
-                  ("#scorecard-budget .barlayer .point", "#scorecard-quadrant .scatterlayer .point")),
+                  ("#scorecard-budget .hc-bar-paid", "#scorecard-quadrant .hc-dot")),
 }
 
 

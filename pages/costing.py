@@ -37,6 +37,7 @@ from components.costing import (
 )
 from components.exports import download_table
 from components.format import format_khr, format_khr_exact, format_number
+from components.htmlcharts import message
 from components.page import guarded, page_frame, unavailable
 from components.submission import state_word, year_text
 from components.tilemap import province_map
@@ -109,7 +110,7 @@ def layout(**_query: str) -> html.Div:
                 html.Label([t("costing.map_year", lang),
                             dcc.Dropdown(id="costing-map-year", clearable=False, searchable=False)],
                            className="filter filter-narrow"),
-                dcc.Graph(id="costing-map", config={"displayModeBar": False, "responsive": True}),
+                html.Div(id="costing-map", className="hc-slot"),
             ], id="costing-results-panel", className="panel"),
             html.Section([
                 html.H2(t("costing.compare", lang)),
@@ -322,7 +323,7 @@ def show_results(scenario_id, _refresh):
 
 
 @callback(
-    Output("costing-map", "figure"),
+    Output("costing-map", "children"),
     Input("costing-map-year", "value"), Input("costing-scenario", "value"),
 )
 def show_map(year, scenario_id):
@@ -331,20 +332,20 @@ def show_map(year, scenario_id):
     scope, lang = caller_scope(), caller_language()
     scenario_id = _id(scenario_id)
     if scenario_id is None:
-        return message_figure(t("costing.choose_hint", lang), lang)
+        return message(t("costing.choose_hint", lang))
     try:
         with session_scope(caller_db_url()) as session:
             found, result, _names = _results(session, scope, scenario_id, lang)
             span = reads.scenario_years(found.first_year, found.years)
     except (reads.MissingFigures, Forbidden, reads.NotFound, SQLAlchemyError):
-        return message_figure(t("error.unavailable", lang), lang)
+        return message(t("error.unavailable", lang))
     year = year if year in span and not isinstance(year, bool) else span[0]
     rows = result.rows[(result.rows["year"] == year) & (result.rows["unit"] != "00")]
     values = rows.groupby("unit")["cost"].sum()
     hidden = set() if scope.provinces is None else {f"{p:02d}" for p in range(1, 26)} - set(scope.provinces)
     return province_map(values, lang, metric_label=t("costing.col.cost", lang),
                         value_format=lambda v: format_khr(v, lang), exact_format=lambda v: format_khr_exact(v, lang),
-                        hidden=hidden, tick_format=".3~s")
+                        hidden=hidden)
 
 
 @callback(

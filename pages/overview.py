@@ -1,6 +1,8 @@
 """National overview (docs/architecture.md): KPIs, programmes, indicator status, the province map.
 
 The layout holds no figures; one callback answers the selectors with everything the page shows.
+Its charts are HTML (components/htmlcharts.py): the page never fetches plotly.js, a third of a
+first visit's bytes, unless a boundary file makes the map a choropleth.
 """
 
 import dash
@@ -10,10 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 import settings
 from components.cards import kpi_card
-from components.charts import budget_vs_execution_bar, message_figure, status_summary_bar
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_khr, format_khr_exact, format_percent, format_points, format_usd
+from components.htmlcharts import message, programme_bars, status_bar
 from components.national import withheld_message
 from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
@@ -23,10 +25,9 @@ from db.queries.cache import FACTS, cached
 from db.queries.common import NationalWithheld
 from i18n import t
 
-dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard", bundles=("plotly",))
+dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard")
 
 METRICS = ("execution_rate", "score", "completeness")
-GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
@@ -44,12 +45,12 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
             dcc.Loading(html.Div(id="overview-kpis", className="kpi-grid"), type="dot"),
             html.Div([
                 html.Section([html.H2(t("chart.budget_by_programme", lang)),
-                              dcc.Graph(id="overview-programmes", config=GRAPH_CONFIG)], className="panel"),
+                              html.Div(id="overview-programmes", className="hc-slot")], className="panel"),
                 html.Section([html.H2(t("chart.status_summary", lang)),
-                              dcc.Graph(id="overview-status", config=GRAPH_CONFIG)], className="panel"),
+                              html.Div(id="overview-status", className="hc-slot")], className="panel"),
             ], className="panel-grid"),
             html.Section([html.H2(t("chart.tile_map", lang)),
-                          dcc.Graph(id="overview-map", config=GRAPH_CONFIG)], className="panel"),
+                          html.Div(id="overview-map", className="hc-slot")], className="panel"),
             page_id="page-overview",
         )
 
@@ -60,15 +61,15 @@ register_selector_callback("overview")
 
 
 @callback(
-    Output("overview-kpis", "children"), Output("overview-programmes", "figure"),
-    Output("overview-status", "figure"), Output("overview-map", "figure"),
+    Output("overview-kpis", "children"), Output("overview-programmes", "children"),
+    Output("overview-status", "children"), Output("overview-map", "children"),
     Output("overview-message", "children"),
     Input("overview-year", "value"), Input("overview-period", "value"), Input("overview-metric", "value"),
     State("overview-asked", "data"),
 )
 def show_overview(year, period, metric, _asked):
     scope, lang = caller_scope(), caller_language()
-    empty = ([], {}, {}, {})
+    empty = ([], [], [], [])
     if not valid_period(year, period):
         return *empty, t("overview.empty", lang)
     try:
@@ -79,7 +80,7 @@ def show_overview(year, period, metric, _asked):
             table = cached(session, scope, queries.province_table, depends=(FACTS,), year=int(year), period=period)
     except NationalWithheld as withheld:
         # The charts say it too, rather than show empty axes that look like a page that failed.
-        blank = message_figure(t("overview.withheld_chart", lang), lang)
+        blank = message(t("overview.withheld_chart", lang))
         return [], blank, blank, blank, withheld_message(withheld, lang)
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
         return *empty, unavailable(lang)
@@ -102,10 +103,8 @@ def show_overview(year, period, metric, _asked):
     metric = metric if metric in METRICS else METRICS[0]  # a crafted request may send anything
     values = table.set_index("code")[metric] if not table.empty else pd.Series(dtype="float64")
     hidden = set() if scope.provinces is None else {f"{n:02d}" for n in range(1, 26)} - set(scope.provinces)
-    fmt = (lambda v: format_percent(v, lang)) if metric != "score" else (lambda v: format_percent(v, lang))
-    figure = province_map(values, lang, metric_label=t(f"metric.{metric}", lang), value_format=fmt,
-                             exact_format=lambda v: format_percent(v, lang, 1), highlight=scope.province,
-                             tick_format=".0%",
-                             hidden=hidden)
-    return (cards, budget_vs_execution_bar(programmes, lang),
-            status_summary_bar(kpis["status_counts"], lang), figure, "")
+    tiles = province_map(values, lang, metric_label=t(f"metric.{metric}", lang),
+                         value_format=lambda v: format_percent(v, lang),
+                         exact_format=lambda v: format_percent(v, lang, 1), highlight=scope.province, hidden=hidden)
+    return (cards, programme_bars(programmes, lang, caption=t("chart.budget_by_programme", lang)),
+            status_bar(kpis["status_counts"], lang, caption=t("chart.status_summary", lang)), tiles, "")

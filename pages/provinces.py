@@ -1,6 +1,7 @@
 """Provinces (budget unit, reviewer): the 25 on a tile map and in a sortable grid.
 
-Clicking a tile or a province's name opens its scorecard.
+Each tile is a link to its province's scorecard (at the period on screen), and so is a click on a
+province's name in the grid. The map is HTML (components/htmlcharts.py): no plotly.js.
 """
 
 import dash
@@ -12,6 +13,7 @@ from components.exports import ExportColumn, download_table
 from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_number, format_percent
 from components.grid import data_grid
+from components.htmlcharts import tile_link
 from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
 from db.engine import session_scope
@@ -22,7 +24,7 @@ from db.queries.units import unit_name
 from domain.vocabulary import NATIONAL
 from i18n import t
 
-dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces", bundles=("plotly", "ag_grid"))
+dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces", bundles=("ag_grid",))
 
 METRICS = ("execution_rate", "score", "completeness", "unit_cost")
 EXPORT_COLUMNS = (
@@ -74,7 +76,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
                     className="filter"),
             ], className="toolbar"),
             html.Div(id="provinces-message", role="status", className="page-status"),
-            html.Section(dcc.Graph(id="provinces-map", config={"displaylogo": False}), className="panel"),
+            html.Section(html.Div(id="provinces-map", className="hc-slot"), className="panel"),
             html.Div([
                 html.Button(t("export.excel", lang), id="provinces-xlsx", className="button"),
                 html.Button(t("export.csv", lang), id="provinces-csv", className="button"),
@@ -99,23 +101,23 @@ register_selector_callback("provinces")
 
 
 @callback(
-    Output("provinces-map", "figure"), Output("provinces-grid", "rowData"),
+    Output("provinces-map", "children"), Output("provinces-grid", "rowData"),
     Output("provinces-message", "children"), Output("provinces-due-note", "children"),
     Input("provinces-year", "value"), Input("provinces-period", "value"), Input("provinces-metric", "value"),
 )
 def show_provinces(year, period, metric):
     scope, lang = caller_scope(), caller_language()
     if not scope.can_open("provinces"):
-        return {}, [], t("forbidden.body", lang), ""
+        return [], [], t("forbidden.body", lang), ""
     if not valid_period(year, period):
-        return {}, [], t("overview.empty", lang), ""
+        return [], [], t("overview.empty", lang), ""
     try:
         table = _table(year, period)
         with session_scope(caller_db_url()) as session:
             due = cached(session, scope, review_queries.explanations_due, depends=(FACTS, PEOPLE),
                          year=int(year), period=period)
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
-        return {}, [], unavailable(lang), ""
+        return [], [], unavailable(lang), ""
     rows = table.assign(name=table["code"].map(lambda c: unit_name(c, lang)),
                         explanations_due=table["code"].map(lambda c: due.get(c, 0)))
     if metric == "unit_cost":
@@ -124,14 +126,13 @@ def show_provinces(year, period, metric):
     else:
         fmt = lambda v: format_percent(v, lang)  # noqa: E731
         exact = lambda v: format_percent(v, lang, 1)  # noqa: E731
-    figure = province_map(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
-                             value_format=fmt, exact_format=exact,
-                             tick_format=None if metric == "unit_cost" else ".0%")
+    tiles = province_map(table.set_index("code")[metric], lang, metric_label=t(f"metric.{metric}", lang),
+                         value_format=fmt, exact_format=exact, href=tile_link(year, period))
     rows["as_of"] = rows["as_of"].map(lambda p: period_label(p, lang) if isinstance(p, str) else None)
     records = rows.astype(object).where(rows.notna(), None).to_dict(orient="records")
     late = int(table["as_of"].notna().sum())
     note = t("provinces.as_of_note", lang, n=late, period=period_label(period, lang)) if late else ""
-    return figure, records, note, due_note(due, year, period, lang)
+    return tiles, records, note, due_note(due, year, period, lang)
 
 
 def due_note(due: dict[str, int], year, period: str, lang: str) -> list:
@@ -146,14 +147,12 @@ def due_note(due: dict[str, int], year, period: str, lang: str) -> list:
     return out
 
 
-@callback(Output("provinces-go", "href"), Input("provinces-map", "clickData"),
-          Input("provinces-grid", "cellClicked"), State("provinces-year", "value"),
+@callback(Output("provinces-go", "href"), Input("provinces-grid", "cellClicked"), State("provinces-year", "value"),
           State("provinces-period", "value"), prevent_initial_call=True)
-def open_scorecard(click, cell, year, period):
+def open_scorecard(cell, year, period):
+    """The scorecard of the province whose name, code or explanations due were clicked in the grid."""
     code = None
-    if dash.ctx.triggered_id == "provinces-map" and click:
-        code = click["points"][0].get("customdata")  # the province code of the clicked tile
-    elif cell and cell.get("colId") in ("name", "code", "explanations_due"):
+    if isinstance(cell, dict) and cell.get("colId") in ("name", "code", "explanations_due"):
         code = str(cell.get("rowId") or "")
     if not code or len(str(code)) != 2:
         return no_update

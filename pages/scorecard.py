@@ -11,11 +11,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components import explanations
 from components.cards import kpi_card
-from components.charts import budget_vs_execution_bar, quadrant_scatter
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
 from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
 from components.format import format_number, format_percent
+from components.htmlcharts import programme_bars, quadrant_chart
 from components.lineage import sources_list
 from components.page import guarded, page_frame, unavailable
 from components.status import status_badge, trend_arrow
@@ -31,8 +31,8 @@ from domain.access import Forbidden
 from i18n import t
 from indicators import expected_execution, period_month
 
-dash.register_page(__name__, path_template="/scorecard/<code>", name="scorecard", title="Scorecard",
-                   bundles=("plotly",))
+# Its charts are HTML (components/htmlcharts.py): a director's first visit fetches no plotly.js.
+dash.register_page(__name__, path_template="/scorecard/<code>", name="scorecard", title="Scorecard")
 
 # Every row carries the province's score and rank, so that a machine reading the CSV has them.
 EXPORT_COLUMNS = (
@@ -89,9 +89,9 @@ def layout(code: str = "", year: str | None = None, period: str | None = None, *
             explanations.panel("scorecard", lang),
             html.Div([
                 html.Section([html.H2(t("chart.budget_by_programme", lang)),
-                              dcc.Graph(id="scorecard-budget", config={"displaylogo": False})], className="panel"),
+                              html.Div(id="scorecard-budget", className="hc-slot")], className="panel"),
                 html.Section([html.H2(t("chart.quadrant", lang)),
-                              dcc.Graph(id="scorecard-quadrant", config={"displaylogo": False})], className="panel"),
+                              html.Div(id="scorecard-quadrant", className="hc-slot")], className="panel"),
             ], className="panel-grid"),
             html.Section([html.H2(t("scorecard.drilldown", lang)),
                           dcc.Dropdown(id="scorecard-drill-indicator", clearable=False),
@@ -124,14 +124,14 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
 
 @callback(
     Output("scorecard-kpis", "children"), Output("scorecard-table", "children"),
-    Output("scorecard-budget", "figure"), Output("scorecard-quadrant", "figure"),
+    Output("scorecard-budget", "children"), Output("scorecard-quadrant", "children"),
     Output("scorecard-drill-indicator", "options"), Output("scorecard-drill-indicator", "value"),
     Output("scorecard-message", "children"),
     Input("scorecard-year", "value"), Input("scorecard-period", "value"), State("scorecard-code", "data"),
 )
 def show_scorecard(year, period, code):
     lang = caller_language()
-    nothing = ([], [], {}, {}, [], None)
+    nothing = ([], [], [], [], [], None)
     if not valid_period(year, period):
         return *nothing, t("overview.empty", lang)
     try:
@@ -176,8 +176,8 @@ def show_scorecard(year, period, code):
     as_of = sorted({p for p in rows["period"].dropna() if p != period})
     note = (t("scorecard.as_of_note", lang, period=period_label(period, lang),
               as_of=", ".join(period_label(p, lang) for p in as_of)) if as_of else "")
-    return (kpis, table, budget_vs_execution_bar(money, lang),
-            quadrant_scatter(quadrant.dropna(subset=["execution_rate"]), lang, expected=expected),
+    return (kpis, table, programme_bars(money, lang, caption=t("chart.budget_by_programme", lang)),
+            quadrant_chart(quadrant, lang, expected=expected, caption=t("chart.quadrant", lang)),
             options, options[0]["value"] if options else None, note)
 
 

@@ -22,11 +22,13 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation',
     e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));
 """
-CHART = ".js-plotly-plot .main-svg"
+# These pages' charts are HTML (components/htmlcharts.py), drawn with inline styles set by React;
+# the costing page's plotly charts are checked under the same policy by test_costing_page.py.
+CHART = ".hchart .hc-drawing"
 GRID_ROW = ".ag-center-cols-container .ag-row"
 # page → what shows once its data has arrived, and whether it draws charts and grids
 PAGES = {
-    "/": ("#overview-map .heatmaplayer", True, False),
+    "/": ("#overview-map .hc-tile", True, False),
     "/provinces": ("#provinces-grid .ag-row", True, True),
     "/scorecard/07": ("#scorecard-indicators tbody tr", True, False),
     "/programmes": ("#programmes-grid .ag-row", False, True),

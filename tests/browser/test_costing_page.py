@@ -51,6 +51,11 @@ def test_build_compare_and_apply_two_scenarios(demo_page_factory, demo_db):
     expect(page.locator("#costing-save-message .notice")).to_contain_text("Saved: Base.")
     expect(page.locator("#costing-years-table tbody tr")).to_have_count(3)
     expect(page.locator("#costing-chart .bars")).not_to_have_count(0)  # the stacked bars are drawn
+    # by the partial plotly.js, which knows no map traces (the only page that still fetches it).
+    traces = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
+    assert {"bar", "scatter"} <= set(traces) and "choropleth" not in traces
+    # Its tile map is HTML, one tile per province, each with its cost written in it.
+    expect(page.locator("#costing-map .hc-tile-value")).to_have_count(25)
     expect(page.locator("#costing-name")).to_have_value("Base")
     base_2026 = page.locator("#costing-years-table tbody tr").first.locator("td").nth(1).get_attribute("title")
     # The second: the older persons' allowance doubled, saved as a new scenario.
@@ -110,6 +115,7 @@ def test_a_director_reads_the_page_on_a_phone(demo_page_factory, demo_db, lang):
     expect(phone.locator("#costing-years-table tbody tr")).to_have_count(3)
     expect(phone.locator("#page-costing")).to_contain_text(t("costing.director_share", lang))
     expect(phone.locator("#costing-map")).to_contain_text(unit_name("07", lang))  # the tiles are drawn
+    expect(phone.locator("#costing-map .hc-tile-value")).to_have_count(1)  # a figure on Kampot's tile alone
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width  # nothing wider than the phone: the tables scroll in their box
     _shot(phone, f"costing-director07-{lang}-390")

@@ -10,8 +10,8 @@ def test_charts_without_the_grid_bundle_then_a_grid_loaded_on_demand(demo_page_f
     page.on("request", lambda request: grid_bundles.append(request.url) if "/dash_ag_grid/" in request.url else None)
     browser_login(page, PEOPLE["budget_unit"])
     page.goto("/")
-    page.wait_for_selector("#overview-programmes .barlayer .point")
-    page.wait_for_selector("#overview-map .heatmaplayer")
+    page.wait_for_selector("#overview-programmes .hc-bar-paid")
+    page.wait_for_selector("#overview-map .hc-tile")
     assert grid_bundles == []
     # The programmes page through the menu: the page is not reloaded, the stand-in fetches the grid.
     page.click("a.nav-link[href='/programmes']")

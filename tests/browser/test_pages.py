@@ -12,8 +12,8 @@ from tests.helpers.web import PEOPLE, SCREENSHOTS, browser_login, browser_switch
 
 # page path → an element that only shows once the page's data has arrived
 READY = {
-    "/": "#overview-map .heatmaplayer",
-    "/provinces": "#provinces-map .heatmaplayer",
+    "/": "#overview-map .hc-tile",
+    "/provinces": "#provinces-map .hc-tile",
     "/scorecard/07": "#scorecard-indicators tbody tr",
     "/scorecard/17": "#scorecard-indicators tbody tr",
     "/programmes": "#programmes-grid .ag-row",
@@ -80,32 +80,74 @@ def test_director_sees_his_province_highlighted_and_no_other_values(demo_page_fa
     browser_login(page, PEOPLE["director07"])
     page.goto("/")
     page.wait_for_selector("#kpi-revised-value")
-    page.wait_for_selector("#overview-map .heatmaplayer")
-    traces = page.evaluate("Array.from(document.querySelector('#overview-map .js-plotly-plot').data)"
-                           ".map(t => ({text: t.text.flat(), z: t.z.flat()}))")
-    shown = [text for text in traces[0]["text"] if text]
-    assert len(shown) == 1 and shown[0].startswith("Kampot ◆<br><b>") and "%" in shown[0]
-    assert [z for z in traces[0]["z"] if z is not None] != [] and sum(z is not None for z in traces[0]["z"]) == 1
-    greyed = [text for text in traces[1]["text"] if text]
-    assert len(greyed) == 24 and not any("%" in text for text in greyed)
+    page.wait_for_selector("#overview-map .hc-tile")
+    own = page.locator("#overview-map .hc-tile-own")
+    assert own.locator(".hc-tile-name").inner_text() == "Kampot ◆"
+    assert own.locator(".hc-tile-value").inner_text().endswith("%")
+    assert own.evaluate("e => getComputedStyle(e).boxShadow").startswith("rgb(209, 36, 47)")  # the red ring
+    greyed = page.locator("#overview-map .hc-tile-hidden")
+    assert greyed.count() == 24 and page.locator("#overview-map .hc-tile-value").count() == 1
+    assert not any(ch.isdigit() for ch in "".join(greyed.all_inner_texts()))
 
 
-def test_charts_are_drawn_by_the_cartesian_bundle_alone(demo_page_factory):
+def test_the_overview_and_the_scorecard_draw_their_charts_without_plotly_js(demo_page_factory):
+    """On a provincial link plotly.js was a third of a first visit: these pages draw HTML charts."""
     page = demo_page_factory()
-    plotly: list[str] = []
-    page.on("request", lambda request: plotly.append(request.url) if "plotly" in request.url else None)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     browser_login(page, PEOPLE["director07"])
+    page.goto("/")
+    expect(page.locator("#overview-programmes .hc-bar-paid")).to_have_count(3)
+    expect(page.locator("#overview-status .hc-segment").first).to_be_visible()
+    expect(page.locator("#overview-map .hc-tile")).to_have_count(25)
     page.goto("/scorecard/07")
-    page.wait_for_selector("#scorecard-budget .barlayer .point path")
-    page.wait_for_selector("#scorecard-quadrant .scatterlayer .point")
-    # The quadrant's two dotted lines and four corner labels are drawn from plain dicts.
-    assert page.locator("#scorecard-quadrant .shapelayer path").count() == 2
-    assert page.locator("#scorecard-quadrant .annotation").count() == 4
-    # plotly.js is fetched by dcc.Graph when a page draws its first chart (again, to revalidate,
-    # after each page load): the cartesian bundle, which knows no map traces.
-    assert plotly and all(url.endswith("/plotly/package_data/plotly.min.js") for url in plotly)
-    traces = page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")
-    assert {"bar", "scatter", "heatmap"} <= set(traces) and "choropleth" not in traces
+    expect(page.locator("#scorecard-budget .hc-bar-paid").first).to_be_visible()
+    expect(page.locator("#scorecard-quadrant .hc-dot").first).to_be_visible()
+    # The quadrant's two dotted lines and four corner labels, and its points inside the plot.
+    assert page.locator("#scorecard-quadrant .hc-line").count() == 2
+    assert page.locator("#scorecard-quadrant .hc-corner").count() == 4
+    plot = page.locator("#scorecard-quadrant .hc-plot").bounding_box()
+    for dot in page.locator("#scorecard-quadrant .hc-dot").all():
+        box = dot.bounding_box()
+        assert plot["x"] - 7 <= box["x"] and box["x"] + box["width"] <= plot["x"] + plot["width"] + 7
+        assert plot["y"] - 7 <= box["y"] and box["y"] + box["height"] <= plot["y"] + plot["height"] + 7
+    # A bar's length is its share of the largest amount: the paid bar of a programme is as long,
+    # against the revised one, as its execution rate.
+    revised = page.locator("#scorecard-budget .hc-bar-revised").first.bounding_box()["width"]
+    paid = page.locator("#scorecard-budget .hc-bar-paid").first.bounding_box()["width"]
+    title = page.locator("#scorecard-budget .hc-track").nth(1).get_attribute("title")
+    assert 0 < paid < revised and title.startswith("Social welfare · Paid: KHR ")
+    assert not [url for url in fetched if "plotly" in url or "async-graph" in url], fetched
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+
+
+@pytest.mark.parametrize(("role", "path", "chart"), [("budget_unit", "/", "#overview-map .hc-tile"),
+                                                     ("budget_unit", "/provinces", "#provinces-map .hc-tile"),
+                                                     ("director07", "/scorecard/07", "#scorecard-quadrant .hc-dot")])
+def test_the_charts_fit_a_phone_in_khmer(demo_page_factory, role, path, chart):
+    """Khmer labels are the longest: the charts wrap them rather than widen a 390 px screen."""
+    phone = demo_page_factory(width=390, height=844)
+    browser_login(phone, PEOPLE[role])
+    _switch(phone, "km")
+    phone.goto(path)
+    phone.wait_for_selector(chart)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    for box in phone.locator(".hchart").all():
+        edge = box.bounding_box()
+        assert edge["x"] >= 0 and edge["x"] + edge["width"] <= 390, edge
+
+
+def test_a_tile_of_the_provinces_map_opens_its_scorecard_from_the_keyboard(demo_page_factory):
+    page = demo_page_factory()
+    browser_login(page, PEOPLE["mef_reviewer"])
+    page.goto("/provinces?year=2025&period=2025-06")
+    kep = page.locator("#provinces-map a.hc-tile-link[href^='/scorecard/23']")
+    expect(kep).to_have_attribute("href", "/scorecard/23?year=2025&period=2025-06")
+    kep.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#page-scorecard")
+    assert page.locator("h1").inner_text() == "Scorecard: Kep"
+    assert page.locator("#scorecard-period").inner_text().strip() == "2025-06"
 
 
 def test_director_opening_another_province_gets_not_permitted_and_it_is_audited(demo_page_factory, demo_db):
@@ -166,7 +208,7 @@ def test_scorecard_drills_down_to_communes_and_opens_a_figures_sources(demo_page
     page.wait_for_selector("#scorecard-lineage-list li")
     sources = page.locator("#scorecard-lineage-list").inner_text()
     assert sources.startswith("indicators-2025-Q2.xlsx, sheet data: 93 row(s)")
-    assert page.locator("#scorecard-quadrant .scatterlayer").count() == 1
+    assert page.locator("#scorecard-quadrant .hc-dot").count() >= 1
 
 
 def test_the_address_follows_the_selectors_so_a_copied_link_shows_the_same_view(demo_page_factory):

@@ -127,7 +127,7 @@ def test_in_the_browser_the_outage_is_a_message_in_khmer_and_a_reload_brings_the
     page = pages()
     browser_login(page, PEOPLE["budget_unit"])
     browser_switch_language(page, "km", "/provinces")
-    page.wait_for_selector("#provinces-map .heatmaplayer")
+    page.wait_for_selector("#provinces-map .hc-tile")
 
     proxy.cut()
     page.goto("/provinces?year=2024&period=2024-06")
@@ -140,6 +140,6 @@ def test_in_the_browser_the_outage_is_a_message_in_khmer_and_a_reload_brings_the
 
     proxy.restore()
     page.locator("#shell-alert a").click()  # "reload"
-    page.wait_for_selector("#provinces-map .heatmaplayer")
+    page.wait_for_selector("#provinces-map .hc-tile")
     assert page.locator("#shell-alert").inner_text() == ""
     pages.close()

@@ -200,7 +200,7 @@ def provinces_view(client, period: str = PERIOD) -> tuple[dict[str, int], str]:
     response = _post(client, "provinces-grid",
                      [_spec("provinces-year", "value", 2025), _spec("provinces-period", "value", period),
                       _spec("provinces-metric", "value", "execution_rate")], [],
-                     [{"id": "provinces-map", "property": "figure"}, {"id": "provinces-grid", "property": "rowData"},
+                     [{"id": "provinces-map", "property": "children"}, {"id": "provinces-grid", "property": "rowData"},
                       {"id": "provinces-message", "property": "children"},
                       {"id": "provinces-due-note", "property": "children"}])
     due = {r["code"]: r["explanations_due"] for r in response["provinces-grid"]["rowData"]}

@@ -15,6 +15,7 @@ import io
 import pytest
 
 from components.format import format_khr_exact
+from tests.helpers.charts import text, with_class
 from tests.helpers.web import callback_payload, dash_post, find_dependency
 
 PERIODS = ["2025-06", "2025-08"]
@@ -81,10 +82,13 @@ def test_the_overview_agrees_with_the_api(budget_unit, period):
     national = _api(budget_unit, f"/api/v1/budget?year=2025&period={period}")["rows"][0]
     body = str(response["overview-kpis"])
     assert format_khr_exact(national["revised"]) in body and format_khr_exact(national["paid"]) in body
-    revised, paid = response["overview-programmes"]["figure"]["data"][:2]
     programmes = _api(budget_unit, f"/api/v1/budget?year=2025&period={period}&group_by=programme")["rows"]
-    assert sorted(revised["x"]) == sorted(float(r["revised"]) for r in programmes)
-    assert sorted(paid["x"]) == sorted(float(r["paid"]) for r in programmes)
+    # Each bar's exact amount is its title: "<programme> · Revised: KHR 1,234".
+    bars = [track["title"] for track in with_class(response["overview-programmes"]["children"], "hc-track")]
+    assert sorted(b.split(": ")[-1] for b in bars if "· Revised" in b) == sorted(
+        format_khr_exact(r["revised"]) for r in programmes)
+    assert sorted(b.split(": ")[-1] for b in bars if "· Paid" in b) == sorted(
+        format_khr_exact(r["paid"]) for r in programmes)
 
 
 @pytest.mark.parametrize("period", PERIODS)
@@ -111,8 +115,18 @@ def test_the_scorecard_agrees_with_the_api(budget_unit, province, period):
         assert row["target"] == values[row["indicator"]]["target"]
         assert f"scorecard-row-{row['indicator']}" in body
     money = _api(budget_unit, f"/api/v1/budget?year=2025&period={period}&entity={province}")["rows"][0]
-    revised, paid = response["scorecard-budget"]["figure"]["data"][:2]
-    assert (sum(revised["x"]), sum(paid["x"])) == (money["revised"], money["paid"])
+    budget = response["scorecard-budget"]["children"]
+    programmes = _api(budget_unit, f"/api/v1/budget?year=2025&period={period}&entity={province}"
+                                   "&group_by=programme")["rows"]
+    assert sum(r["revised"] for r in programmes) == money["revised"]
+    assert sum(r["paid"] for r in programmes) == money["paid"]
+    bars = [track["title"] for track in with_class(budget, "hc-track")]
+    for column in ("revised", "paid"):
+        assert sorted(b.split(": ")[-1] for b in bars if f"· {column.title()}" in b) == sorted(
+            format_khr_exact(r[column]) for r in programmes)
+    assert len(with_class(budget, "hc-expected")) == len(programmes)  # the pace mark on every programme
+    points = with_class(response["scorecard-quadrant"]["children"], "hc-point")
+    assert points and all(text(p) in {r["programme"] for r in programmes} for p in points)  # named by their code
     # Quarterly indicators in August: each is its June report, and the page says so.
     assert ("as of" in response["scorecard-message"]["children"]) == any(
         r["period"] != period for r in values.values())

@@ -105,9 +105,10 @@ def test_a_configured_boundary_file_gives_a_choropleth_without_hidden_provinces(
     path.write_text(json.dumps(geojson))
     values = pd.Series({"07": 0.61, "17": 0.73})
     tiles = province_map(values, "en", metric_label="Execution rate", value_format=str, hidden={"17"})
-    assert tiles.data[0].type == "heatmap"  # no boundary file: the tile map
+    assert "hc-tilemap" in tiles.className  # no boundary file: the HTML tile map
     monkeypatch.setenv("PIB_BOUNDARY_GEOJSON", str(path))
-    figure = province_map(values, "en", metric_label="Execution rate", value_format=str, hidden={"17"})
+    graph = province_map(values, "en", metric_label="Execution rate", value_format=str, hidden={"17"})
+    figure = graph.figure
     assert figure.data[0].type == "choropleth"
     assert list(figure.data[0].locations) == ["07"] and "0.73" not in figure.to_json()
     # The choropleth needs plotly.js's full bundle: the pages then leave it to dcc.Graph to fetch.
@@ -131,19 +132,6 @@ def test_the_cartesian_bundle_is_the_plotly_js_that_plotly_py_was_built_with():
 
     full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     assert version(PLOTLY_CARTESIAN) == version(full) and PLOTLY_CARTESIAN.name.endswith(f"-{version(full)}.min.js")
-
-
-def test_the_tile_map_shows_its_scale_only_when_tiles_differ():
-    from components.tilemap import tile_map_figure
-
-    def scale_shown(values: dict[str, float]) -> bool:
-        figure = tile_map_figure(pd.Series(values), "en", metric_label="Paid", value_format=str,
-                                 hidden=set(tile_positions()) - set(values))
-        return figure.data[0].showscale
-
-    # A director sees one province: a scale of one value would repeat that number on every tick.
-    assert scale_shown({"07": 0.8}) is False
-    assert scale_shown({"07": 0.8, "12": 0.5}) is True
 
 
 def test_stored_moments_are_read_in_cambodias_time():
