@@ -114,3 +114,22 @@ def worker_rss(pid: int) -> dict[int, int]:
         except psutil.Error:  # a worker that has just exited
             continue
     return found
+
+
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of gunicorn master ``pid`` and each of its workers, by pid."""
+    import psutil
+
+    found = {}
+    try:
+        master = psutil.Process(pid)
+        processes = [master, *master.children()]
+    except psutil.Error:
+        return found
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # a worker that has just exited
+            continue
+        found[process.pid] = times.user + times.system
+    return found
