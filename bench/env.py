@@ -23,8 +23,9 @@ OUT = ROOT / "bench" / "out"
 # so processes give parallelism: one per core plus one, so that a core never idles while a
 # worker waits on the database. Four threads per worker overlap those waits and keep a slow
 # callback from queueing the fast ones behind it.
-WORKERS = 3
-THREADS = 4
+# PIB_BENCH_WORKERS / PIB_BENCH_THREADS try another shape without editing this file.
+WORKERS = int(os.environ.get("PIB_BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("PIB_BENCH_THREADS", "4"))
 
 
 def setup() -> None:
