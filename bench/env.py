@@ -23,8 +23,9 @@ OUT = ROOT / "bench" / "out"
 # so processes give parallelism: one per core plus one, so that a core never idles while a
 # worker waits on the database. Four threads per worker overlap those waits and keep a slow
 # callback from queueing the fast ones behind it.
-WORKERS = 3
-THREADS = 4
+# PIB_BENCH_WORKERS / PIB_BENCH_THREADS try another shape without editing this file.
+WORKERS = int(os.environ.get("PIB_BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("PIB_BENCH_THREADS", "4"))
 
 
 def setup() -> None:
@@ -113,4 +114,23 @@ def worker_rss(pid: int) -> dict[int, int]:
             found[child.pid] = child.memory_info().rss
         except psutil.Error:  # a worker that has just exited
             continue
+    return found
+
+
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds (user + system) of gunicorn master ``pid`` and each of its workers, by pid."""
+    import psutil
+
+    found = {}
+    try:
+        master = psutil.Process(pid)
+        processes = [master, *master.children()]
+    except psutil.Error:
+        return found
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:  # a worker that has just exited
+            continue
+        found[process.pid] = times.user + times.system
     return found

@@ -49,7 +49,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.env import OUT, ROOT, THREADS, WORKERS, gunicorn, setup, worker_rss
+from bench.env import OUT, ROOT, THREADS, WORKERS, gunicorn, setup, worker_cpu, worker_rss
 
 PASSWORD = "bench-password-1"  # noqa: S105 - benchmark users on benchmark databases
 # Share of the users per Locust class (bench/locustfile.py): 200 → 75 directors (3 per
@@ -432,6 +432,14 @@ def read_stats(prefix: Path) -> list[dict]:
     return rows
 
 
+def wait_cpu(process: subprocess.Popen) -> float:
+    """Wait for ``process`` to end; the CPU seconds (user + system) it used, from the kernel's
+    account of it (``wait4``): what the load generator took from the cores the server shares."""
+    _pid, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return usage.ru_utime + usage.ru_stime
+
+
 def read_failures(prefix: Path, kind: str = "failures") -> list[dict]:
     """Locust's ``*_failures.csv`` (failed requests) or ``*_exceptions.csv`` (a task that raised)."""
     path = Path(f"{prefix}_{kind}.csv")
@@ -449,6 +457,7 @@ class Sampler:
         self.master, self.phase = master, "idle"
         self.peak: dict[str, dict[int, int]] = {}
         self.last: dict[str, dict[int, int]] = {}
+        self.cpu: dict[int, float] = {}  # each worker's CPU seconds (user + system) when last seen
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
 
@@ -459,7 +468,14 @@ class Sampler:
             for pid, rss in found.items():
                 peak[pid] = max(peak.get(pid, 0), rss)
             self.last[self.phase] = found
+            self.cpu.update(worker_cpu(self.master))
             self.stop.wait(0.5)
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the server has used so far: master and every worker seen, those that have
+        exited counted at their last sample."""
+        self.cpu.update(worker_cpu(self.master))
+        return sum(self.cpu.values())
 
     def __enter__(self) -> Sampler:
         self.thread.start()
@@ -488,6 +504,7 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
     env = {**os.environ, "PIB_BENCH_PLAN": str(plan_path), "PIB_BENCH_LEDGER": str(ledger_path)}
     users = sum(plan["mix"].values())
     sampler.phase = f"run{number}"
+    server_cpu_before, load_average = sampler.cpu_seconds(), [os.getloadavg()]
     started = time.perf_counter()
     with (OUT / f"locust-{key}-{number}.log").open("w", encoding="utf-8") as log:
         locust = subprocess.Popen(
@@ -500,13 +517,22 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
             time.sleep(args.load_at)
             loaded = load_workbook(url, book, OUT / f"etl-load-{key}-{number}.log")
             loaded.update(rows=rows, started_at_s=args.load_at)
-        locust.wait()
+        locust_cpu = wait_cpu(locust)
     elapsed = time.perf_counter() - started
+    server_cpu = sampler.cpu_seconds() - server_cpu_before
+    load_average.append(os.getloadavg())
     sampler.phase = f"after{number}"
     ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
     writes = count_writes(url, plan, ledger)
+    stats = read_stats(prefix)
+    requests = next((r["count"] for r in stats if r["name"] == "Aggregated"), 0)
+    per_thousand = 1000 / requests if requests else float("nan")
     return {"pass": number, "run": tag, "elapsed": round(elapsed, 1), "locust_exit": locust.returncode,
-            "stats": read_stats(prefix), "failures": read_failures(prefix),
+            "cpu": {"locust_s": round(locust_cpu, 1), "server_s": round(server_cpu, 1),
+                    "locust_s_per_1000": round(locust_cpu * per_thousand, 2),
+                    "server_s_per_1000": round(server_cpu * per_thousand, 2),
+                    "load_average": [[round(x, 2) for x in a] for a in load_average]},
+            "stats": stats, "failures": read_failures(prefix),
             "exceptions": read_failures(prefix, "exceptions"), "workbook_load": loaded,
             "writes": writes, "rss_peak_mb": sampler.mb(f"run{number}"),
             "rss_end_mb": sampler.mb(f"run{number}", "last")}
@@ -560,6 +586,9 @@ def _print_pass(key: str, result: dict) -> None:
         print(f"  writes {kind:<13} 2xx {w['answers_2xx']:<5} 409 {w['stale_409']:<3} other {w['other_answers']:<3} "
               f"db {w['db_rows']:<5} audit {w['audit_rows']:<5} wrong {len(w['final_value_wrong'])} "
               f"{'ok' if w['ok'] else 'MISMATCH'}", flush=True)
+    cpu = result["cpu"]
+    print(f"  CPU s: locust {cpu['locust_s']} ({cpu['locust_s_per_1000']} per 1,000 requests), server "
+          f"{cpu['server_s']} ({cpu['server_s_per_1000']} per 1,000); load average {cpu['load_average']}", flush=True)
     print(f"  worker RSS peak (MB): {result['rss_peak_mb']}", flush=True)
 
 
