@@ -6,6 +6,7 @@ points it at its own fresh database through ``app.config["PIB_DATABASE_URL"]``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -143,18 +144,32 @@ def page_factory(browser, live_server: str, sqlite_app_db: str):
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Path:
-    """A SQLite file with the whole demo data set loaded through the loader (built once)."""
+    """A SQLite file with the whole demo data set loaded through the loader (built once).
+
+    Once per run, not per pytest-xdist worker: the workers share the run's temporary folder, and
+    the first to get the lock builds the file (some 40 s of loading) while the other waits.
+    """
+    import fcntl
+
     from etl.demo import write_demo
     from etl.load import load_file
 
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite:///{path}"
-    for file in write_demo(folder / "files", log=lambda _m: None):
-        report = load_file(file, url=url)
-        assert report.status == "loaded", [p.render() for p in report.problems]
-    get_engine(url).dispose()
+    shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") \
+        else tmp_path_factory.getbasetemp()
+    path = shared / "demo-template.sqlite3"
+    with (shared / "demo-template.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path
+        folder = tmp_path_factory.mktemp("demo")
+        building = folder / "demo.sqlite3"
+        shutil.copyfile(sqlite_template, building)
+        url = f"sqlite:///{building}"
+        for file in write_demo(folder / "files", log=lambda _m: None):
+            report = load_file(file, url=url)
+            assert report.status == "loaded", [p.render() for p in report.problems]
+        get_engine(url).dispose()
+        building.replace(path)  # whole or absent: a worker that failed mid-way leaves no half file
     return path
 
 
