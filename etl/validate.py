@@ -410,6 +410,28 @@ class TotalsRow:
                          "rows-after-total", WARNING)
 
 
+# The last parts of a sheet still being read get smaller, down to this many rows.
+TAIL_PART_ROWS = 5_000
+
+
+def _part_size(sheet: Sheet, header: contract.HeaderMatch, start: int, part_rows: int) -> int:
+    """Rows in the part that starts at data row ``start``: ``part_rows``, but less near the end of
+    a sheet still being read in parts.
+
+    What is checked and written after the reader's last row is time the loader adds to the read.
+    A part can only be checked once all its rows are read, so a last part of ``part_rows`` rows
+    would be checked and written whole after the read. Halving what is left instead (to
+    ``TAIL_PART_ROWS``) checks most of it while the reader is still at its last rows.
+    """
+    stream = sheet.stream
+    if stream is None or stream.done:
+        return part_rows
+    left = stream.expected_rows() - header.header_row - start
+    if left >= 2 * part_rows:
+        return part_rows
+    return min(part_rows, max(TAIL_PART_ROWS, -(-left // 2)))
+
+
 def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
                problems: Problems, totals: TotalsRow, part_rows: int | None = None) -> Iterator[pd.DataFrame]:
     """The sheet's data rows in parts of at most ``part_rows`` rows (all at once when None).
@@ -420,7 +442,7 @@ def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     start = 0
     while True:
         # A sheet read in parts (etl.stream) is still being read: each part waits for its rows only.
-        stop = None if part_rows is None else start + part_rows
+        stop = None if part_rows is None else start + _part_size(sheet, header, start, part_rows)
         data, found = data_frame(sheet, header, columns, problems, start, stop)
         data = totals.cut(data, found)
         if not data.empty:

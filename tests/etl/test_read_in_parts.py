@@ -202,3 +202,74 @@ def test_a_file_rejected_on_its_first_rows_stops_its_reader(ref_db, in_parts):
     assert report.status == "rejected"
     assert [p.type for p in report.errors] == ["unknown-kind"]
     assert not [t for t in threading.enumerate() if t.name == "pib-load-reader"]
+
+
+def test_the_last_parts_of_a_sheet_still_being_read_get_smaller():
+    # 500,000 data rows below a header in row 2, read in parts and not read to the end yet:
+    # parts of 50,000 until 100,000 rows are left, then half of what is left, down to 5,000.
+    from types import SimpleNamespace
+
+    from etl.validate import _part_size
+
+    sheet = SimpleNamespace(stream=SimpleNamespace(done=False, expected_rows=lambda: 500_002))
+    header = SimpleNamespace(header_row=2)
+    sizes, start = [], 0
+    while start < 500_000:
+        sizes.append(_part_size(sheet, header, start, 50_000))
+        start += sizes[-1]
+    assert sizes == [50_000] * 9 + [25_000, 12_500, 6_250, 5_000, 5_000]
+    # Read to its end, or read whole: the rest in parts of the full size.
+    sheet.stream.done = True
+    assert _part_size(sheet, header, 480_000, 50_000) == 50_000
+    assert _part_size(SimpleNamespace(stream=None), header, 480_000, 50_000) == 50_000
+
+
+def test_a_file_whose_last_parts_get_smaller_loads_and_reports_as_read_whole(ref_db, monkeypatch):
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    import etl.stream
+    import etl.validate
+
+    monkeypatch.setattr("etl.validate.EXECUTION_PART_ROWS", 16)
+    monkeypatch.setattr("etl.validate.TAIL_PART_ROWS", 1)
+    # 100 rows: more than the header search reads before the data is checked.
+    rows = [exec_row(entity=f"{n:02d}", account=account, source=source, paid=n)
+            for n in range(1, 26) for account in ("6211", "6061") for source in ("RGC", "DP")]
+    # Problems in the last rows, and a key repeated from the first part.
+    bad = [*rows[:-3], exec_row(entity="Atlantis"), exec_row(entity="05", paid=-1), rows[-1], rows[4]]
+    whole_bad = load_file(execution_xlsx(bad), name="bad.xlsx", url=ref_db, dry_run=True)
+    monkeypatch.setattr("etl.read.STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr("etl.stream.CHUNK_BYTES", 300)
+    monkeypatch.setattr("etl.stream.BASE_SHARE", 0)
+    sizes: list[int] = []
+    part_size = etl.validate._part_size
+
+    def recorded(*args):
+        sizes.append(part_size(*args))
+        return sizes[-1]
+
+    monkeypatch.setattr("etl.validate._part_size", recorded)
+    # A reader slower than the checks, as calamine is on a long sheet: the tail is still being read.
+    parse = etl.stream.RowStream._parse
+
+    def slow_parse(self, *args):
+        time.sleep(0.01)
+        return parse(self, *args)
+
+    monkeypatch.setattr("etl.stream.RowStream._parse", slow_parse)
+    streamed_bad = load_file(execution_xlsx(bad), name="bad.xlsx", url=ref_db)
+    assert streamed_bad.status == whole_bad.status == "rejected"
+    assert _rendered(streamed_bad) == _rendered(whole_bad)
+    assert {p.type for p in streamed_bad.errors} >= {"unknown-entity", "duplicate-row"}
+    assert min(sizes) < 16  # the tail was checked in smaller parts
+    report = load_file(execution_xlsx(rows), name="june.xlsx", url=ref_db)
+    assert report.status == "loaded", _rendered(report)
+    assert report.rows == 100
+    engine = create_engine(ref_db)
+    with engine.connect() as conn:
+        paid = conn.execute(text("SELECT SUM(paid), COUNT(*) FROM budget_fact WHERE batch_id = :b"),
+                            {"b": report.batch_id}).one()
+    engine.dispose()
+    assert tuple(paid) == (4 * sum(range(1, 26)), 100)  # 4 × (1 + 2 + … + 25) riels
