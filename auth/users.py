@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from auth.passwords import MIN_LENGTH, check_password, hash_password, password_problem
+from auth.passwords import MIN_LENGTH, check_password, hash_password, hash_scheme, needs_rehash, password_problem
 from db import audit
 from db.models import AdminUnit, ApiToken, SignInThrottle, User, utcnow
 from domain.access import DATA_ROLES, PROVINCIAL_DIRECTOR, ROLES
@@ -225,6 +225,12 @@ def sign_in(session: Session, username: str, password: str, address: str) -> Sig
         audit.record(session, "login_refused", username=username, address=address, reason="inactive")
         return SignIn("inactive")
     audit.record(session, "login_ok", username=username, user_id=user.id, address=address)
+    if needs_rehash(user.password_hash):
+        # The password is at hand only now: an earlier scheme's hash is replaced by today's.
+        before = hash_scheme(user.password_hash)
+        user.password_hash = hash_password(password)
+        audit.record(session, "password_rehashed", username=username, user_id=user.id, address=address,
+                     before={"scheme": before}, after={"scheme": hash_scheme(user.password_hash)})
     return SignIn("ok", user)
 
 

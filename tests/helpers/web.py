@@ -54,8 +54,8 @@ def cached_hash(password: str) -> str:
 
 
 def add_people(url: str) -> None:
-    # scrypt is slow by design; hashing each test person's password once per session keeps the
-    # suite fast while every stored value is still a real scrypt hash.
+    # Password hashes are slow by design; hashing each test person's password once per session
+    # keeps the suite fast while every stored value is still a real hash.
     with mock.patch("auth.users.hash_password", cached_hash), session_scope(url) as session:
         for person in PEOPLE.values():
             create_user(session, person.username, person.password, person.role,

@@ -68,13 +68,40 @@ def test_password_is_stored_as_a_salted_slow_hash(app_db):
     for person in PEOPLE.values():
         stored = users[person.username]
         assert person.password not in stored
-        assert stored.startswith("scrypt:")
+        assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # OWASP's minimum
         assert check_password(stored, person.password)
         assert not check_password(stored, person.password + "x")
     # Salted: the same password stored twice gives two different hashes.
     from auth.passwords import hash_password
 
     assert hash_password("same-password") != hash_password("same-password")
+
+
+def test_an_earlier_scrypt_hash_still_signs_in_and_is_replaced_by_argon2id(auth, app_db):
+    from werkzeug.security import generate_password_hash
+
+    person = PEOPLE["director17"]
+    legacy = generate_password_hash(person.password, method="scrypt")
+    with session_scope(app_db) as session:
+        session.scalars(select(User).filter_by(username=person.username)).one().password_hash = legacy
+    # A wrong password leaves the old hash as it is.
+    assert auth.login(person.username, "wrong-password").status_code == 200
+    with session_scope(app_db) as session:
+        assert session.scalars(select(User).filter_by(username=person.username)).one().password_hash == legacy
+    assert auth.login(person.username, person.password).status_code == 302
+    with session_scope(app_db) as session:
+        stored = session.scalars(select(User).filter_by(username=person.username)).one().password_hash
+        entry = session.scalars(select(AuditLog).filter_by(action="password_rehashed")).one()
+        assert entry.username == person.username
+        assert json.loads(entry.detail)["before"] == {"scheme": "scrypt"}
+        assert json.loads(entry.detail)["after"] == {"scheme": "argon2id"}
+    assert stored.startswith("$argon2id$") and check_password(stored, person.password)
+    # Signed out and in again: the new hash works, and is not replaced a second time.
+    auth.logout()
+    assert auth.login(person.username, person.password).status_code == 302
+    with session_scope(app_db) as session:
+        assert session.scalars(select(User).filter_by(username=person.username)).one().password_hash == stored
+        assert len(session.scalars(select(AuditLog).filter_by(action="password_rehashed")).all()) == 1
 
 
 def test_session_cookie_is_httponly_and_samesite(auth):

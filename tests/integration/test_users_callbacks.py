@@ -64,7 +64,7 @@ def test_administrator_downloads_the_user_list_without_password_hashes(client_as
     download = answer.get_json()["response"]["users-download"]["data"]
     text = base64.b64decode(download["content"]).decode("utf-8-sig")
     assert download["filename"] == "users.csv"
-    assert "director07" in text and "scrypt" not in text and "password" not in text
+    assert "director07" in text and "argon2" not in text and "password" not in text
     refused = dash_post(client_as("budget_unit"), payload)
     assert "director07" not in refused.get_data(as_text=True), refused.get_data(as_text=True)[:300]
 
