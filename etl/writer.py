@@ -26,9 +26,10 @@ BATCH_ROWS = 20_000
 SQLITE_LOAD_CACHE_KB = 128 * 1024  # page cache during a load (SQLite), in KiB
 SQLITE_MAX_PARAMETERS = 8_500  # per INSERT; SQLite allows 32,766 (since 3.32), 500 fact rows are plenty
 
-EXECUTION_COLUMNS = ["fiscal_year", "period", "entity_code", "programme_code", "subprogramme_code",
-                     "cluster_code", "activity_code", "item_code", "economic_code", "funding_source",
-                     "approved", "revised", "committed", "paid", "batch_id", "source_sheet", "source_row"]
+# The columns one value each in a file (and so in a part) first: csv_text writes them as one prefix.
+EXECUTION_COLUMNS = ["batch_id", "source_sheet", "fiscal_year", "period", "entity_code", "programme_code",
+                     "subprogramme_code", "cluster_code", "activity_code", "item_code", "economic_code",
+                     "funding_source", "approved", "revised", "committed", "paid", "source_row"]
 INDICATOR_COLUMNS = ["fiscal_year", "period", "unit_code", "unit_level", "province_code", "indicator_code",
                      "baseline", "target", "actual", "source", "note", "batch_id", "source_sheet",
                      "source_row"]
@@ -109,21 +110,31 @@ def csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
 
     A column of integers is written by ``str`` (they need no quoting); any other column formats
     each distinct value once and looks every cell up (its codes repeat a few values, held as
-    the same few objects). The lines are joined in C: some three times as fast as
-    ``DataFrame.to_csv`` on a fact table.
+    the same few objects). The leading columns that hold one value in every row (a part's
+    batch, sheet, year and period) are written once, as every line's prefix. The lines are
+    joined in C: some three times as fast as ``DataFrame.to_csv`` on a fact table.
     """
     if not len(frame):
         return ""
-    fields = []
+    prefix, fields = [], []
     for column in columns:
         series = frame[column]
         values = series.tolist()
+        if not fields and values.count(values[0]) == len(values):  # still leading, and one value
+            first = values[0]
+            prefix.append(str(first) if series.dtype.kind in "iu" else "" if pd.isna(first) else _csv_field(first))
+            continue
         if series.dtype.kind in "iu":
             fields.append(list(map(str, values)))
             continue
         formatted = {value: "" if pd.isna(value) else _csv_field(value) for value in set(values)}
         fields.append(list(map(formatted.__getitem__, values)))
-    return "\n".join(map(",".join, zip(*fields, strict=True))) + "\n"
+    if not fields:
+        return (",".join(prefix) + "\n") * len(frame)
+    lines = map(",".join, zip(*fields, strict=True))
+    if prefix:
+        lines = map((",".join(prefix) + ",").__add__, lines)
+    return "\n".join(lines) + "\n"
 
 
 # --- writing ---------------------------------------------------------------------------------------------

@@ -139,6 +139,14 @@ def test_csv_for_copy_quotes_what_must_be_quoted_and_leaves_missing_values_empty
                           "paid": [1, 20, 300, 4_000]})
     assert csv_text(frame, ["code", "activity", "paid"]) == \
         'P1,,1\n"a ""b""",A1,20\n"x,y",,300\n"",A2,4000\n'
+    # Leading columns of one value are written once as each line's prefix, quoted as any field.
+    frame["batch"], frame["sheet"] = 7, 'June, "final"'
+    assert csv_text(frame, ["batch", "sheet", "paid", "code"]) == (
+        '7,"June, ""final""",1,P1\n7,"June, ""final""",20,"a ""b"""\n7,"June, ""final""",300,"x,y"\n'
+        '7,"June, ""final""",4000,""\n')
+    # A constant column after a varying one is written in every line all the same.
+    assert csv_text(frame.iloc[:2], ["paid", "batch"]) == "1,7\n20,7\n"
+    assert csv_text(frame.iloc[:2], ["batch", "sheet"]) == '7,"June, ""final"""\n' * 2
 
 
 def _process_state() -> tuple[bool, float]:
