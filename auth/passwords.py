@@ -19,7 +19,9 @@ MIN_LENGTH = 8
 _HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
 _ARGON2ID = "$argon2id$"
 # A hash of a random password: checking it costs as much as a real check, so that an unknown
-# user name takes as long to refuse as a wrong password (no user enumeration by timing).
+# user name takes as long to refuse as a wrong password (no user enumeration by timing). Until
+# its owner signs in, an account still on scrypt takes longer to refuse: its existence shows, not
+# its password, and only until that sign-in.
 _DUMMY_HASH = _HASHER.hash("not-a-password-of-anyone")
 
 
