@@ -226,12 +226,24 @@ def sign_in(session: Session, username: str, password: str, address: str) -> Sig
         return SignIn("inactive")
     audit.record(session, "login_ok", username=username, user_id=user.id, address=address)
     if needs_rehash(user.password_hash):
-        # The password is at hand only now: an earlier scheme's hash is replaced by today's.
-        before = hash_scheme(user.password_hash)
-        user.password_hash = hash_password(password)
-        audit.record(session, "password_rehashed", username=username, user_id=user.id, address=address,
-                     before={"scheme": before}, after={"scheme": hash_scheme(user.password_hash)})
+        _rehash(session, user, password, address)
     return SignIn("ok", user)
+
+
+def _rehash(session: Session, user: User, password: str, address: str) -> None:
+    """Replace an earlier scheme's hash of the password just checked by today's.
+
+    Only if the stored hash is still the one checked: a new password set meanwhile (by an
+    administrator, say) must not be overwritten by a hash of the old one.
+    """
+    checked = user.password_hash
+    fresh = hash_password(password)
+    replaced = session.execute(update(User).where(User.id == user.id, User.password_hash == checked)
+                               .values(password_hash=fresh).execution_options(synchronize_session=False)).rowcount
+    if replaced:
+        session.expire(user, ["password_hash"])
+        audit.record(session, "password_rehashed", username=user.username, user_id=user.id, address=address,
+                     before={"scheme": hash_scheme(checked)}, after={"scheme": hash_scheme(fresh)})
 
 
 def _claim_attempt(session: Session, username: str, address: str) -> tuple[bool, int]:

@@ -104,6 +104,34 @@ def test_an_earlier_scrypt_hash_still_signs_in_and_is_replaced_by_argon2id(auth,
         assert len(session.scalars(select(AuditLog).filter_by(action="password_rehashed")).all()) == 1
 
 
+def test_a_new_password_set_during_a_sign_in_is_not_overwritten_by_the_rehash(app_db, monkeypatch):
+    from werkzeug.security import generate_password_hash
+
+    from auth import users
+
+    person = PEOPLE["director07"]
+    with session_scope(app_db) as session:
+        session.scalars(select(User).filter_by(username=person.username)).one().password_hash = \
+            generate_password_hash(person.password, method="scrypt")
+    real_check = users.check_password
+
+    def check_while_the_administrator_changes_it(stored, password):
+        # The administrator's change commits between the check of the old hash and its rehash.
+        with session_scope(app_db) as other:
+            users.set_password(other, person.username, "new-password-99", by="admin")
+        return real_check(stored, password)
+
+    monkeypatch.setattr(users, "check_password", check_while_the_administrator_changes_it)
+    with session_scope(app_db) as session:
+        assert users.sign_in(session, person.username, person.password, "127.0.0.1").outcome == "ok"
+    monkeypatch.undo()
+    with session_scope(app_db) as session:
+        stored = session.scalars(select(User).filter_by(username=person.username)).one().password_hash
+        assert not session.scalars(select(AuditLog).filter_by(action="password_rehashed")).all()
+    assert check_password(stored, "new-password-99")
+    assert not check_password(stored, person.password)
+
+
 def test_session_cookie_is_httponly_and_samesite(auth):
     person = PEOPLE["budget_unit"]
     response = auth.login(person.username, person.password)
