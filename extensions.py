@@ -26,9 +26,24 @@ STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 OPEN_PREFIX = "/open"
 
 
+# The icon browsers fetch by themselves, at Dash's address and at the site's root.
+ICON_PATHS = ("/_favicon.ico", "/favicon.ico")
+
+
 def is_open_path(path: str) -> bool:
     """Whether ``path`` is /open or under it (``/openx`` is not)."""
     return path == OPEN_PREFIX or path.startswith(OPEN_PREFIX + "/")
+
+
+def leaves_the_session_alone(path: str) -> bool:
+    """Whether the answer to ``path`` must never write the session cookie.
+
+    Static files, the icon and the open pages say nothing about the user. More than that: a
+    browser fetches the icon of the sign-in page by itself, with the cookie it had then; had its
+    answer carried a cookie and arrived after the sign-in's, it would have put back the signed-out
+    session, and the next request would have met the sign-in form again.
+    """
+    return path.startswith(STATIC_PREFIXES) or path in ICON_PATHS or is_open_path(path)
 
 
 class StaticCompressionCache:

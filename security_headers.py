@@ -13,7 +13,7 @@ from __future__ import annotations
 import dash
 from flask import Flask, Response, request
 
-from extensions import STATIC_PREFIXES, is_open_path
+from extensions import ICON_PATHS, STATIC_PREFIXES, is_open_path
 
 HSTS = "max-age=31536000"
 NO_STORE = "private, no-store"
@@ -53,7 +53,7 @@ def install(server: Flask, dash_app: dash.Dash) -> None:
     # Static files carry nothing of the user and keep their long caching (register_static_files
     # in app.py): bundles, assets and the favicon.
     static = tuple(f"{prefix}{p.lstrip('/')}" for p in STATIC_PREFIXES)
-    icons = (f"{prefix}_favicon.ico", "/favicon.ico")
+    icons = (f"{prefix}{ICON_PATHS[0].lstrip('/')}", ICON_PATHS[1])
 
     @server.after_request
     def _security_headers(response: Response) -> Response:

@@ -33,7 +33,7 @@ from auth import users
 from db import audit
 from db.engine import session_scope
 from domain.access import Forbidden, Scope
-from extensions import STATIC_PREFIXES, is_open_path, login_manager
+from extensions import ICON_PATHS, STATIC_PREFIXES, is_open_path, leaves_the_session_alone, login_manager
 from i18n import LANGUAGES, normalise_language, t
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -277,9 +277,8 @@ class _HttpsAwareSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app: Flask, session, response) -> None:
         # Flask-Login looks into the session on every response, which makes Flask add
         # "Vary: Cookie"; the cookies change on every page, so browsers would never reuse their
-        # year-long copies of the bundles. Static files say nothing about the user.
-        # Nor on /open, the public pages: no session cookie is ever set there.
-        if request.path.startswith(STATIC_PREFIXES) or is_open_path(request.path):
+        # year-long copies of the bundles. No session cookie is ever set on /open either.
+        if leaves_the_session_alone(request.path):
             return
         super().save_session(app, session, response)
 
@@ -290,9 +289,10 @@ def install(server: Flask, dash_prefix: str = "/") -> None:
     login_manager.login_view = "auth.login"
     server.register_blueprint(bp)
     prefix = dash_prefix.rstrip("/")
+    icons = (f"{prefix}{ICON_PATHS[0]}", ICON_PATHS[1])
     public = (
         f"{prefix}/login", f"{prefix}/logout", f"{prefix}/lang/", f"{prefix}/assets/",
-        f"{prefix}/_dash-component-suites/", f"{prefix}/_favicon.ico", "/favicon.ico",
+        f"{prefix}/_dash-component-suites/", *icons,
     )
     json_prefixes = (f"{prefix}/_dash-", f"{prefix}/_reload-hash", "/api/")
 
@@ -314,7 +314,7 @@ def install(server: Flask, dash_prefix: str = "/") -> None:
 
     @server.after_request
     def _csrf_cookie(response):
-        if request.path.startswith(static):
+        if request.path.startswith(static) or request.path in icons:
             # Not a word about the user on static files: touching the session would add
             # "Vary: Cookie", and the session cookie changes on every response, so browsers
             # would download the year-long-cacheable bundles again on every visit.

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from auth.passwords import check_password
@@ -163,6 +164,27 @@ def test_session_is_rotated_on_sign_in(app, app_db):
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"]
+
+
+@pytest.mark.parametrize("icon", ["/favicon.ico", "/_favicon.ico?v=4.4.1"])
+def test_a_late_answer_for_the_sign_in_pages_icon_does_not_sign_the_person_out(app, app_db, icon):
+    """The browser fetches the sign-in page's icon by itself, with the cookie of that moment; its
+    answer may arrive after the sign-in's (seen in the browser tests: the next page met a 401)."""
+    person = PEOPLE["mef_reviewer"]
+    browser = app.test_client()
+    browser.get("/login")
+    before_sign_in = browser.get_cookie("pib_session").value
+    assert AuthActions(browser).login(person.username, person.password).status_code == 302
+    # The icon's request, sent before the sign-in with the cookie of then, answered now.
+    late = app.test_client()
+    late.set_cookie("pib_session", before_sign_in)
+    answer = late.get(icon)
+    assert answer.status_code == 200
+    for header in answer.headers.getlist("Set-Cookie"):  # what the browser's cookie jar would do
+        name, value = header.split(";", 1)[0].split("=", 1)
+        browser.set_cookie(name, value)
+    assert browser.get("/_dash-layout").status_code == 200
+    assert browser.get("/api/v1/whoami").get_json()["username"] == person.username
 
 
 def test_login_form_requires_its_csrf_token(app, app_db):
