@@ -30,11 +30,6 @@ from sqlalchemy.exc import DBAPIError
 from db import audit
 from db.engine import get_engine
 from db.marts import (
-    ITEM_KEY,
-    ITEM_PLACE,
-    ITEM_SUMS,
-    MART_COLUMNS,
-    budget_mart_rows,
     refresh_indicator_mart,
     replace_budget_mart,
     update_budget_item_mart,
@@ -60,16 +55,15 @@ from etl.batches import (
     record_rejection,
 )
 from etl.contract import HeaderMatch
+from etl.file_sums import FileSums
 from etl.problems import ERROR, WARNING, Collector, Problem, msg
 from etl.read import Sheet, UnreadableFile, read_file
 from etl.reference_upsert import write_reference
 from etl.replacements import (
     Replacement,
-    add_scope_sums,
     execution_replacements,
     indicator_replacements,
     replacements_of,
-    scope_sums,
 )
 from etl.stream import StreamFallback
 from etl.writer import INDICATOR_COLUMNS, PartWriter, Progress, bulk_insert, bulk_writing, whole_riels
@@ -379,66 +373,6 @@ def _guarded(parts: Iterator[pd.DataFrame], collector: Collector, name: str) -> 
         _unforeseen(collector, name, exc)
 
 
-def _item_sums(facts: pd.DataFrame) -> pd.DataFrame:
-    """:func:`db.marts.item_sums` of checked rows, some eight times as fast on a part of a file.
-
-    The mart takes an item's place in the structure as the least of its rows' (MIN, in SQL too),
-    which pandas computes per item in Python. In rows that passed the checks an item has one
-    place: an activity's cluster, sub-programme and programme are its parents in the structure
-    (``validate._check_structure``), and a cluster-level row's item is its cluster. The first is
-    then the least, and pandas takes it in C.
-    """
-    return (facts.groupby(ITEM_KEY, sort=False)
-            .agg(**{c: (c, "first") for c in ITEM_PLACE}, revised=("revised", "sum"), paid=("paid", "sum"),
-                 row_count=("paid", "size")).reset_index())
-
-
-_MART_SUMS = ("approved", "revised", "committed", "paid", "row_count")
-_MART_GROUPS = tuple(c for c in MART_COLUMNS if c not in _MART_SUMS)
-
-
-class _FileSums:
-    """What the marts and the load history need of a file's rows as stored, added up part by part
-    as the parts are written, so that no part is kept: the budget mart's rows
-    (:func:`db.marts.budget_mart_rows`), the items' sums (:func:`db.marts.item_sums`) and the
-    scopes' (:func:`etl.replacements.scope_sums`). Every one of them is a sum (or a minimum) by a
-    key, so the parts' add up to the file's."""
-
-    def __init__(self, economic: dict[str, str | None]) -> None:
-        self.economic = economic
-        self.rows = 0
-        self._mart: dict[tuple, list[int]] = {}  # the mart's key → its sums
-        self._items: list[pd.DataFrame] = []
-        self._scopes: list[pd.DataFrame] = []
-
-    def add(self, facts: pd.DataFrame) -> None:
-        """Count one part's rows (as stored) in."""
-        self.rows += len(facts)
-        for row in budget_mart_rows(facts, self.economic):
-            values = [row[c] for c in _MART_SUMS]
-            found = self._mart.setdefault(tuple(row[c] for c in _MART_GROUPS), values)
-            if found is not values:
-                found[:] = [a + b for a, b in zip(found, values, strict=True)]
-        self._items.append(_item_sums(facts))
-        self._scopes.append(scope_sums(facts))
-
-    def mart_rows(self) -> list[dict]:
-        """The file's budget mart rows, in the order ``budget_mart_rows`` gives them (by key)."""
-        return [dict(zip(_MART_GROUPS, key, strict=True)) | dict(zip(_MART_SUMS, sums, strict=True))
-                for key, sums in sorted(self._mart.items())]
-
-    def item_sums(self) -> pd.DataFrame:
-        """The file's item sums, items in the order they first appear (as ``item_sums`` gives them)."""
-        if len(self._items) == 1:
-            return self._items[0]
-        return (pd.concat(self._items, ignore_index=True).groupby(ITEM_KEY, sort=False)
-                .agg(**{c: (c, "first") for c in ITEM_PLACE}, **{c: (c, "sum") for c in ITEM_SUMS}).reset_index())
-
-    def scope_sums(self) -> pd.DataFrame:
-        """The file's rows, revised and paid by (year, period, entity)."""
-        return add_scope_sums(self._scopes)
-
-
 class _Rejected(Exception):
     """The file turned out wrong after parts of it were written: roll the transaction back."""
 
@@ -473,7 +407,7 @@ def _load_execution(engine: Engine, report: LoadReport, found: tuple[Sheet, Head
             # The batch row opens the write (and, on SQLite, takes the write lock) only when a first
             # part is ready to be written: a file wrong from its first part never takes it.
             with PartWriter(conn, sheet.name, lambda: open_batch(conn, report, loaded_by)) as writer:
-                sums = _FileSums(ref.economic)
+                sums = FileSums(ref.economic)
                 for part in _guarded(validate.execution_parts(sheet, header, ref, collector), collector,
                                      report.file):
                     if collector.errors:

@@ -178,7 +178,7 @@ def test_the_process_settings_hold_for_the_load_and_are_restored_after_it_succee
         raise RuntimeError("the machine was switched off")
 
     # Inside the writer's block: the load's transaction and its writer thread both end in the failure.
-    monkeypatch.setattr("etl.load.budget_mart_rows", broken)
+    monkeypatch.setattr("etl.load.FileSums.add", broken)
     with pytest.raises(RuntimeError), bulk_process_settings():
         load_file(execution_xlsx([exec_row(paid=9)]), name="broken.xlsx", url=ref_db)
     assert _process_state() == before
