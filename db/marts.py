@@ -40,7 +40,7 @@ def refresh_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]]) 
     """Rebuild the budget mart rows of the given (fiscal year, period, entity) keys from the facts, in SQL.
 
     The loader does not read back what it has just written: it sums the file's rows in memory
-    (:func:`budget_mart_rows`, :func:`replace_budget_mart`). This rebuild is the reference they
+    (``etl.file_sums``, :func:`replace_budget_mart`). This rebuild is the reference they
     are tested against, and the repair for a mart changed by hand.
     """
     keys = sorted(set(keys))
@@ -89,24 +89,6 @@ def refresh_budget_item_mart(conn: Connection, year_periods: Iterable[tuple[int,
              "revised", "paid", "row_count"], summary))
 
 
-def budget_mart_rows(facts: pd.DataFrame, parents: dict[str, str | None]) -> list[dict]:
-    """The budget mart rows of ``facts`` (every fact row of their keys); ``parents`` maps an
-    economic code to its chapter (None for a chapter)."""
-    if facts.empty:
-        return []
-    # A chapter is its own chapter; an account's chapter is its parent (as coalesce() in SQL).
-    # Mapped through the file's few distinct codes: a Python call per fact row cost 0.6 s of CPU a
-    # 500,000-row load.
-    codes = facts["economic_code"]
-    chapter = codes.map({code: parents.get(code) or code for code in codes.unique()})
-    groups = MART_COLUMNS[:8]
-    summed = (facts.assign(chapter_code=chapter, row_count=1)
-              .groupby(groups, sort=True)[["approved", "revised", "committed", "paid", "row_count"]].sum()
-              .reset_index())
-    return [dict(zip(MART_COLUMNS, row, strict=True)) for row in
-            zip(*(summed[c].tolist() for c in MART_COLUMNS), strict=True)]
-
-
 def replace_budget_mart(conn: Connection, keys: Iterable[tuple[int, str, str]], rows: list[dict]) -> None:
     """Replace the budget mart rows of the (fiscal year, period, entity) keys by ``rows``."""
     mart = BudgetMart.__table__
@@ -123,14 +105,9 @@ ITEM_PLACE = ["programme_code", "subprogramme_code", "cluster_code"]
 ITEM_SUMS = ["revised", "paid", "row_count"]
 
 
-def item_sums(facts: pd.DataFrame) -> pd.DataFrame:
-    """Fact rows summed by (fiscal year, period, item), as the national item mart holds them."""
-    return (facts.assign(row_count=1).groupby(ITEM_KEY, sort=False)
-            .agg(**{c: (c, "min") for c in ITEM_PLACE}, **{c: (c, "sum") for c in ITEM_SUMS}).reset_index())
-
-
 def scope_item_sums(conn: Connection, fiscal_year: int, period: str, entity: str) -> pd.DataFrame:
-    """:func:`item_sums` of the facts of one (fiscal year, period, entity), read from the database."""
+    """The item sums of the facts of one (fiscal year, period, entity), read from the database: by
+    (fiscal year, period, item), its place in the structure and its revised, paid and row count."""
     fact = BudgetFact.__table__
     rows = conn.execute(
         select(fact.c.fiscal_year, fact.c.period, fact.c.item_code, func.min(fact.c.programme_code),
@@ -143,7 +120,7 @@ def scope_item_sums(conn: Connection, fiscal_year: int, period: str, entity: str
 
 def update_budget_item_mart(conn: Connection, added: pd.DataFrame, removed: pd.DataFrame) -> None:
     """Add the item sums of newly written facts to the national item mart, and take away those of
-    the facts they replaced (:func:`item_sums`, :func:`scope_item_sums`).
+    the facts they replaced (``etl.file_sums.FileSums.item_sums``, :func:`scope_item_sums`).
 
     A period's mart sums every entity: a load changes it by the difference, where summing the
     period again would read every entity's facts (a million rows at ten million).

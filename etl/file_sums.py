@@ -1,9 +1,10 @@
 """What the marts and the load history need of an execution file's rows, added up part by part
 as the parts are written, so that no part is kept.
 
-Three sums by three keys: the budget mart's rows (:func:`db.marts.budget_mart_rows`), the items'
-sums (:func:`db.marts.item_sums`) and the scopes' (:func:`etl.replacements.scope_sums`). Each is a
-sum (or a first value) by a key, so the parts' sums add up to the file's.
+Three sums by three keys: the budget mart's rows (as :func:`db.marts.refresh_budget_mart` sums
+them in SQL), the national item mart's (:func:`db.marts.scope_item_sums`) and the scopes'
+(:func:`etl.replacements.scope_sums`). Each is a sum (or a first value) by a key, so the parts'
+sums add up to the file's.
 
 They are taken on integer codes. Every key column of a part is factorised once, and the three
 sums group those codes: grouped by their text columns, pandas hashed the same year, period,
@@ -121,12 +122,12 @@ class FileSums:
                 found[:] = [a + b for a, b in zip(found, sums, strict=True)]
 
     def mart_rows(self) -> list[dict]:
-        """The file's budget mart rows, by key (as ``db.marts.budget_mart_rows`` gives them)."""
+        """The file's budget mart rows (a dict per row, by column), in the order of their keys."""
         return [dict(zip(MART_GROUPS, key, strict=True)) | dict(zip(MART_SUMS, sums, strict=True))
                 for key, sums in sorted(self._mart.items())]
 
     def item_sums(self) -> pd.DataFrame:
-        """The file's item sums, items in the order they first appear (as ``item_sums`` gives them)."""
+        """The file's item sums, items in the order they first appear."""
         if not self._items:
             return pd.DataFrame(columns=ITEM_KEY + ITEM_PLACE + ITEM_SUMS)
         if len(self._items) == 1:

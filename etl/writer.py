@@ -245,7 +245,7 @@ class PartWriter:
         self._writing = False
 
     def replaced_items(self) -> pd.DataFrame:
-        """The item sums (:func:`db.marts.item_sums`) of the earlier rows this file replaced."""
+        """The item sums (:func:`db.marts.scope_item_sums`) of the earlier rows this file replaced."""
         return (pd.concat(self.replaced, ignore_index=True) if self.replaced
                 else pd.DataFrame(columns=ITEM_KEY + ITEM_PLACE + ITEM_SUMS))
 
