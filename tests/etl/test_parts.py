@@ -56,6 +56,33 @@ def test_a_file_of_several_parts_loads_every_row_and_its_sums(ref_db, parts_of_t
     assert [r[5] for r in _facts(ref_db)] == [2, 3, 4, 5, 6]
 
 
+def test_the_marts_summed_part_by_part_equal_the_marts_rebuilt_from_the_stored_rows(ref_db, parts_of_two):
+    from db.marts import rebuild_marts
+    from tests.etl.test_rebuild_marts import marts
+
+    earlier = load_file(execution_xlsx([exec_row(entity="07", paid=50), exec_row(entity="00", paid=70)]),
+                        name="earlier.xlsx", url=ref_db)
+    assert earlier.status == "loaded"
+    # Parts of two rows: one mart row and one item summed from rows of three parts, two periods,
+    # chapters 62 and 60 (6211, 6061), both funding sources; Kampot's earlier row replaced.
+    rows = [exec_row(entity="07", account="6211", paid=100), exec_row(entity="17", account="6061", paid=7),
+            exec_row(entity="07", activity="P1.1.1.2", account="6211", paid=300),
+            exec_row(entity="07", account="6211", source="DP", paid=11),
+            exec_row(entity="07", period="2025-03", activity="P2.1.1.1", account="6061", paid=13),
+            exec_row(entity="17", account="6211", activity="P1.1.1.2", paid=17),
+            exec_row(entity="07", account="6061", activity="P1.1.1.2", paid=19)]
+    report = load_file(execution_xlsx(rows), name="seven.xlsx", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    written = marts(ref_db)
+    with get_engine(ref_db).begin() as conn:
+        rebuild_marts(conn)
+    assert marts(ref_db) == written
+    # June's item P1.1.1.2 in every entity: 300 and 19 riels in Kampot, 17 in Siem Reap (parts 2, 3, 4).
+    with get_engine(ref_db).connect() as conn:
+        assert conn.execute(text("SELECT paid, row_count FROM budget_item_mart WHERE period = '2025-06' "
+                                 "AND item_code = 'P1.1.1.2'")).one() == (300 + 17 + 19, 3)
+
+
 def test_a_file_of_several_parts_replaces_the_earlier_rows_of_its_scope_only_once(ref_db, parts_of_two):
     first = load_file(execution_xlsx([exec_row(entity="07", paid=50), exec_row(entity="17", paid=70)]),
                       name="v1.xlsx", url=ref_db)
