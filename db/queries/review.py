@@ -23,7 +23,7 @@ from db.models import (
 )
 from db.queries.common import NationalWithheld, complete_periods, latest_period_join, national_period
 from db.queries.indicators import catalogue, with_status
-from db.queries.submission import can_read_line, get, mentions_submission
+from db.queries.submission import can_read_line, get, left_join, mentions_submission
 from domain.access import Scope
 from domain.submission import ADJUST, QUESTION, SUBMITTED
 from domain.vocabulary import BUDGET_UNIT, MEF_REVIEWER, NATIONAL, PROVINCIAL_DIRECTOR
@@ -45,7 +45,7 @@ def decisions(session: Session, submission_id: int) -> pd.DataFrame:
 def with_decisions(session: Session, submission_id: int, lines: pd.DataFrame) -> pd.DataFrame:
     """``lines`` with MEF's decision, the recommended amount, and the endorsed amount (the
     recommended one where MEF adjusted, the request elsewhere)."""
-    out = lines.merge(decisions(session, submission_id), on="id", how="left")
+    out = left_join(lines, decisions(session, submission_id), ["id"])
     adjusted = out["decision"].eq(ADJUST) & out["recommended"].notna()
     out["endorsed_amount"] = out["recommended"].where(adjusted, out["request_y1"])
     return out

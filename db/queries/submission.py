@@ -316,26 +316,31 @@ def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataF
 
     ``all_lines`` holds the requests that implied unit costs sum (``entity``, ``cluster``,
     ``request_y1``: every line of the submission for national targets); ``lines`` when not given.
-    By merges, not per line: the loaded figures come from the query cache, so the request's own
-    lines are what remains to compute.
+    The loaded figures come from the query cache, so the request's own lines are what remains to
+    compute: a few hundred lines and targets, joined by dict lookups in one pass each
+    (:func:`left_join`) rather than by pandas merges, whose fixed cost per call was most of
+    the time at this size (every view of the submission, every save's answer, the hearing).
     """
     all_lines = lines if all_lines is None else all_lines
-    entities = sorted(set(lines["entity"]) | set(targets["unit"]))
+    entities = sorted(set(lines["entity"].tolist()) | set(targets["unit"].tolist()))
     links = cluster_indicators(session)
-    pairs = links[["cluster", "indicator"]].drop_duplicates()
+    # Each indicator's clusters, in the order of the links, each pair once.
+    pairs = list(dict.fromkeys(zip(links["cluster"].tolist(), links["indicator"].tolist(), strict=True)))
+    clusters_of: dict[str, list[str]] = {}
+    for cluster, indicator in pairs:
+        clusters_of.setdefault(indicator, []).append(cluster)
     figures = last_year_figures(session, year, entities if entities else None)
-    lines = lines.merge(figures, on=LINE_KEYS, how="left")
+    lines = left_join(lines, figures, LINE_KEYS)
     context = indicator_context(session, year, entities or None)
 
     # Targets: baseline (the latest actual), implied and observed unit costs, their gap.
-    targets = targets.merge(context.rename(columns={"period": "baseline_period", "actual": "baseline",
-                                                    "target": "current_target"}),
-                            on=["unit", "indicator"], how="left")
-    targets["linked_request"] = _linked_requests(targets, all_lines, pairs)
+    targets = left_join(targets, context.rename(columns={"period": "baseline_period", "actual": "baseline",
+                                                          "target": "current_target"}), ["unit", "indicator"])
+    targets["linked_request"] = _linked_requests(targets, all_lines, clusters_of)
     targets["implied_unit_cost"] = flags.implied_unit_cost(targets["linked_request"], targets["target_y1"]) \
         if not targets.empty else pd.Series(dtype="float64")
     costs = observed_unit_costs(session, year, entities)
-    targets = targets.merge(costs, on=["unit", "indicator"], how="left")
+    targets = left_join(targets, costs, ["unit", "indicator"])
     if targets.empty:
         for column in ("cost_gap", "unit_cost_gap", "below_actual"):
             targets[column] = pd.Series(dtype="object")
@@ -344,37 +349,73 @@ def annotate(session: Session, year: int, lines: pd.DataFrame, targets: pd.DataF
         targets["cost_gap"] = flags.has_unit_cost_gap(targets["implied_unit_cost"], targets["observed_unit_cost"])
         targets["below_actual"] = flags.target_below_actual(targets["target_y1"], targets["baseline"],
                                                             targets["direction"].fillna("increase"))
+    gaps, belows = targets["cost_gap"].tolist(), targets["below_actual"].tolist()
     targets["flags"] = [[*([flags.UNIT_COST_GAP] if gap else []), *([flags.TARGET_BELOW_ACTUAL] if below else [])]
-                        for gap, below in zip(targets["cost_gap"], targets["below_actual"], strict=True)]
+                        for gap, below in zip(gaps, belows, strict=True)]
 
-    # Lines: the statuses of the indicators linked to their cluster, for their entity.
-    status = context.merge(pairs, on="indicator")
-    off = set(zip(*(status.loc[status["status"] == "off_track", c] for c in ("unit", "cluster")), strict=True))
+    # Lines: the statuses of the indicators linked to their cluster, for their entity (each
+    # indicator of the context once per cluster it is linked to, in the context's order).
+    off: set[tuple[str, str]] = set()
     linked: dict[tuple, list[dict]] = {}
-    for unit, cluster, indicator, achievement, state in zip(
-            status["unit"], status["cluster"], status["indicator"], status["achievement"], status["status"],
-            strict=True):
-        linked.setdefault((unit, cluster), []).append(
-            {"indicator": indicator, "achievement": _number(achievement), "status": state})
-    target_keys = targets.merge(pairs, on="indicator")
-    gap_pairs = set(map(tuple, target_keys.loc[target_keys["cost_gap"].astype(bool), ["unit", "cluster"]].to_numpy()))
-    below_pairs = set(map(tuple, target_keys.loc[target_keys["below_actual"].astype(bool),
-                                                 ["unit", "cluster"]].to_numpy()))
-    keys = list(zip(lines["entity"], lines["cluster"], strict=True))
-    incomplete = _incomplete(session, year, sorted(set(lines["entity"])))
+    for unit, indicator, achievement, state in zip(
+            context["unit"].tolist(), context["indicator"].tolist(), context["achievement"].tolist(),
+            context["status"].tolist(), strict=True):
+        for cluster in clusters_of.get(indicator, ()):
+            linked.setdefault((unit, cluster), []).append(
+                {"indicator": indicator, "achievement": _number(achievement), "status": state})
+            if state == "off_track":
+                off.add((unit, cluster))
+    # The (unit, cluster) pairs a target with a unit-cost gap, or below its actual, is linked to.
+    gap_pairs: set[tuple[str, str]] = set()
+    below_pairs: set[tuple[str, str]] = set()
+    for unit, indicator, gap, below in zip(targets["unit"].tolist(), targets["indicator"].tolist(), gaps, belows,
+                                           strict=True):
+        for cluster in clusters_of.get(indicator, ()):
+            if bool(gap):  # as ``astype(bool)``: a missing value counts
+                gap_pairs.add((unit, cluster))
+            if bool(below):
+                below_pairs.add((unit, cluster))
+    keys = list(zip(lines["entity"].tolist(), lines["cluster"].tolist(), strict=True))
+    incomplete = _incomplete(session, year, sorted({entity for entity, _cluster in keys}))
     lines["linked_indicators"] = [linked.get(p, []) for p in keys]
     lines["request"] = lines["request_y1"]
     lines["linked_off_track"] = pd.Series([p in off for p in keys], index=lines.index, dtype=bool)
     lines["cost_gap"] = pd.Series([p in gap_pairs for p in keys], index=lines.index, dtype=bool)
     lines["target_below"] = pd.Series([p in below_pairs for p in keys], index=lines.index, dtype=bool)
-    lines["incomplete"] = lines["entity"].isin(incomplete)
+    lines["incomplete"] = pd.Series([entity in incomplete for entity, _cluster in keys], index=lines.index,
+                                    dtype=bool)
     lines["flags"] = flags.line_flags(lines) if not lines.empty else pd.Series(dtype="object")
     return lines, targets
 
 
-def _linked_requests(targets: pd.DataFrame, all_lines: pd.DataFrame, pairs: pd.DataFrame) -> list[float]:
+def left_join(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    """``left.merge(right, on=on, how="left")``: the same rows, columns, dtypes and index, with
+    ``right``'s rows found through a dict of its keys. A key ``right`` lacks gives a row of
+    missing values, which turns an integer column to floats, as the merge does. About half the
+    merge's cost on a view's few hundred rows, where pandas' fixed cost per operation is the
+    time. A ``right`` whose keys repeat, that shares a column with ``left`` besides the keys, or
+    whose keys are of another dtype goes through the merge itself (its rows or names would
+    multiply; the merge would change the keys' dtype)."""
+    where: dict[tuple, int] = {}
+    for position, key in enumerate(zip(*(right[c].tolist() for c in on), strict=True)):
+        where.setdefault(key, position)
+    values = [c for c in right.columns if c not in on]
+    if len(where) != len(right) or any(c in left.columns for c in values) \
+            or any(left[c].dtype != right[c].dtype for c in on):
+        return left.merge(right, on=on, how="left")
+    positions = [where.get(key, -1) for key in zip(*(left[c].tolist() for c in on), strict=True)]
+    out = left.reset_index(drop=True)
+    # -1 is no label of the positions' index: reindex gives that row missing values.
+    found = right[values].reset_index(drop=True).reindex(positions)
+    found.index = out.index
+    return pd.concat([out, found], axis=1)
+
+
+def _linked_requests(targets: pd.DataFrame, all_lines: pd.DataFrame,
+                     clusters_of: dict[str, list[str]]) -> list[float]:
     """Per target: the request for Y of the lines of its indicator's clusters (its unit's lines;
-    every entity's for a national target), NaN for an indicator linked to no cluster.
+    every entity's for a national target), NaN for an indicator linked to no cluster
+    (``clusters_of``: each linked indicator's clusters).
 
     Summed in one pass over the lines rather than by pandas' groupby and merge: a few hundred
     lines and links, where pandas' fixed cost per operation was most of the time (every view of
@@ -382,21 +423,21 @@ def _linked_requests(targets: pd.DataFrame, all_lines: pd.DataFrame, pairs: pd.D
     if targets.empty:
         return []
     indicators_of: dict[str, list[str]] = {}
-    for cluster, indicator in zip(pairs["cluster"], pairs["indicator"], strict=True):
-        indicators_of.setdefault(cluster, []).append(indicator)
+    for indicator, clusters in clusters_of.items():
+        for cluster in clusters:
+            indicators_of.setdefault(cluster, []).append(indicator)
     by_unit: dict[tuple[str, str], float] = {}
     national: dict[str, float] = {}
-    for entity, cluster, request in zip(all_lines["entity"], all_lines["cluster"], all_lines["request_y1"],
-                                        strict=True):
+    for entity, cluster, request in zip(all_lines["entity"].tolist(), all_lines["cluster"].tolist(),
+                                        all_lines["request_y1"].tolist(), strict=True):
         if request is None or pd.isna(request):  # as a sum skips a missing amount
             continue
         for indicator in indicators_of.get(cluster, ()):
             by_unit[(entity, indicator)] = by_unit.get((entity, indicator), 0.0) + float(request)
             national[indicator] = national.get(indicator, 0.0) + float(request)
-    linked = set(pairs["indicator"])
-    return [float("nan") if indicator not in linked
+    return [float("nan") if indicator not in clusters_of
             else float(national.get(indicator, 0.0) if unit == NATIONAL else by_unit.get((unit, indicator), 0.0))
-            for unit, indicator in zip(targets["unit"], targets["indicator"], strict=True)]
+            for unit, indicator in zip(targets["unit"].tolist(), targets["indicator"].tolist(), strict=True)]
 
 
 def _number(value: object) -> float | None:
