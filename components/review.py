@@ -189,8 +189,10 @@ def _unit_costs(targets: pd.DataFrame) -> dict[tuple[str, str], tuple[float | No
     """(unit, indicator) → (implied, observed) unit cost."""
     if targets.empty:
         return {}
-    return {(r.unit, r.indicator): (plain(r.implied_unit_cost), plain(r.observed_unit_cost))
-            for r in targets.itertuples(index=False)}
+    # Four columns as lists, not ``itertuples`` over all twenty: a tuple per target costs more.
+    return {(unit, indicator): (plain(implied), plain(observed)) for unit, indicator, implied, observed in zip(
+        *(targets[c].tolist() for c in ("unit", "indicator", "implied_unit_cost", "observed_unit_cost")),
+        strict=True)}
 
 
 _HTML = "dash_html_components"
@@ -308,9 +310,19 @@ def hearing_order(lines: pd.DataFrame) -> pd.DataFrame:
     """Programme by programme; within one, flagged lines first, then by entity and keys."""
     if lines.empty:
         return lines
-    ordered = lines.assign(_clear=lines["flags"].map(lambda f: 0 if f else 1))
-    return ordered.sort_values(["programme", "_clear", "entity", "cluster", "economic_code", "funding_source"]) \
-        .drop(columns="_clear")
+    keys = [lines[c].tolist() for c in ("programme", "entity", "cluster", "economic_code", "funding_source")]
+    if any(not isinstance(value, str) for column in keys for value in column):
+        # A missing key: pandas' sort puts it last, which plain comparison would not.
+        ordered = lines.assign(_clear=lines["flags"].map(lambda f: 0 if f else 1))
+        return ordered.sort_values(["programme", "_clear", "entity", "cluster", "economic_code", "funding_source"]) \
+            .drop(columns="_clear")
+    # Sorted in Python (stable, as pandas' sort on several columns): the same order as
+    # ``sort_values`` without a frame built, sorted and dropped again on every hearing answer.
+    programme, entity, cluster, chapter, source = keys
+    clear = [0 if f else 1 for f in lines["flags"].tolist()]
+    order = sorted(range(len(lines)),
+                   key=lambda i: (programme[i], clear[i], entity[i], cluster[i], chapter[i], source[i]))
+    return lines.iloc[order]
 
 
 SHOW = ("all", "flagged", "waiting", "undecided")
@@ -359,23 +371,31 @@ def programme_sections(shown: pd.DataFrame, every: pd.DataFrame, *, year: int, t
     if shown.empty:
         return [html.P(t("review.no_lines", lang), className="muted", id="review-no-lines")]
     costs = _unit_costs(targets)
+    # The page's rows as dicts and every line's programme, id and flags as lists, read once:
+    # selecting a frame per programme and ``to_dict`` cost more than the cards themselves.
+    columns = list(shown.columns)
+    page = [dict(zip(columns, values, strict=True)) for values in zip(*(shown[c].tolist() for c in columns),
+                                                                    strict=True)]
+    every_programmes, every_ids, every_flags = (every[c].tolist() for c in ("programme", "id", "flags"))
+    requests, endorsed_amounts = every["request_y1"], every["endorsed_amount"].astype("float64")
     sections = []
-    for programme in dict.fromkeys(shown["programme"]):
-        group = every[every["programme"] == programme]
-        records = shown[shown["programme"] == programme].to_dict("records")
-        flagged = int(group["flags"].map(bool).sum())
-        asked = float(group["request_y1"].sum())
-        endorsed = float(group["endorsed_amount"].astype("float64").sum())
+    for programme in dict.fromkeys(row["programme"] for row in page):
+        records = [row for row in page if row["programme"] == programme]
+        inside = [i for i, code in enumerate(every_programmes) if code == programme]
+        flagged = sum(1 for i in inside if every_flags[i])
+        # pandas' sums over the programme's lines, as before: the same figures to the last digit.
+        asked = float(requests.iloc[inside].sum())
+        endorsed = float(endorsed_amounts.iloc[inside].sum())
         cap = (ceiling.get("programmes") or {}).get(programme)
-        summary = [t("review.programme_summary", lang, lines=format_number(len(group), lang),
+        summary = [t("review.programme_summary", lang, lines=format_number(len(inside), lang),
                      flagged=format_number(flagged, lang), request=format_khr(asked, lang),
                      endorsed=format_khr(endorsed, lang))]
         if cap is not None:
             summary += [" · ", t("review.programme_ceiling", lang, ceiling=format_khr(cap, lang)), " ",
                         _gap(asked, cap, lang)]
         told: dict[tuple, dict] = {}
-        for line_id in group["id"]:
-            for item in explanations_by_line.get(int(line_id), []):
+        for i in inside:
+            for item in explanations_by_line.get(int(every_ids[i]), []):
                 told[(item["unit"], item["indicator"])] = item
         cards = [line_card(r, year=year, costs=costs, names=names, indicator_names=indicator_names,
                            comments=comment_counts.get(int(r["id"]), 0), waiting=int(r["id"]) in waiting,

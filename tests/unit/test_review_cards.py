@@ -68,3 +68,35 @@ def test_a_card_carries_the_ids_classes_and_words_the_page_and_its_tests_use():
     for said in ("07 Kampot · P1.1.1 Cash transfers · 62 Transfers · RGC", "Adjust", "awaiting an answer",
                  "KHR 1.50 m", "as of 2025-09", "40 %", "Off track", "2 comment", "1 explanation"):
         assert said in words, said
+
+
+
+def _pandas_order(lines):
+    import pandas as pd  # noqa: F401 - the frame's own sort, as the hearing sorted before
+
+    return lines.assign(_clear=lines["flags"].map(lambda f: 0 if f else 1)) \
+        .sort_values(["programme", "_clear", "entity", "cluster", "economic_code", "funding_source"]) \
+        .drop(columns="_clear")
+
+
+def test_hearing_order_is_pandas_sort() -> None:
+    """Sorted in Python for speed: the order of the frame's sort it replaced, flagged lines first
+    within a programme, lines of equal keys in the order they came."""
+    import pandas as pd
+
+    from components.review import hearing_order
+
+    lines = pd.DataFrame({
+        "id": range(1, 9),
+        "programme": ["P2", "P1", "P1", "P2", "P1", "P1", "P10", "P1"],
+        "entity": ["07", "08", "07", "00", "07", "07", "01", "07"],
+        "cluster": ["P2.1.1", "P1.1.1", "P1.1.2", "P2.1.1", "P1.1.1", "P1.1.1", "P10.1.1", "P1.1.1"],
+        "economic_code": ["62", "60", "62", "62", "62", "60", "61", "62"],
+        "funding_source": ["RGC", "RGC", "DP", "RGC", "RGC", "DP", "RGC", "RGC"],
+        "flags": [[], ["unit_cost_gap"], [], [], [], ["incomplete_reports"], [], []],
+    }, index=[10, 11, 12, 13, 14, 15, 16, 17])
+    for frame in (lines, lines.iloc[::-1], lines.iloc[[4, 7, 0]]):
+        pd.testing.assert_frame_equal(hearing_order(frame), _pandas_order(frame))
+    assert list(hearing_order(lines)["id"]) == [6, 2, 5, 8, 3, 7, 4, 1]  # "P10" sorts before "P2"
+    missing = lines.assign(entity=["07", None, "07", "00", "07", "07", "01", "07"])  # pandas puts it last
+    pd.testing.assert_frame_equal(hearing_order(missing), _pandas_order(missing))
