@@ -206,6 +206,9 @@ def detect_kind(sheets: list[Sheet]) -> tuple[str, list[tuple[Sheet, contract.He
 
 def _values_where(series: pd.Series, test: Callable[[object], bool]) -> pd.Series:
     """Cells whose value passes ``test``, deciding once per distinct value (fast on long columns)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):  # numbered already (data_frame's coded columns)
+        numbers = [n for n, v in enumerate(series.cat.categories) if test(v)]
+        return pd.Series(np.isin(series.cat.codes.to_numpy(), numbers), index=series.index)
     hits = [v for v in pd.unique(series.dropna()) if test(v)]
     return series.isin(hits) if hits else pd.Series(False, index=series.index)
 
@@ -222,22 +225,52 @@ _NUMBERS_ONLY = frozenset({"floating", "integer", "mixed-integer-float", "empty"
 
 
 def _blank_mask(series: pd.Series) -> pd.Series:
-    """Empty cells: missing, or text of spaces only.
+    """Empty cells: missing, or text of spaces only (see :func:`_blank_cells_of`)."""
+    return _blank_cells_of(series)[0]
+
+
+def _blank_cells_of(series: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, np.ndarray] | None]:
+    """Empty cells (missing, or text of spaces only) and, for a column of few distinct values, its
+    factorisation: each cell's number (-1 where empty) and the distinct values, so that the checks
+    after it need not hash the column again.
 
     A column of few distinct values (codes, years) is decided once per distinct value; one of
     mostly distinct values (amounts) cell by cell, which is then cheaper than hashing them all.
     """
     values = series.to_numpy(dtype=object)
     if infer_dtype(values, skipna=True) in _NUMBERS_ONLY:  # no text at all: only None and NaN are blank
-        return pd.Series(pd.isna(values), index=series.index)
+        return pd.Series(pd.isna(values), index=series.index), None
     sample = series.iloc[:1000].tolist()
     if len(set(sample)) > len(sample) // 2:
-        return pd.Series(_blank_cells(values).astype(bool), index=series.index)
+        return pd.Series(_blank_cells(values).astype(bool), index=series.index), None
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     spaces = np.fromiter((isinstance(u, str) and not u.strip() for u in uniques), dtype=bool,
                          count=len(uniques))
     # Code -1 (a missing value) picks the appended True.
-    return pd.Series(np.append(spaces, True)[codes], index=series.index)
+    blank = np.append(spaces, True)[codes]
+    if spaces.any():
+        codes = np.where(blank, -1, codes)
+    return pd.Series(blank, index=series.index), (codes, np.asarray(uniques, dtype=object))
+
+
+def _coded(codes: np.ndarray, uniques: np.ndarray, index: pd.Index) -> pd.Series:
+    """A column as its distinct values and each cell's number (a categorical; -1, blank, is missing)."""
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=object), validate=False),
+                     index=index)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns :func:`_coded` made as plain values again."""
+    return frame.assign(**{name: _as_objects(frame[name]) for name in frame.columns
+                           if isinstance(frame[name].dtype, pd.CategoricalDtype)})
+
+
+def _as_objects(series: pd.Series) -> pd.Series:
+    """A column made by :func:`_coded` as plain values again, blanks as None."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    values = np.append(series.cat.categories.to_numpy(dtype=object), None)
+    return pd.Series(values[series.cat.codes.to_numpy()], index=series.index, dtype=object)
 
 
 def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str, problems: Problems,
@@ -247,8 +280,12 @@ def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str,
     ``series`` comes from :func:`data_frame`, where every blank cell is already None.
     """
     # One pass to number the distinct values (None → -1), ``fn`` once per distinct value, then
-    # every cell takes its value's result by number: no hashing of the column twice.
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    # every cell takes its value's result by number: no hashing of the column twice. A column
+    # that data_frame numbered already (a categorical) is not hashed at all.
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes, uniques = series.cat.codes.to_numpy(), series.cat.categories.to_numpy(dtype=object)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)  # the last slot answers code -1: blank
     failures: dict[int, clean.CellError] = {}
     for index, value in enumerate(uniques):
@@ -337,12 +374,15 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
 
 
 def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
-               problems: Problems, start: int = 0, stop: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+               problems: Problems, start: int = 0, stop: int | None = None,
+               coded: frozenset[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rows ``start`` to ``stop`` below the header as a frame of contract columns (plus ``source_row``).
 
     Returns the data rows and, apart, the totals rows (``Total``, ``សរុប``). Blank rows are
     dropped. Error cells are reported and blanked. What lies below a totals row is decided by
-    :class:`TotalsRow`, which sees every part of the sheet.
+    :class:`TotalsRow`, which sees every part of the sheet. The data rows' ``coded`` columns that
+    hold few distinct values come as categoricals (blank cells missing), numbered once here for
+    the checks after it (:func:`clean_unique`); every other cell is as read, blanks as None.
     """
     positions = header.positions
     first = header.header_row + start
@@ -358,7 +398,11 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     if frame.empty:
         return frame, frame
     data_cols = [c for c in frame.columns if c != "source_row"]
-    masks = {c: _blank_mask(frame[c]) for c in data_cols}
+    masks, numbered = {}, {}
+    for name in data_cols:
+        masks[name], factorised = _blank_cells_of(frame[name])
+        if factorised is not None and name in coded:
+            numbered[name] = factorised
     if any(mask.any() for mask in masks.values()):
         # calamine reads an error cell as "": only a column with empty cells can hide one, and
         # only then is the sheet's XML scanned. Error cells are blank here (masked below), and
@@ -370,16 +414,23 @@ def data_frame(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
             problems.add(excel_row, name, error, msg("error-cell", column=name, error=error), "error-cell")
             masks[name].iat[excel_row - first - 1] = True  # the frame's position
     for name, mask in masks.items():
-        if mask.any():  # blank cells become None, so that the cleaners need only isna()
+        if name in numbered:
+            codes, uniques = numbered[name]
+            frame[name] = _coded(np.where(mask.to_numpy(), -1, codes), uniques, frame.index)
+        elif mask.any():  # blank cells become None, so that the cleaners need only isna()
             frame[name] = frame[name].where(~mask, None)
     blank = pd.concat(list(masks.values()), axis=1).all(axis=1)
-    frame = frame[~blank]
+    if blank.any():
+        frame = frame[~blank]
     first_cols = [c.name for c in columns if c.name in positions][:4]
     is_total = pd.Series(False, index=frame.index)
     for name in first_cols:
         is_total |= _values_where(
             frame[name], lambda v: isinstance(v, str) and v.strip().lower() in contract.TOTAL_WORDS)
-    return frame[~is_total], frame[is_total]
+    if not is_total.any():
+        return frame, _plain(frame.iloc[:0])
+    # Totals rows are checked value by value (check_totals): plain values, as read.
+    return frame[~is_total], _plain(frame[is_total])
 
 
 @dataclass
@@ -433,7 +484,8 @@ def _part_size(sheet: Sheet, header: contract.HeaderMatch, start: int, part_rows
 
 
 def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contract.Column, ...],
-               problems: Problems, totals: TotalsRow, part_rows: int | None = None) -> Iterator[pd.DataFrame]:
+               problems: Problems, totals: TotalsRow, part_rows: int | None = None,
+               coded: frozenset[str] = frozenset()) -> Iterator[pd.DataFrame]:
     """The sheet's data rows in parts of at most ``part_rows`` rows (all at once when None).
 
     Rows below the first totals row are left out and counted in ``totals``; call
@@ -443,7 +495,7 @@ def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
     while True:
         # A sheet read in parts (etl.stream) is still being read: each part waits for its rows only.
         stop = None if part_rows is None else start + _part_size(sheet, header, start, part_rows)
-        data, found = data_frame(sheet, header, columns, problems, start, stop)
+        data, found = data_frame(sheet, header, columns, problems, start, stop, coded)
         data = totals.cut(data, found)
         if not data.empty:
             yield data.reset_index(drop=True)
@@ -602,6 +654,9 @@ def _year_and_period(frame: pd.DataFrame, problems: Problems) -> pd.DataFrame:
 
 
 EXECUTION_KEY = ["fiscal_year", "period", "entity_code", "item_code", "economic_code", "funding_source"]
+# The columns that _execution_rows reads value by value (clean_unique): numbered once, in data_frame.
+EXECUTION_CODED = frozenset({"fiscal_year", "period", "entity", "programme", "subprogramme", "activity_cluster",
+                             "activity", "economic_code", "funding_source"})
 # Rows checked (and, when loading, written) at a time: small enough that the database starts
 # writing early, large enough that per-part costs (one COPY, one query per new scope) stay small.
 EXECUTION_PART_ROWS = 50_000
@@ -635,7 +690,8 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
     # The checks across rows see each part as it goes by: no part is kept.
     repeats = RepeatedKeys(EXECUTION_KEY)
     amounts: dict[str, list[np.ndarray]] = {name: [] for name in AMOUNT_COLUMNS}
-    for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS):
+    for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS,
+                            EXECUTION_CODED):
         out = _execution_rows(frame, header, ref, problems, style)
         repeats.add(out)
         for name in AMOUNT_COLUMNS:

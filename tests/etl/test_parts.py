@@ -244,3 +244,28 @@ def test_a_database_failure_in_the_writer_fails_a_valid_file_and_writes_nothing(
     assert [p.type for p in report.problems] == ["database-unavailable"]
     assert len(written) == 1  # the first part was written, then rolled back with the rest
     assert table_counts(ref_db) == before
+
+
+@pytest.mark.parametrize("part_rows", [3, 50_000])
+def test_code_columns_numbered_once_report_blank_and_error_cells_where_they_are(ref_db, monkeypatch, part_rows):
+    # Parts of three rows (and the file whole): each part's entity, programme and account columns
+    # repeat a few values, so that they are numbered once and checked by number.
+    monkeypatch.setattr("etl.validate.EXECUTION_PART_ROWS", part_rows)
+    before = table_counts(ref_db)
+    rows = [exec_row(account="6211"), exec_row(account="6061"), exec_row(entity="   ", account="6411"),
+            exec_row(activity="P1.1.1.2"), exec_row(activity="P1.1.1.2", account="6061"),
+            exec_row(activity="P1.1.1.2", account="6411"), exec_row(entity="17"), exec_row(entity="17", account="6061")]
+    # Row 6's programme is an error cell (#N/A), which calamine reads as an empty text.
+    report = load_file(execution_xlsx(rows, errors={"D6": "#N/A"}), name="cells.xlsx", url=ref_db)
+    assert report.status == "rejected"
+    assert sorted((p.row, p.column, p.type) for p in report.errors) == [(4, "entity", "missing-cell"),
+                                                                  (6, "programme", "error-cell")]
+    assert _unchanged(before, table_counts(ref_db))
+    # The same rows without those two cells load whole, each part's codes read right.
+    rows[2] = exec_row(entity="07", account="6411")
+    report = load_file(execution_xlsx(rows), name="cells.xlsx", url=ref_db)
+    assert report.status == "loaded", [p.render() for p in report.problems]
+    assert [(r[0], r[1], r[2]) for r in _facts(ref_db)] == [
+        ("07", "P1.1.1.1", "6211"), ("07", "P1.1.1.1", "6061"), ("07", "P1.1.1.1", "6411"),
+        ("07", "P1.1.1.2", "6211"), ("07", "P1.1.1.2", "6061"), ("07", "P1.1.1.2", "6411"),
+        ("17", "P1.1.1.1", "6211"), ("17", "P1.1.1.1", "6061")]
