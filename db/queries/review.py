@@ -23,7 +23,7 @@ from db.models import (
 )
 from db.queries.common import NationalWithheld, complete_periods, latest_period_join, national_period
 from db.queries.indicators import catalogue, with_status
-from db.queries.submission import can_read_line, get, left_join, mentions_submission
+from db.queries.submission import can_read_line, get, left_join, mentions_submission, rows_frame
 from domain.access import Scope
 from domain.submission import ADJUST, QUESTION, SUBMITTED
 from domain.vocabulary import BUDGET_UNIT, MEF_REVIEWER, NATIONAL, PROVINCIAL_DIRECTOR
@@ -38,8 +38,7 @@ def decisions(session: Session, submission_id: int) -> pd.DataFrame:
     rows = session.execute(select(LineDecision.line_id, LineDecision.decision, LineDecision.recommended,
                                   LineDecision.decided_by, LineDecision.decided_at, LineDecision.row_version)
                            .where(LineDecision.submission_id == submission_id)).all()
-    return pd.DataFrame(rows, columns=["id", "decision", "recommended", "decided_by", "decided_at",
-                                       "decision_version"])
+    return rows_frame(rows, ["id", "decision", "recommended", "decided_by", "decided_at", "decision_version"])
 
 
 def with_decisions(session: Session, submission_id: int, lines: pd.DataFrame) -> pd.DataFrame:
