@@ -16,7 +16,6 @@ import pandas as pd
 from dash import dcc, html
 
 from components.format import DASH, format_khr, format_khr_exact, format_moment, format_number, format_percent
-from components.status import status_badge
 from components.submission import STATE_ICONS, plain, state_word, year_text
 from db.queries.units import unit_name
 from domain.submission import ADJUST, AGREE, QUESTION
@@ -204,18 +203,21 @@ def _el(tag: str, children: object = None, **props: object) -> dict:
     checks) and turning them back into JSON cost the hearing more than its reads. Props set to
     None are left out, as Dash leaves out props never set. The renderer reads the same JSON
     either way; ``tests/unit/test_review_cards.py`` checks each element's tag and props are html's."""
-    out = {k: v for k, v in props.items() if v is not None}
+    if None in props.values():  # rare: most elements have no prop left unset (``props`` is our own dict)
+        props = {k: v for k, v in props.items() if v is not None}
     if children is not None:
-        out["children"] = children
-    return {"props": out, "type": tag, "namespace": _HTML}
+        props["children"] = children
+    return {"props": props, "type": tag, "namespace": _HTML}
 
 
-def _status_badge(status: object, lang: str) -> dict:
+def _status_badge(status: object, lang: str, *, word_span: bool = False) -> dict:
     """``components.status.status_badge`` as an element, its word as text (the badge is an inline
-    flex box: the same look, one element less per indicator of a card)."""
+    flex box: the same look, one element less per indicator of a card), or in a span of its own
+    as there (``word_span``)."""
     status = status if status in STATUS_ICONS else "no_data"
+    word = t(f"status.{status}", lang)
     return _el("Span", [_el("Span", STATUS_ICONS[status], className="badge-icon", **{"aria-hidden": "true"}),
-                        t(f"status.{status}", lang)], className=f"badge badge-{status}")
+                        _el("Span", word) if word_span else word], className=f"badge badge-{status}")
 
 
 def _indicator_rows(linked: object, entity: str, costs: dict, indicator_names: dict, lang: str) -> list:
@@ -401,14 +403,14 @@ def programme_sections(shown: pd.DataFrame, every: pd.DataFrame, *, year: int, t
                            comments=comment_counts.get(int(r["id"]), 0), waiting=int(r["id"]) in waiting,
                            explained=len(explanations_by_line.get(int(r["id"]), [])),
                            selected=selected == int(r["id"]), lang=lang) for r in records]
-        parts = [html.H3(_name(names, programme, lang)), html.P(summary, className="programme-summary")]
+        parts = [_el("H3", _name(names, programme, lang)), _el("P", summary, className="programme-summary")]
         if told:
-            parts.append(html.Details([
-                html.Summary(t("review.programme_explanations", lang, n=format_number(len(told), lang))),
+            parts.append(_el("Details", [
+                _el("Summary", t("review.programme_explanations", lang, n=format_number(len(told), lang))),
                 explanation_list(sorted(told.values(), key=lambda e: (e["unit"], e["indicator"])),
                                  indicator_names, lang)], className="programme-explanations"))
-        parts.append(html.Ol(cards, className="review-lines"))
-        sections.append(html.Section(parts, className="review-programme", id=f"review-programme-{programme}"))
+        parts.append(_el("Ol", cards, className="review-lines"))
+        sections.append(_el("Section", parts, className="review-programme", id=f"review-programme-{programme}"))
     return sections
 
 
@@ -424,29 +426,32 @@ def latest_explanations(items: list[dict]) -> dict[tuple[str, str], dict]:
     return out
 
 
-def explanation_list(items: list[dict], indicator_names: dict, lang: str) -> html.Ul:
+def explanation_list(items: list[dict], indicator_names: dict, lang: str) -> dict:
     """Each explanation: whose, which indicator and period, the reason, the corrective action
-    and MEF's oversight comment."""
+    and MEF's oversight comment. Written as Dash's JSON (``_el``), as the cards are: a programme
+    of the hearing lists the explanations of all its provinces, and every write of one adds to
+    them."""
     entries = []
     for item in items:
         name = indicator_names.get(item["indicator"], ("", ""))
-        parts = [html.Div([html.Strong(f"{item['unit']} {unit_name(item['unit'], lang)}"), " · ",
-                           html.Span(item["indicator"], title=name[1] if lang == "km" else name[0]), " · ",
-                           year_text(item["period"], lang), " ", status_badge(item.get("status") or "no_data", lang)],
-                          className="explanation-head")]
+        parts = [_el("Div", [_el("Strong", f"{item['unit']} {unit_name(item['unit'], lang)}"), " · ",
+                             _el("Span", item["indicator"], title=name[1] if lang == "km" else name[0]), " · ",
+                             year_text(item["period"], lang), " ",
+                             _status_badge(item.get("status") or "no_data", lang, word_span=True)],
+                     className="explanation-head")]
         if item.get("reason"):
-            parts += [html.Div([html.Span(t("review.reason", lang), className="figure-label"), " ",
-                                html.Span(item["reason"], className="typed")]),
-                      html.Div([html.Span(t("review.action", lang), className="figure-label"), " ",
-                                html.Span(item.get("action") or "", className="typed")]),
-                      html.Div(t("review.written_by", lang, who=item.get("written_by") or DASH,
-                                 when=format_moment(item.get("written_at"), lang)), className="muted small")]
+            parts += [_el("Div", [_el("Span", t("review.reason", lang), className="figure-label"), " ",
+                                  _el("Span", item["reason"], className="typed")]),
+                      _el("Div", [_el("Span", t("review.action", lang), className="figure-label"), " ",
+                                  _el("Span", item.get("action") or "", className="typed")]),
+                      _el("Div", t("review.written_by", lang, who=item.get("written_by") or DASH,
+                                   when=format_moment(item.get("written_at"), lang)), className="muted small")]
         if item.get("oversight"):
-            parts.append(html.Div([html.Span(t("review.oversight", lang, who=item.get("oversight_by") or DASH),
-                                             className="figure-label"), " ",
-                                   html.Span(item["oversight"], className="typed")], className="oversight"))
-        entries.append(html.Li(parts, className="explanation"))
-    return html.Ul(entries, className="explanations")
+            parts.append(_el("Div", [_el("Span", t("review.oversight", lang, who=item.get("oversight_by") or DASH),
+                                         className="figure-label"), " ",
+                                     _el("Span", item["oversight"], className="typed")], className="oversight"))
+        entries.append(_el("Li", parts, className="explanation"))
+    return _el("Ul", entries, className="explanations")
 
 
 # --- threads -----------------------------------------------------------------------------------------

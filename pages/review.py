@@ -318,9 +318,11 @@ def _answer(values: dict) -> tuple:
     return tuple(values.get((cid, prop), default) for cid, prop, default in VIEW_OUTPUTS)
 
 
-def _ceiling_values(session, scope, year: int, codes: list[str], lang: str, names: dict | None = None) -> dict:
-    names = reads.structure_names(session) if names is None else names  # the caller's, when it read them
-    ceiling = reads.ceilings(session, year)
+def _ceiling_values(session, scope, year: int, codes: list[str], lang: str, names: dict | None = None,
+                    ceiling: dict | None = None) -> dict:
+    # The names and the ceiling the caller read already, when it did (the hearing: one read less each).
+    names = reads.structure_names(session) if names is None else names
+    ceiling = reads.ceilings(session, year) if ceiling is None else ceiling
     codes = sorted(set(codes) | set(ceiling["programmes"]))
     is_mef = scope.role == MEF_REVIEWER
     return {
@@ -395,7 +397,8 @@ def show_review(year, _line_written, _header_written, _ceiling_written, programm
             said = review_reads.comments(session, scope, sub.id)
             waiting = {q["line"] for q in review_reads.open_questions(session, sub.id, entities)}
             explained = _explanations_by_line(session, scope, sub.fiscal_year, view.lines)
-            values = _ceiling_values(session, scope, sub.fiscal_year, list(view.totals["programmes"]), lang, names)
+            values = _ceiling_values(session, scope, sub.fiscal_year, list(view.totals["programmes"]), lang, names,
+                                     view.ceiling)
     except Forbidden:
         return _answer({("review-status", "children"): t("forbidden.body", lang)})
     except SQLAlchemyError:

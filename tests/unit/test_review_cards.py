@@ -4,9 +4,10 @@ and carry what the reader sees."""
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import html
 
-from components.review import line_card
+from components.review import explanation_list, hearing_order, line_card
 
 ROW = {
     "id": 12, "entity": "07", "cluster": "P1.1.1", "economic_code": "62", "funding_source": "RGC",
@@ -41,8 +42,8 @@ def _text(node: object) -> str:
     return "" if node is None else str(node)
 
 
-def test_every_element_of_a_card_is_an_html_component_with_its_own_props():
-    for element in _elements(_card()):
+def _html_elements_only(tree: object) -> None:
+    for element in _elements(tree):
         assert element["namespace"] == "dash_html_components"
         component = getattr(html, element["type"])
         props = {k: v for k, v in element["props"].items() if k != "children"}
@@ -50,6 +51,10 @@ def test_every_element_of_a_card_is_an_html_component_with_its_own_props():
         built = component(**props).to_plotly_json()
         built["props"].pop("children", None)
         assert built == {**element, "props": props}
+
+
+def test_every_element_of_a_card_is_an_html_component_with_its_own_props():
+    _html_elements_only(_card())
 
 
 def test_a_card_carries_the_ids_classes_and_words_the_page_and_its_tests_use():
@@ -70,10 +75,35 @@ def test_a_card_carries_the_ids_classes_and_words_the_page_and_its_tests_use():
         assert said in words, said
 
 
+EXPLANATIONS = [
+    {"unit": "07", "indicator": "I1", "period": "2025-09", "status": "off_track", "reason": "Late transfers <b>",
+     "action": "", "written_by": "director07", "written_at": "2025-10-02T09:00:00", "oversight": None},
+    {"unit": "08", "indicator": "I2", "period": "2025-06", "status": None, "reason": "", "oversight": "Noted",
+     "oversight_by": "mef"},
+]
 
-def _pandas_order(lines):
-    import pandas as pd  # noqa: F401 - the frame's own sort, as the hearing sorted before
 
+def test_explanations_are_html_components_with_the_words_and_classes_they_had():
+    """Written as Dash's JSON like the cards (the hearing lists every explanation of a programme):
+    the status badge keeps its word in a span of its own, as ``components.status.status_badge``."""
+    listed = explanation_list(EXPLANATIONS, {"I1": ("Households reached", "គ្រួសារ")}, "en")
+    _html_elements_only(listed)
+    assert listed["type"] == "Ul" and listed["props"]["className"] == "explanations"
+    classes = [c for e in _elements(listed) for c in str(e["props"].get("className", "")).split()]
+    assert classes.count("explanation") == 2 and classes.count("oversight") == 1
+    assert {"explanation-head", "figure-label", "typed", "badge", "badge-off_track", "badge-no_data",
+            "badge-icon"} <= set(classes)
+    badge = next(e for e in _elements(listed) if "badge-off_track" in e["props"].get("className", ""))
+    assert [child["type"] for child in badge["props"]["children"]] == ["Span", "Span"]
+    words = _text(listed)
+    for said in ("07 Kampot", "Late transfers <b>", "Off track", "Noted", "2025-09"):
+        assert said in words, said
+    title = next(e for e in _elements(listed) if e["props"].get("title") == "Households reached")
+    assert title["props"]["children"] == "I1"
+
+
+def _pandas_order(lines: pd.DataFrame) -> pd.DataFrame:
+    """The frame's own sort, as the hearing sorted before."""
     return lines.assign(_clear=lines["flags"].map(lambda f: 0 if f else 1)) \
         .sort_values(["programme", "_clear", "entity", "cluster", "economic_code", "funding_source"]) \
         .drop(columns="_clear")
@@ -82,10 +112,6 @@ def _pandas_order(lines):
 def test_hearing_order_is_pandas_sort() -> None:
     """Sorted in Python for speed: the order of the frame's sort it replaced, flagged lines first
     within a programme, lines of equal keys in the order they came."""
-    import pandas as pd
-
-    from components.review import hearing_order
-
     lines = pd.DataFrame({
         "id": range(1, 9),
         "programme": ["P2", "P1", "P1", "P2", "P1", "P1", "P10", "P1"],
