@@ -336,17 +336,22 @@ def chosen_lines(lines: pd.DataFrame, *, programme: object, entity: object, show
     """The lines the filters keep, in hearing order (a filter that names nothing keeps all)."""
     if lines.empty:
         return lines
-    keep = pd.Series(True, index=lines.index)
+    masks = []
     if isinstance(programme, str) and programme:
-        keep &= lines["programme"] == programme
+        masks.append(lines["programme"] == programme)
     if isinstance(entity, str) and entity:
-        keep &= lines["entity"] == entity
+        masks.append(lines["entity"] == entity)
     if show == "flagged":
-        keep &= lines["flags"].map(bool)
+        masks.append(lines["flags"].map(bool))
     elif show == "waiting":
-        keep &= lines["id"].isin(waiting)
+        masks.append(lines["id"].isin(waiting))
     elif show == "undecided":
-        keep &= lines["decision"].isna()
+        masks.append(lines["decision"].isna())
+    if not masks:  # the hearing's first answer: no selection to copy every line through
+        return hearing_order(lines)
+    keep = masks[0]
+    for mask in masks[1:]:
+        keep = keep & mask
     return hearing_order(lines[keep])
 
 

@@ -335,6 +335,14 @@ def _ceiling_values(session, scope, year: int, codes: list[str], lang: str, name
     }
 
 
+def _indicator_names(session) -> dict[str, tuple[str, str]]:
+    """Each indicator's English and Khmer names, from three columns of the catalogue (a tuple per
+    row of all ten, by ``itertuples``, cost more)."""
+    found = catalogue(session)
+    return {code: (en, km) for code, en, km in zip(
+        *(found[c].tolist() for c in ("indicator", "name_en", "name_km")), strict=True)}
+
+
 def _programme_codes(session) -> list[str]:
     return sorted(code for code, _names in reads.structure_names(session).items()
                   if not code.startswith("chapter:") and code.count(".") == 0)
@@ -392,7 +400,7 @@ def show_review(year, _line_written, _header_written, _ceiling_written, programm
                 return _answer(values)
             view = reads.view(session, scope, sub.id)
             names = reads.structure_names(session)
-            indicator_names = {r.indicator: (r.name_en, r.name_km) for r in catalogue(session).itertuples()}
+            indicator_names = _indicator_names(session)
             entities = reads.line_entities(scope)
             said = review_reads.comments(session, scope, sub.id)
             waiting = {q["line"] for q in review_reads.open_questions(session, sub.id, entities)}
@@ -592,7 +600,7 @@ def show_line(selected, _written, year):
             found = latest_explanations(review_reads.explanations(session, scope, year=sub.fiscal_year - 1,
                                                                   unit=line["entity"]))
             explanations = [e for (unit, indicator), e in sorted(found.items()) if indicator in linked]
-            indicator_names = {r.indicator: (r.name_en, r.name_km) for r in catalogue(session).itertuples()}
+            indicator_names = _indicator_names(session)
             status = sub.status
     except Forbidden as refusal:
         _refused(refusal.what)
