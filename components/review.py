@@ -462,22 +462,24 @@ def explanation_list(items: list[dict], indicator_names: dict, lang: str) -> dic
 # --- threads -----------------------------------------------------------------------------------------
 
 
-def thread(comments: list[dict], lang: str, *, thread_id: str) -> html.Div:
-    """A comment thread, oldest first: who (and in which role), when, and the text as typed."""
+def thread(comments: list[dict], lang: str, *, thread_id: str) -> dict:
+    """A comment thread, oldest first: who (and in which role), when, and the text as typed.
+    Written as Dash's JSON (``_el``), as the cards are: the whole submission's thread is in every
+    hearing answer and grows with each comment."""
     if not comments:
-        return html.Div(html.P(t("review.no_comments", lang), className="muted"), id=thread_id, className="thread")
+        return _el("Div", _el("P", t("review.no_comments", lang), className="muted"), id=thread_id, className="thread")
     items = []
     for comment in comments:
         role = comment.get("role") or ""
-        items.append(html.Li([
-            html.Div([html.Strong(comment.get("author") or DASH), " · ",
-                      html.Span(t(f"role.{role}", lang), className="comment-role"), " · ",
-                      html.Time(format_moment(comment.get("at"), lang), dateTime=str(comment.get("at") or ""))],
-                     className="comment-head"),
+        items.append(_el("Li", [
+            _el("Div", [_el("Strong", comment.get("author") or DASH), " · ",
+                        _el("Span", t(f"role.{role}", lang), className="comment-role"), " · ",
+                        _el("Time", format_moment(comment.get("at"), lang), dateTime=str(comment.get("at") or ""))],
+                className="comment-head"),
             # A string child is text to React: "<script>" shows as typed and never runs.
-            html.P(str(comment.get("text") or ""), className="comment-text typed"),
+            _el("P", str(comment.get("text") or ""), className="comment-text typed"),
         ], className=f"comment comment-{role}"))
-    return html.Div(html.Ol(items, className="comments"), id=thread_id, className="thread")
+    return _el("Div", _el("Ol", items, className="comments"), id=thread_id, className="thread")
 
 
 def decision_summary(row: dict, lang: str) -> html.Div:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from components.review import explanation_list, hearing_order, line_card
+from components.review import explanation_list, hearing_order, line_card, thread
 
 ROW = {
     "id": 12, "entity": "07", "cluster": "P1.1.1", "economic_code": "62", "funding_source": "RGC",
@@ -100,6 +100,24 @@ def test_explanations_are_html_components_with_the_words_and_classes_they_had():
         assert said in words, said
     title = next(e for e in _elements(listed) if e["props"].get("title") == "Households reached")
     assert title["props"]["children"] == "I1"
+
+
+def test_a_thread_is_html_components_with_the_text_as_typed():
+    said = [{"author": "mef1", "role": "mef_reviewer", "text": "<script>alert(1)</script>",
+             "at": "2026-01-05T10:00:00"},
+            {"author": None, "role": "budget_unit", "text": "Because", "at": None}]
+    shown = thread(said, "en", thread_id="review-whole-comments")
+    _html_elements_only(shown)
+    assert shown["props"]["id"] == "review-whole-comments" and shown["props"]["className"] == "thread"
+    items = [e for e in _elements(shown) if e["type"] == "Li"]
+    assert [e["props"]["className"] for e in items] == ["comment comment-mef_reviewer", "comment comment-budget_unit"]
+    texts = [e["props"]["children"] for e in _elements(shown) if "comment-text" in e["props"].get("className", "")]
+    assert texts == ["<script>alert(1)</script>", "Because"]  # a string child: shown as typed, never run
+    times = [e["props"]["dateTime"] for e in _elements(shown) if e["type"] == "Time"]
+    assert times == ["2026-01-05T10:00:00", ""]
+    empty = thread([], "en", thread_id="review-line-thread")
+    _html_elements_only(empty)
+    assert empty["props"]["id"] == "review-line-thread" and "muted" in str(empty)
 
 
 def _pandas_order(lines: pd.DataFrame) -> pd.DataFrame:
