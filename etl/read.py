@@ -144,12 +144,6 @@ class Sheet:
         """The number of rows: exact once read, an estimate while the sheet is read in parts."""
         return self.stream.expected_rows() if self.stream is not None else len(self._rows)
 
-    def release_rows(self, start: int, stop: int) -> None:
-        """Let go of rows ``start`` to ``stop`` of a sheet read in parts, once checked: a long
-        sheet's rows are then freed part by part as the load goes, not all at its end."""
-        if self.stream is not None:
-            self.stream.release(start, stop)
-
     def close(self) -> None:
         """Stop reading the sheet in parts, if it still is."""
         if self.stream is not None:

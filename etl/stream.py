@@ -110,19 +110,6 @@ class RowStream:
             return max(len(self.rows), 1)
         return max(len(self.rows), round(len(self.rows) * self._size / self._consumed), 1)
 
-    def release(self, start: int, stop: int) -> None:
-        """Let go of rows ``start`` to ``stop`` (0 is Excel's row 1): checked already, never read again.
-
-        Their places stay (as None), so that row numbers and counts do not change.
-        """
-        with self._cond:
-            stop = min(stop, len(self.rows))
-            if start >= stop:
-                return
-            released = self.rows[start:stop]
-            self.rows[start:stop] = [None] * (stop - start)
-        del released  # freed here, outside the lock the reader thread takes to add its rows
-
     def close(self) -> None:
         """Stop reading (if still at it) and wait for the thread to end."""
         with self._cond:

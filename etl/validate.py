@@ -496,8 +496,6 @@ def data_parts(sheet: Sheet, header: contract.HeaderMatch, columns: tuple[contra
         # A sheet read in parts (etl.stream) is still being read: each part waits for its rows only.
         stop = None if part_rows is None else start + _part_size(sheet, header, start, part_rows)
         data, found = data_frame(sheet, header, columns, problems, start, stop, coded)
-        if stop is not None:  # the frame holds what is needed of these rows
-            sheet.release_rows(header.header_row + start, header.header_row + stop)
         data = totals.cut(data, found)
         if not data.empty:
             yield data.reset_index(drop=True)

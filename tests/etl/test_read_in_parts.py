@@ -273,33 +273,3 @@ def test_a_file_whose_last_parts_get_smaller_loads_and_reports_as_read_whole(ref
                             {"b": report.batch_id}).one()
     engine.dispose()
     assert tuple(paid) == (4 * sum(range(1, 26)), 100)  # 4 × (1 + 2 + … + 25) riels
-
-
-def test_a_sheet_read_in_parts_lets_go_of_each_part_once_checked(ref_db, in_parts, monkeypatch):
-    # The rows of a long sheet were all kept until the load ended (a 500,000-row load's peak: 811
-    # MB, 468 MB once each part is let go of as soon as its frame is made).
-    import etl.validate
-    from etl.read import Sheet
-
-    monkeypatch.setattr("etl.validate.EXECUTION_PART_ROWS", 4)
-    seen: list[tuple[int, int]] = []  # (part's first row, rows still held above it) when each part is checked
-    sheets: list[Sheet] = []
-    data_frame = etl.validate.data_frame
-
-    def watched(sheet, header, columns, problems, start=0, stop=None, coded=frozenset()):
-        sheets.append(sheet)
-        first = header.header_row + start
-        seen.append((start, sum(row is not None for row in sheet.stream.rows[header.header_row:first])))
-        return data_frame(sheet, header, columns, problems, start, stop, coded)
-
-    monkeypatch.setattr("etl.validate.data_frame", watched)
-    rows = [exec_row(entity=f"{n:02d}", paid=n) for n in range(1, 26)]
-    report = load_file(execution_xlsx(rows, before=[["Kampot, June"]]), name="june.xlsx", url=ref_db)
-    assert report.status == "loaded", _rendered(report)
-    assert report.rows == 25
-    assert [start for start, _ in seen] == list(range(0, 25, 4))
-    assert all(held == 0 for _, held in seen)  # every row of the parts before: let go of
-    # The title and header rows above the data stay; every data row is let go of, none is lost.
-    kept = sheets[0].stream.rows
-    assert kept[0][0] == "Kampot, June" and kept[1][0] == "fiscal_year"
-    assert len(kept) == 27 and all(row is None for row in kept[2:])
