@@ -295,10 +295,11 @@ def line_card(row: dict, *, year: int, costs: dict, names: dict, indicator_names
     indicators = _el("Div", [_el("Span", t("submission.col.indicators", lang), className="figure-label"),
                              *_indicator_rows(row.get("linked_indicators"), row["entity"], costs, indicator_names,
                                               lang)], className="line-indicators")
-    counts = [" ", _el("Span", t("review.comment_count", lang, n=format_number(comments, lang)), className="muted")]
+    counts = [" ", _el("Span", t("review.comment_count_one" if comments == 1 else "review.comment_count", lang,
+                                 n=format_number(comments, lang)), className="muted")]
     if explained:
-        counts += [" ", _el("Span", t("review.explained_count", lang, n=format_number(explained, lang)),
-                            className="muted")]
+        counts += [" ", _el("Span", t("review.explained_count_one" if explained == 1 else "review.explained_count",
+                                      lang, n=format_number(explained, lang)), className="muted")]
     opener = _el("Button", [t("review.open_line", lang), *counts],
                  id={"type": "review-open", "line": line_id}, n_clicks=0, className="button button-light line-open",
                  **{"aria-controls": "review-detail", "aria-expanded": "true" if selected else "false"})

@@ -83,7 +83,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "km": "សំណួររបស់ ក.ស.ហ.វ លើជួរថវិកានេះ កំពុងរង់ចាំចម្លើយពីផ្នែកថវិកា ឬពីខេត្ត។"},
     "review.open_line": {"en": "Decision and thread", "km": "សេចក្តីសម្រេច និងការពិភាក្សា"},
     "review.comment_count": {"en": "({n} comments)", "km": "(មតិយោបល់ {n})"},
-    "review.explained_count": {"en": "· {n} explanation(s)", "km": "· ការពន្យល់ {n}"},
+    "review.comment_count_one": {"en": "(1 comment)", "km": "(មតិយោបល់ ១)"},
+    "review.explained_count": {"en": "· {n} explanations", "km": "· ការពន្យល់ {n}"},
+    "review.explained_count_one": {"en": "· 1 explanation", "km": "· ការពន្យល់ ១"},
     # one line
     "review.detail": {"en": "The chosen line", "km": "ជួរថវិកាដែលបានជ្រើស"},
     "review.close": {"en": "Close", "km": "បិទ"},

@@ -18,11 +18,11 @@ ROW = {
 }
 
 
-def _card(**change) -> dict:
+def _card(comments: int = 2, explained: int = 1, lang: str = "en", **change) -> dict:
     return line_card({**ROW, **change}, year=2026, costs={("07", "I1"): (1200.0, 1000.0)},
                      names={"P1.1.1": ("Cash transfers", "ការផ្ទេរ"), "chapter:62": ("Transfers", "ផ្ទេរ")},
-                     indicator_names={"I1": ("Households reached", "គ្រួសារ")}, comments=2, waiting=True,
-                     explained=1, selected=True, lang="en")
+                     indicator_names={"I1": ("Households reached", "គ្រួសារ")}, comments=comments, waiting=True,
+                     explained=explained, selected=True, lang=lang)
 
 
 def _elements(node: object):
@@ -73,6 +73,16 @@ def test_a_card_carries_the_ids_classes_and_words_the_page_and_its_tests_use():
     for said in ("07 Kampot · P1.1.1 Cash transfers · 62 Transfers · RGC", "Adjust", "awaiting an answer",
                  "KHR 1.50 m", "as of 2025-09", "40 %", "Off track", "2 comment", "1 explanation"):
         assert said in words, said
+
+
+def test_a_cards_counts_of_comments_and_explanations_read_as_english():
+    def opener(card: dict) -> str:
+        return _text(next(e for e in _elements(card) if e["type"] == "Button"))
+
+    assert opener(_card(comments=1, explained=1)).endswith("(1 comment) · 1 explanation")
+    assert opener(_card(comments=2, explained=3)).endswith("(2 comments) · 3 explanations")
+    assert opener(_card(comments=0, explained=0)).endswith("(0 comments)")
+    assert opener(_card(comments=1, explained=2, lang="km")).endswith("(មតិយោបល់ ១) · ការពន្យល់ ២")
 
 
 EXPLANATIONS = [
