@@ -224,11 +224,6 @@ AMOUNT_COLUMNS = ("approved", "revised", "committed", "paid")
 _NUMBERS_ONLY = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 
 
-def _blank_mask(series: pd.Series) -> pd.Series:
-    """Empty cells: missing, or text of spaces only (see :func:`_blank_cells_of`)."""
-    return _blank_cells_of(series)[0]
-
-
 def _blank_cells_of(series: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, np.ndarray] | None]:
     """Empty cells (missing, or text of spaces only) and, for a column of few distinct values, its
     factorisation: each cell's number (-1 where empty) and the distinct values, so that the checks
