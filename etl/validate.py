@@ -269,10 +269,14 @@ def _as_objects(series: pd.Series) -> pd.Series:
 
 
 def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str, problems: Problems,
-                 rows: pd.Series, blank_ok: bool = False, type_: str = "type-error") -> pd.Series:
+                 rows: pd.Series, blank_ok: bool = False, type_: str = "type-error",
+                 coded: bool = False) -> pd.Series:
     """Apply ``fn`` once per distinct value; report each failing cell with its row.
 
-    ``series`` comes from :func:`data_frame`, where every blank cell is already None.
+    ``series`` comes from :func:`data_frame`, where every blank cell is already None. With
+    ``coded``, the clean values come as a categorical (blank and failing cells missing), so that
+    the steps after (the repeated keys, the marts' sums, the CSV for COPY) read each distinct
+    value once instead of hashing the column again.
     """
     # One pass to number the distinct values (None → -1), ``fn`` once per distinct value, then
     # every cell takes its value's result by number: no hashing of the column twice. A column
@@ -288,7 +292,12 @@ def clean_unique(series: pd.Series, fn: Callable[[object], object], column: str,
             results[index] = fn(value)
         except clean.CellError as exc:
             failures[index] = exc
-    out = pd.Series(results[codes], index=series.index, dtype=object).infer_objects()
+    if coded:
+        # Distinct raw values may clean to the same value ("Kampot", "07"): number the results again.
+        numbers, values = pd.factorize(results[:-1], use_na_sentinel=True)
+        out = _coded(np.append(numbers, -1)[codes], np.asarray(values, dtype=object), series.index)
+    else:
+        out = pd.Series(results[codes], index=series.index, dtype=object).infer_objects()
     row_numbers = rows.to_numpy()
     if failures:
         bad = np.isin(codes, list(failures))
@@ -563,31 +572,96 @@ def check_duplicates(frame: pd.DataFrame, keys: list[str], problems: Problems, w
             problems.add(row, keys[-1], "", msg("duplicate-row", what=what, first=first), "duplicate-row")
 
 
+PACKED_KEY_BITS = 63  # a row's key numbers packed in one int64 (its sign bit left alone)
+
+
 class RepeatedKeys:
     """:func:`check_duplicates` over a sheet checked in parts, without keeping the parts: each part
-    is added as it is checked, and :meth:`report` adds the same problems, in the same order."""
+    is added as it is checked, and :meth:`report` adds the same problems, in the same order.
+
+    Each key column's values are numbered as they first appear, and a row's key is its numbers
+    packed into one int64 (as many bits per column as its values need so far). The keys seen are
+    kept sorted in one array, so that a part is checked against them in numpy: some 500,000
+    Python tuples of six texts, hashed on the loader's main thread, cost it 0.3 s. Once a key
+    repeats (or the numbers need more than ``PACKED_KEY_BITS``), the check goes on key by key,
+    which finds each repeated row and the first row with its key.
+    """
 
     def __init__(self, keys: list[str]) -> None:
         self.keys = keys
-        self._first: dict[tuple, int] = {}  # key → the first row that has it
+        self._numbers: list[dict[object, int]] = [{} for _ in keys]  # per column: value → its number
+        self._bits = [0] * len(keys)  # per column, in the packed keys
+        self._sorted = np.empty(0, dtype="int64")  # every packed key so far
+        self._parts: list[tuple[np.ndarray, np.ndarray]] = []  # each part's packed keys and their rows
+        self._first: dict[tuple, int] | None = None  # key by key (numbers) → the first row that has it
         self._repeats: list[tuple[int, int]] = []  # (row, the first row with its key), in row order
 
     def add(self, frame: pd.DataFrame) -> None:
         """Look at one part's rows (after the parts before it)."""
-        usable = frame[self.keys].notna().all(axis=1).to_numpy()
-        whole = usable.all()
-        columns = [(frame[k] if whole else frame[k][usable]).tolist() for k in self.keys]
-        rows = (frame["source_row"] if whole else frame["source_row"][usable]).tolist()
-        keys = list(zip(*columns, strict=True))
-        part = dict(zip(keys, rows, strict=True))
-        if len(part) == len(keys) and self._first.keys().isdisjoint(part):
-            self._first.update(part)  # the usual case, in C: no key seen twice
-            return
+        numbers = [self._numbered(column, frame[key]) for column, key in enumerate(self.keys)]
+        usable = np.logical_and.reduce([n >= 0 for n in numbers])
+        rows = frame["source_row"].to_numpy()
+        if not usable.all():
+            numbers, rows = [n[usable] for n in numbers], rows[usable]
+        if self._first is None:
+            bits = [max(len(values) - 1, 0).bit_length() for values in self._numbers]
+            if sum(bits) <= PACKED_KEY_BITS:
+                if bits != self._bits:
+                    self._repack(bits)
+                keys = self._packed(numbers, bits)
+                ordered = np.sort(keys)
+                at = np.searchsorted(self._sorted, ordered)
+                if not self._repeated(ordered, at):
+                    self._sorted = np.insert(self._sorted, at, ordered)  # the usual case: no key seen twice
+                    self._parts.append((keys, rows))
+                    return
+            # A key repeats, or the keys no longer pack: the parts so far (none repeats a key), key by key.
+            self._first = {}
+            for keys, part_rows in self._parts:
+                self._one_by_one(self._unpacked(keys, self._bits), part_rows)
+            self._parts, self._sorted = [], np.empty(0, dtype="int64")
+        self._one_by_one(numbers, rows)
+
+    def _repeated(self, ordered: np.ndarray, at: np.ndarray) -> bool:
+        """Whether sorted keys repeat one another or a key seen before (``at``: where each would go)."""
+        if (ordered[1:] == ordered[:-1]).any():
+            return True
+        return bool(len(self._sorted)) and bool((self._sorted[np.minimum(at, len(self._sorted) - 1)] == ordered).any())
+
+    def _numbered(self, column: int, series: pd.Series) -> np.ndarray:
+        """Each cell's number among the column's values seen so far (-1 where missing)."""
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)  # a categorical's own numbers
+        numbers = self._numbers[column]
+        known = [numbers.setdefault(value, len(numbers)) for value in uniques.tolist()]
+        return np.append(np.asarray(known, dtype="int64"), -1)[codes]
+
+    def _one_by_one(self, numbers: list[np.ndarray], rows: np.ndarray) -> None:
         first, repeats = self._first, self._repeats
-        for key, row in zip(keys, rows, strict=True):
+        for key, row in zip(zip(*(n.tolist() for n in numbers), strict=True), rows.tolist(), strict=True):
             seen = first.setdefault(key, row)
             if seen != row:
                 repeats.append((row, seen))
+
+    def _repack(self, bits: list[int]) -> None:
+        """The keys so far with more bits for columns that have more values now (their order stays)."""
+        self._parts = [(self._packed(self._unpacked(keys, self._bits), bits), rows) for keys, rows in self._parts]
+        self._sorted = self._packed(self._unpacked(self._sorted, self._bits), bits)
+        self._bits = bits
+
+    @staticmethod
+    def _packed(numbers: list[np.ndarray], bits: list[int]) -> np.ndarray:
+        key = np.zeros(len(numbers[0]), dtype="int64")
+        for column, width in zip(numbers, bits, strict=True):
+            key = (key << width) | column
+        return key
+
+    @staticmethod
+    def _unpacked(keys: np.ndarray, bits: list[int]) -> list[np.ndarray]:
+        columns = []
+        for width in reversed(bits):
+            columns.append(keys & ((1 << width) - 1))
+            keys = keys >> width
+        return columns[::-1]
 
     def report(self, problems: Problems, what: str) -> None:
         """Report each row whose key an earlier row has."""
@@ -663,7 +737,9 @@ def validate_execution(sheet: Sheet, header: contract.HeaderMatch, ref: Referenc
     parts = list(execution_parts(sheet, header, ref, collector))
     if not parts:
         return None
-    return ExecutionParsed(sheet.name, parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True))
+    # The whole sheet's codes as plain values, as the replacements and scopes of a dry run read them.
+    frame = _plain(parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)).infer_objects()
+    return ExecutionParsed(sheet.name, frame)
 
 
 def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, collector: Collector,
@@ -671,7 +747,9 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
     """An execution sheet's clean rows, part by part, so that a loader can write one part while
     the next is checked.
 
-    Each part has had every check of its own rows when it is yielded; the checks across rows
+    The code columns (entity, structure, economic code, funding source, item) come as categoricals,
+    numbered once for the checks, the marts' sums and the writer. Each part has had every check
+    of its own rows when it is yielded; the checks across rows
     (one row per natural key, the totals row) run after the last part. The sheet is therefore
     valid only once the generator is exhausted with no error in ``collector``: a loader that
     wrote parts on the way must then roll them back.
@@ -684,10 +762,11 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
     style = clean.NumberStyle()  # one per sheet: every part is read the same way
     # The checks across rows see each part as it goes by: no part is kept.
     repeats = RepeatedKeys(EXECUTION_KEY)
+    verdicts: dict[tuple, object] = {}  # structure combination → its problem (None: none), for every part
     amounts: dict[str, list[np.ndarray]] = {name: [] for name in AMOUNT_COLUMNS}
     for frame in data_parts(sheet, header, contract.EXECUTION, problems, totals, part_rows or EXECUTION_PART_ROWS,
                             EXECUTION_CODED):
-        out = _execution_rows(frame, header, ref, problems, style)
+        out = _execution_rows(frame, header, ref, problems, style, verdicts)
         repeats.add(out)
         for name in AMOUNT_COLUMNS:
             amounts[name].append(out[name].to_numpy(dtype="float64"))
@@ -705,21 +784,22 @@ def execution_parts(sheet: Sheet, header: contract.HeaderMatch, ref: Reference, 
 
 
 def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Reference,
-                    problems: Problems, style: clean.NumberStyle) -> pd.DataFrame:
+                    problems: Problems, style: clean.NumberStyle, verdicts: dict[tuple, object]) -> pd.DataFrame:
     """The clean rows of one part of an execution sheet, with every check of a row on its own."""
     out = _year_and_period(frame, problems)
     rows = frame["source_row"]
     out["entity_code"] = clean_unique(
         frame["entity"], lambda v: ref.entity_names.resolve(v, levels=("national", "province")),
-        "entity", problems, rows, type_="unknown-entity")
+        "entity", problems, rows, type_="unknown-entity", coded=True)
     for name in ("programme", "subprogramme", "activity_cluster", "activity", "economic_code"):
         if name in frame:
             out[name] = clean_unique(frame[name], clean.code, name, problems, rows,
-                                     blank_ok=name == "activity")
+                                     blank_ok=name == "activity", coded=True)
         else:
             out[name] = None
     out["funding_source"] = clean_unique(frame["funding_source"], clean.funding_source,
-                                         "funding_source", problems, rows, type_="unknown-funding-source")
+                                         "funding_source", problems, rows, type_="unknown-funding-source",
+                                         coded=True)
     survey_number_style(frame, AMOUNT_COLUMNS, style)
     for name in AMOUNT_COLUMNS:
         if name in frame:
@@ -730,12 +810,12 @@ def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Refe
             out[name] = np.nan
     out["revised"] = out["revised"].fillna(out["approved"])
     check_period_in_year(out, problems)
-    _check_structure(out, ref, problems)
+    _check_structure(out, ref, problems, verdicts)
     unknown_econ = out["economic_code"].notna() & ~out["economic_code"].isin(list(ref.economic))
     for row, value in zip(out.loc[unknown_econ, "source_row"], out.loc[unknown_econ, "economic_code"],
                           strict=True):
         problems.add(int(row), "economic_code", value, msg("unknown-economic-code", code=value), "unknown-code")
-    out["item_code"] = out["activity"].where(out["activity"].notna(), out["activity_cluster"])
+    out["item_code"] = _first_present(out["activity"], out["activity_cluster"])
     over = out["paid"] > out["revised"]
     for row, paid, revised in zip(out.loc[over, "source_row"], out.loc[over, "paid"],
                                   out.loc[over, "revised"], strict=True):
@@ -744,12 +824,45 @@ def _execution_rows(frame: pd.DataFrame, header: contract.HeaderMatch, ref: Refe
     return out
 
 
-def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems) -> None:
-    """Programme, sub-programme, cluster and activity must exist and nest as the structure says."""
+def _first_present(first: pd.Series, second: pd.Series) -> pd.Series:
+    """Each row's value of ``first``, or of ``second`` where ``first`` is missing (coded when both are)."""
+    if not (isinstance(first.dtype, pd.CategoricalDtype) and isinstance(second.dtype, pd.CategoricalDtype)):
+        return _as_objects(first).where(first.notna(), _as_objects(second))
+    values = first.cat.categories.append(second.cat.categories).unique()
+    # Each input's numbers in the joint values; -1 (missing) picks the appended -1.
+    in_first = np.append(values.get_indexer(first.cat.categories), -1)[first.cat.codes.to_numpy()]
+    in_second = np.append(values.get_indexer(second.cat.categories), -1)[second.cat.codes.to_numpy()]
+    return _coded(np.where(in_first >= 0, in_first, in_second), np.asarray(values, dtype=object), first.index)
+
+
+def _distinct_rows(frame: pd.DataFrame, keys: list[str]) -> set[tuple]:
+    """The distinct combinations of ``keys``' values (None for a missing one), by their numbers
+    where every column is coded."""
+    columns = [frame[k] for k in keys]
+    if not all(isinstance(c.dtype, pd.CategoricalDtype) for c in columns):
+        return set(zip(*(c.tolist() for c in columns), strict=True))
+    sizes = [len(c.cat.categories) + 1 for c in columns]  # number 0: missing
+    if np.prod(np.asarray(sizes, dtype="float64")) >= 2.0 ** 62:
+        return set(zip(*(c.tolist() for c in columns), strict=True))
+    flat = np.unique(np.ravel_multi_index([c.cat.codes.to_numpy().astype("int64") + 1 for c in columns], sizes))
+    picked = [np.append(None, c.cat.categories.to_numpy(dtype=object))[numbers].tolist()
+              for c, numbers in zip(columns, np.unravel_index(flat, sizes), strict=True)]
+    return set(zip(*picked, strict=True))
+
+
+def _check_structure(out: pd.DataFrame, ref: Reference, problems: Problems,
+                     verdicts: dict[tuple, object] | None = None) -> None:
+    """Programme, sub-programme, cluster and activity must exist and nest as the structure says.
+
+    ``verdicts`` keeps each combination's verdict for the next parts of the sheet (whose rows
+    mostly repeat the combinations of the parts before)."""
+    verdicts = {} if verdicts is None else verdicts
     keys = ["programme", "subprogramme", "activity_cluster", "activity"]
     # Each distinct combination once, in C; the rows of a wrong one are looked for only if there is one.
-    known = set(zip(*(out[k].tolist() for k in keys), strict=True))
-    if all(_structure_problem(c, ref) is None for c in known if not any(pd.isna(v) for v in c[:3])):
+    known = _distinct_rows(out, keys)
+    for combo in known.difference(verdicts):
+        verdicts[combo] = None if any(pd.isna(v) for v in combo[:3]) else _structure_problem(combo, ref)
+    if all(verdicts[combo] is None for combo in known):
         return
     combos = out[keys + ["source_row"]].dropna(subset=keys[:3])
     distinct = combos[keys].drop_duplicates()

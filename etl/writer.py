@@ -119,22 +119,37 @@ def csv_text(frame: pd.DataFrame, columns: list[str]) -> str:
     prefix, fields = [], []
     for column in columns:
         series = frame[column]
+        if isinstance(series.dtype, pd.CategoricalDtype):  # numbered by the checks: each value formatted once
+            codes = series.cat.codes.to_numpy()
+            if not fields and (codes == codes[0]).all():
+                prefix.append(_csv_value(series.iat[0]))
+                continue
+            # A categorical's values are never missing (a missing cell is code -1).
+            formatted = np.array([*map(_csv_field, series.cat.categories), ""], dtype=object)
+            fields.append(formatted[codes].tolist())  # code -1 (missing) picks the appended ""
+            continue
         values = series.tolist()
         if not fields and values.count(values[0]) == len(values):  # still leading, and one value
             first = values[0]
-            prefix.append(str(first) if series.dtype.kind in "iu" else "" if pd.isna(first) else _csv_field(first))
+            prefix.append(str(first) if series.dtype.kind in "iu" else _csv_value(first))
             continue
         if series.dtype.kind in "iu":
             fields.append(list(map(str, values)))
             continue
-        formatted = {value: "" if pd.isna(value) else _csv_field(value) for value in set(values)}
+        formatted = {value: _csv_value(value) for value in set(values)}
         fields.append(list(map(formatted.__getitem__, values)))
     if not fields:
         return (",".join(prefix) + "\n") * len(frame)
     lines = map(",".join, zip(*fields, strict=True))
-    if prefix:
-        lines = map((",".join(prefix) + ",").__add__, lines)
-    return "\n".join(lines) + "\n"
+    if not prefix:
+        return "\n".join(lines) + "\n"
+    # The prefix begins the text and every line after a newline: joined in, not added line by line.
+    start = ",".join(prefix) + ","
+    return start + ("\n" + start).join(lines) + "\n"
+
+
+def _csv_value(value: object) -> str:
+    return "" if pd.isna(value) else _csv_field(value)
 
 
 # --- writing ---------------------------------------------------------------------------------------------
