@@ -338,11 +338,15 @@ def clean_numbers(series: pd.Series, column: str, problems: Problems, rows: pd.S
     comma is read by the file's ``style`` (English or Khmer convention), never by pandas, which
     reads ``850.000`` as 850 whatever the file meant.
     """
-    blank = series.isna()
-    fast = pd.to_numeric(series.where(~blank), errors="coerce")
-    if infer_dtype(series.to_numpy(dtype=object), skipna=True) not in _NUMBERS_ONLY:
+    values = series.to_numpy(dtype=object)
+    if infer_dtype(values, skipna=True) in _NUMBERS_ONLY:  # numeric cells and blanks only: as they are
+        fast = pd.Series(values.astype("float64"), index=series.index)
+        blank = fast.isna()
+    else:
+        blank = series.isna()
         # to_numeric reads TRUE as 1: a yes/no cell goes the slow way, to be refused there.
-        fast = fast.where(~series.map(type).eq(bool) & ~_marked_text(series))
+        fast = pd.to_numeric(series.where(~blank), errors="coerce").where(
+            ~series.map(type).eq(bool) & ~_marked_text(series))
     slow = fast.isna() & ~blank
     if slow.any():
         for index in series.index[slow]:
