@@ -584,8 +584,9 @@ class RepeatedKeys:
     is added as it is checked, and :meth:`report` adds the same problems, in the same order.
 
     Each key column's values are numbered as they first appear, and a row's key is its numbers
-    packed into one int64 (as many bits per column as its values need so far). The keys seen are
-    kept sorted in one array, so that a part is checked against them in numpy: some 500,000
+    packed into one int64 (as many bits per column as its values need so far). Only those keys
+    and their row numbers are kept (16 bytes a row), and the keys seen also sorted in one array,
+    so that a part is checked against them in numpy: some 500,000
     Python tuples of six texts, hashed on the loader's main thread, cost it 0.3 s. Once a key
     repeats (or the numbers need more than ``PACKED_KEY_BITS``), the check goes on key by key,
     which finds each repeated row and the first row with its key.
