@@ -4,7 +4,9 @@
 
 Prints each timing and its ratio to calamine's read time (the bar: a full load in at most 1.25
 times that), and to calamine's read with the cycle collector paused as the loader pauses it (the
-stricter ratio, for information). Each figure is the best of --repeat runs. Then the peak memory
+stricter ratio, for information). Each figure is the best of --repeat runs; since a shared
+machine's speed drifts over minutes, each full load is also divided by a read taken right before
+it. Then the peak memory
 (RSS) of a full load: two loads one after the other in this process, and one load in each of two
 fresh processes, to see whether a load leaves memory behind. Builds the workbook once under
 bench/out/; every database it creates is dropped at the end.
@@ -162,17 +164,21 @@ def main() -> int:
     # ratio to this faster read is shown too, so that no one mistakes where the time went.
     paused = min(timed("(a') calamine read, collector paused", lambda: read_calamine_collector_paused(workbook))
                  for _ in range(args.repeat))
-    results = {}
+    results, paired = {}, {}
     for kind in ("sqlite", "postgresql") if args.postgres else ("sqlite",):
         dry = full = float("inf")
+        paired[kind] = []
         for _ in range(args.repeat):
             url = fresh_database(kind, args.postgres)  # a full load needs a database without the file
             try:
                 _check(load_as_the_cli_does(reference, url=url))
                 dry = min(dry, timed(f"(b) {kind}: etl load --dry-run",
                                      lambda u=url: _check(load_as_the_cli_does(workbook, url=u, dry_run=True))))
-                full = min(full, timed(f"(c) {kind}: full load",
-                                       lambda u=url: _check(load_as_the_cli_does(workbook, url=u))))
+                # The machine's speed drifts over minutes: a read right before each load sees the same machine.
+                read = timed("(a) calamine read, right before the load", lambda: read_calamine(workbook))
+                seconds = timed(f"(c) {kind}: full load", lambda u=url: _check(load_as_the_cli_does(workbook, url=u)))
+                full = min(full, seconds)
+                paired[kind].append(seconds / read)
             finally:
                 drop_database(url, args.postgres)
         results[kind] = (dry, full)
@@ -181,6 +187,10 @@ def main() -> int:
     print(f"{'database':<12}{'dry-run / (a)':>16}{'load / (a)':>14}{strict:>14}{'rows/s (load)':>16}")
     for kind, (dry, full) in results.items():
         print(f"{kind:<12}{dry / base:>16.2f}{full / base:>14.2f}{full / paused:>14.2f}{args.rows / full:>16,.0f}")
+    print()
+    print("each full load / the calamine read right before it (in run order)")
+    for kind, ratios in paired.items():
+        print(f"{kind:<12}" + " / ".join(f"{r:.2f}" for r in ratios))
     if not args.no_memory:
         memory(reference, workbook, tuple(results), args.postgres)
     return 0
