@@ -35,6 +35,14 @@ def _choose(page, dropdown: str, option: str) -> None:
     """Pick ``option`` in a dropdown, as a person does (a multi-select one stays open after a pick)."""
     page.keyboard.press("Escape")
     page.click(dropdown)
+    # Dash's dropdown moves the options already chosen to the top a moment after it opens: a
+    # click in that moment landed on the chosen one and unchose it. Wait until the list is sorted.
+    page.wait_for_function("""() => {
+        const chosen = Array.from(document.querySelectorAll('[role=option]'),
+                                  o => o.getAttribute('aria-selected') === 'true');
+        const unchosen = chosen.indexOf(false);
+        return chosen.length > 0 && (unchosen < 0 || !chosen.slice(unchosen).includes(true));
+    }""")
     page.get_by_role("option", name=option).first.click()
     page.keyboard.press("Escape")
 
