@@ -10,8 +10,9 @@ user signs in through the login form and posts each callback as the browser does
 * users: the budget unit (scorecards of 07, 17 and 12), the MEF reviewer (07), and the
   directors of 07, 17 and 12 (their own scorecard);
 * periods: 2025-09, 2024-12 and 2023-06;
-* cold: ``db.queries.cache.clear()`` right before the request (the OS and database caches
-  stay warm: this measures the query layer, not the disk); warm: the same request again.
+* cold: the query cache and the remembered answers cleared right before the request (the OS and
+  database caches stay warm: this measures the query layer, not the disk); warm: the same
+  request again.
 
 Beside each callback, the "naive way": the raw facts (``budget_fact``, ``indicator_value``)
 read with ``pd.read_sql`` and grouped by pandas for the same figures. Results go to
@@ -246,8 +247,8 @@ def run_database(app, key: str, url: str, cold_runs: int, warm_runs: int, naive_
     """Every callback on one database; returns the samples (ms) by callback name."""
     from werkzeug.serving import make_server
 
+    from bench.env import clear_caches as clear
     from db.engine import dispose_all, get_engine
-    from db.queries.cache import clear
 
     ensure_users(url)
     app.config["PIB_DATABASE_URL"] = url

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dash import dcc, html
 
 from auth.web import audit_refusal, current_language, current_scope
+from components.answers import forget_this_answer
 from domain.access import Forbidden, Scope
 from i18n import t
 
@@ -48,5 +49,7 @@ def guarded(page: str, build: Callable[[Scope, str], html.Div]) -> html.Div:
 
 
 def unavailable(lang: str) -> html.Div:
-    """What a page shows when the database cannot answer: a message, never a traceback."""
+    """What a page shows when the database cannot answer: a message, never a traceback. A
+    callback's answer that holds it is not remembered (components/answers.py)."""
+    forget_this_answer()
     return html.Div(t("error.unavailable", lang), className="error", role="alert")

@@ -11,6 +11,7 @@ from dash import Input, Output, State, callback, dcc, html
 from sqlalchemy.exc import SQLAlchemyError
 
 import settings
+from components.answers import remembered
 from components.cards import kpi_card
 from components.context import caller_db_url, caller_language, caller_scope
 from components.filters import period_label, register_selector_callback, valid_period, year_period_selectors
@@ -67,6 +68,7 @@ register_selector_callback("overview")
     Input("overview-year", "value"), Input("overview-period", "value"), Input("overview-metric", "value"),
     State("overview-asked", "data"),
 )
+@remembered()
 def show_overview(year, period, metric, _asked):
     scope, lang = caller_scope(), caller_language()
     empty = ([], [], [], [])

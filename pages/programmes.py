@@ -8,6 +8,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html,
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import explanations
+from components.answers import remembered
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
 from components.filters import register_selector_callback, valid_period, year_period_selectors
@@ -180,6 +181,7 @@ def tree_shown(session, scope, *, year: int, period: str, lang: str, opened: lis
 @callback(Output("programmes-grid", "rowData"), Output("programmes-indicators", "children"),
           Output("programmes-message", "children"), Output("programmes-tree-note", "children"),
           Input("programmes-year", "value"), Input("programmes-period", "value"), Input("programmes-open", "data"))
+@remembered()
 def show_programmes(year, period, opened):
     scope, lang = caller_scope(), caller_language()
     if not valid_period(year, period):

@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 from sqlalchemy.exc import SQLAlchemyError
 
 from components import explanations
+from components.answers import remembered
 from components.cards import kpi_card
 from components.context import caller_db_url, caller_language, caller_scope
 from components.exports import ExportColumn, download_table
@@ -129,6 +130,7 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
     Output("scorecard-message", "children"),
     Input("scorecard-year", "value"), Input("scorecard-period", "value"), State("scorecard-code", "data"),
 )
+@remembered()
 def show_scorecard(year, period, code):
     lang = caller_language()
     nothing = ([], [], [], [], [], None)
@@ -213,6 +215,7 @@ DRILL_FIRST = 25
           Input("scorecard-drill-indicator", "value"), Input("scorecard-drill-all", "n_clicks"),
           State("scorecard-year", "value"), State("scorecard-period", "value"), State("scorecard-code", "data"),
           prevent_initial_call=True)
+@remembered(by_trigger=True)
 def drill_down(indicator, _show_all, year, period, code):
     """The districts' and communes' values of one indicator in the province: the first
     ``DRILL_FIRST``, and a button for every one."""

@@ -1,0 +1,102 @@
+"""Built answers of read-only callbacks, remembered per caller, inputs and data versions.
+
+The query cache (db/queries/cache.py) spares the database, but a warm answer of the scorecard's
+main callback still spent about two thirds of its CPU building the same components again (cards,
+table rows, bars) from the same cached frames. :func:`remembered` keeps the components a callback
+returned, keyed like the query cache on what decides them: the database, the caller's role and
+province, the language, the callback's arguments (and, where asked, what triggered it) and the
+versions of the data it reads. A load or a rebuild of the marts is a new version of the facts,
+read from the database in every request, so an answer is never served after the data under it
+changed, in any process or on any server.
+
+Only for callbacks whose answer depends on nothing else: not on who the user is beyond role and
+province, not on the time, not on people's writes unless ``PEOPLE`` is among ``depends``. An
+answer that says the database is unavailable (:func:`forget_this_answer`) is never kept.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+import dash
+from sqlalchemy.exc import SQLAlchemyError
+
+from components.context import NAMESPACE
+from db.engine import session_scope
+from db.queries.cache import FACTS, data_version
+
+# A built answer is some 10-100 kB of components; 128 per worker bound the memory they hold.
+MAX_ANSWERS = 128
+_answers: OrderedDict[tuple, Any] = OrderedDict()
+_lock = threading.Lock()
+_forget: ContextVar[bool] = ContextVar("forget_this_answer", default=False)
+
+
+def forget_this_answer() -> None:
+    """Say that the answer being built must not be remembered (the database could not answer)."""
+    _forget.set(True)
+
+
+def _arguments_key(args: tuple, kwargs: dict) -> str:
+    # Callback arguments come from JSON, so JSON names them exactly (a list and a tuple alike).
+    return json.dumps([args, kwargs], sort_keys=True, default=repr, ensure_ascii=False)
+
+
+def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False) -> Callable:
+    """Decorate a Dash callback (under ``@callback``) so that its answer is built once per
+    (database, role and province, language, arguments, versions of ``depends``) in each process.
+
+    ``by_trigger``: the answer also depends on which input fired (``dash.ctx.triggered_id``).
+    An anonymous caller, or a database that cannot say its versions, gets the callback itself.
+    """
+
+    def decorate(callback: Callable) -> Callable:
+        name = (callback.__module__, callback.__qualname__)
+
+        @functools.wraps(callback)
+        def answer(*args: Any, **kwargs: Any) -> Any:
+            caller = dash.ctx.custom_data.get(NAMESPACE) if dash.ctx else None
+            if not caller:
+                return callback(*args, **kwargs)
+            try:
+                # Read before the callback runs: a change committed meanwhile can only make the
+                # answer newer than its key, never older.
+                with session_scope(caller["db_url"]) as session:
+                    version = data_version(session, depends)
+            except SQLAlchemyError:
+                return callback(*args, **kwargs)
+            trigger = json.dumps(dash.ctx.triggered_id, sort_keys=True, default=repr) if by_trigger else None
+            key = (caller["db_url"], caller["role"], caller["province"], caller["lang"], name,
+                   _arguments_key(args, kwargs), trigger, version)
+            with _lock:
+                if key in _answers:
+                    _answers.move_to_end(key)
+                    return _answers[key]
+            token = _forget.set(False)
+            try:
+                built = callback(*args, **kwargs)
+                keep = not _forget.get()
+            finally:
+                _forget.reset(token)
+            if keep:
+                with _lock:
+                    _answers[key] = built
+                    while len(_answers) > MAX_ANSWERS:
+                        _answers.popitem(last=False)
+            return built
+
+        return answer
+
+    return decorate
+
+
+def clear() -> None:
+    """Forget every remembered answer of this process."""
+    with _lock:
+        _answers.clear()
