@@ -21,8 +21,8 @@ def main() -> int:
 
     from app import create_app
     from auth.users import create_user, get_user
-    from bench.env import clear_caches as clear
     from db.engine import session_scope
+    from db.queries.cache import clear
     from tests.helpers.web import callback_payload
 
     app = create_app({"TESTING": True})

@@ -35,14 +35,6 @@ def setup() -> None:
     os.environ.setdefault("PIB_SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
 
 
-def clear_caches() -> None:
-    """Forget the query cache's answers and the remembered callback answers of this process: what
-    a cold figure is measured after."""
-    from components import answers
-    from db.queries import cache
-
-    cache.clear()
-    answers.clear()
 
 
 def free_port() -> int:

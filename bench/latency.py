@@ -247,8 +247,8 @@ def run_database(app, key: str, url: str, cold_runs: int, warm_runs: int, naive_
     """Every callback on one database; returns the samples (ms) by callback name."""
     from werkzeug.serving import make_server
 
-    from bench.env import clear_caches as clear
     from db.engine import dispose_all, get_engine
+    from db.queries.cache import clear
 
     ensure_users(url)
     app.config["PIB_DATABASE_URL"] = url

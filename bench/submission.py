@@ -137,8 +137,8 @@ def views(url: str, runs: int, year: int) -> None:
 
     from app import create_app
     from auth.users import create_user, get_user
-    from bench.env import clear_caches as clear
     from db.engine import session_scope
+    from db.queries.cache import clear
     from tests.helpers.web import callback_payload
 
     app = create_app({"PIB_DATABASE_URL": url, "TESTING": True})

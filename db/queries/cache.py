@@ -194,12 +194,31 @@ def computations(directory: Any, name: str) -> int:
         return int(shared.get((COMPUTED, name), 0))
 
 
+def _digest(key: tuple) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def shared_only(key: tuple, compute: Callable[[], Any], keep: Callable[[], bool]) -> Any:
+    """``compute()`` once per ``key`` for all the processes of the machine, kept in the shared tier
+    only: for values that are large to hold in every process and cheap to unpickle, such as a
+    callback's built components (components/answers.py). ``keep()``, asked after computing, says
+    whether the value may be kept. Without a shared tier, every call computes."""
+    digest = _digest(key)
+    found, value = _shared_get(digest)
+    if found:
+        return value
+    value = compute()
+    if keep():
+        _shared_set(digest, value)
+    return value
+
+
 def _stored(key: tuple, compute: Callable[[], Any]) -> Any:
     with _lock:
         if key in _entries:
             _entries.move_to_end(key)
             return _entries[key]
-    digest = hashlib.sha256(repr(key).encode()).hexdigest()
+    digest = _digest(key)
     found, value = _shared_get(digest)
     if not found:
         value = compute()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from components import answers
+from db.queries import cache
 from etl.load import load_file
 from tests.helpers.web import callback_payload, dash_post, find_dependency, post_with_csrf
 from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
@@ -38,7 +38,7 @@ def june(app_db: str, tmp_path: Path) -> str:
     assert load_file(execution_xlsx([exec_row(entity="07", period="2025-06", paid=500_000)]), name="june.xlsx",
                      url=app_db).status == "loaded"
     _load_june(app_db, tmp_path, 95, "q2.xlsx")
-    answers.clear()
+    cache.clear()
     return app_db
 
 
