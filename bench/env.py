@@ -35,8 +35,6 @@ def setup() -> None:
     os.environ.setdefault("PIB_SECRET_KEY", "bench-secret-key-not-for-production-0123456789")
 
 
-
-
 def free_port() -> int:
     """A TCP port nobody listens on (yet)."""
     with socket.socket() as sock:
