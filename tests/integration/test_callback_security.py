@@ -56,8 +56,6 @@ def inputs_for(dependency: dict, code: str, metric: str) -> dict:
             values[key] = code
         elif prop == "n_clicks":
             values[key] = 1
-        elif prop == "clickData":
-            values[key] = {"points": [{"customdata": code}]}
         elif prop == "cellClicked":
             values[key] = {"colId": "name", "rowId": code, "value": code}
         elif prop == "pathname":
