@@ -26,6 +26,7 @@ import logging
 import os
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -57,6 +58,15 @@ COUNTER_ROWS = {PEOPLE: 1, PUBLICATIONS: 2, FACTS: 3}
 # In the shared tier, how many times each read model was computed on this machine: what a test
 # or a benchmark reads to tell a hit from a miss across processes (``computations``).
 COMPUTED = "computed"
+# A key being computed, in the shared tier: other processes wait for its value rather than compute
+# it too. After a load every figure's answer is cold at once, and the users who share a key (the
+# directors of one province, the public readers of a period) would otherwise each compute it on a
+# saturated machine. A process that finds the mark waits this long at most, then computes itself:
+# the mark of a worker that died, or of a computation longer than this, only costs time.
+COMPUTING = "computing"
+WAIT_FOR_OTHERS_S = 10.0
+_POLL_S = 0.02
+_flights: dict[str, list] = {}  # digest → [lock, threads using it]: one computation per key per process
 
 
 @event.listens_for(Session, "after_commit")
@@ -198,6 +208,77 @@ def _digest(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
+def _claim(digest: str) -> bool:
+    """Mark ``digest`` as being computed by this process; False if another process holds the mark."""
+    cache = _shared_cache()
+    if cache is None:
+        return True
+    try:
+        return bool(cache.add((COMPUTING, digest), os.getpid(), expire=WAIT_FOR_OTHERS_S))
+    except Exception as error:  # noqa: BLE001 - without the mark, this process computes: as before
+        log.warning("query cache: mark failed (%s)", error)
+        return True
+
+
+def _release(digest: str) -> None:
+    cache = _shared_cache()
+    if cache is None:
+        return
+    try:
+        cache.delete((COMPUTING, digest))
+    except Exception as error:  # noqa: BLE001 - the mark expires by itself
+        log.warning("query cache: unmark failed (%s)", error)
+
+
+def _marked(digest: str) -> bool:
+    cache = _shared_cache()
+    try:
+        return cache is not None and (COMPUTING, digest) in cache
+    except Exception:  # noqa: BLE001 - a cache that cannot be read: stop waiting
+        return False
+
+
+def _wait_for_other(digest: str, lookup: Callable[[], tuple[bool, Any]]) -> tuple[bool, Any]:
+    """The value another process is computing, once it is there: (False, None) if that process
+    gave up without keeping one, or did not finish within ``WAIT_FOR_OTHERS_S``."""
+    deadline = time.monotonic() + WAIT_FOR_OTHERS_S
+    while time.monotonic() < deadline:
+        time.sleep(_POLL_S)
+        found, value = lookup()
+        if found or not _marked(digest):
+            return found, value
+    return False, None
+
+
+def _once(digest: str, lookup: Callable[[], tuple[bool, Any]], compute: Callable[[], Any]) -> Any:
+    """``compute()`` (which keeps its value where ``lookup()`` finds it) by one thread of one process
+    at a time for a key; the others wait and take what it kept. Sound to wait on because nothing
+    computed under one key waits for the key itself: the answers a callback reads are other keys."""
+    with _lock:
+        flight = _flights.setdefault(digest, [threading.Lock(), 0])
+        flight[1] += 1
+    try:
+        with flight[0]:
+            found, value = lookup()
+            if found:
+                return value
+            claimed = _claim(digest)
+            if not claimed:
+                found, value = _wait_for_other(digest, lookup)
+                if found:
+                    return value
+            try:
+                return compute()
+            finally:
+                if claimed:
+                    _release(digest)
+    finally:
+        with _lock:
+            flight[1] -= 1
+            if not flight[1]:
+                del _flights[digest]
+
+
 def shared_only(key: tuple, compute: Callable[[], Any], keep: Callable[[], bool]) -> Any:
     """``compute()`` once per ``key`` for all the processes of the machine, kept in the shared tier
     only: for values that are large to hold in every process and cheap to unpickle, such as a
@@ -205,30 +286,55 @@ def shared_only(key: tuple, compute: Callable[[], Any], keep: Callable[[], bool]
     whether the value may be kept. Without a shared tier, every call computes."""
     digest = _digest(key)
     found, value = _shared_get(digest)
-    if found:
+    if found or _shared_cache() is None:
+        return value if found else compute()
+
+    def compute_and_keep() -> Any:
+        value = compute()
+        if keep():
+            _shared_set(digest, value)
         return value
-    value = compute()
-    if keep():
-        _shared_set(digest, value)
-    return value
+
+    return _once(digest, lambda: _shared_get(digest), compute_and_keep)
 
 
-def _stored(key: tuple, compute: Callable[[], Any]) -> Any:
+def _in_process(key: tuple) -> tuple[bool, Any]:
     with _lock:
         if key in _entries:
             _entries.move_to_end(key)
-            return _entries[key]
+            return True, _entries[key]
+    return False, None
+
+
+def _stored(key: tuple, compute: Callable[[], Any]) -> Any:
+    found, value = _in_process(key)
+    if found:
+        return value
     digest = _digest(key)
     found, value = _shared_get(digest)
     if not found:
-        value = compute()
-        _shared_set(digest, value)
-        _count_computation(f"{key[2]}.{key[3]}")
+        def lookup() -> tuple[bool, Any]:
+            found, value = _in_process(key)
+            return (found, value) if found else _shared_get(digest)
+
+        def compute_and_keep() -> Any:
+            value = compute()
+            _shared_set(digest, value)
+            _keep_in_process(key, value)  # before the flight ends: the threads waiting look here first
+            _count_computation(f"{key[2]}.{key[3]}")
+            return value
+
+        value = _once(digest, lookup, compute_and_keep)
+    _keep_in_process(key, value)
+    return value
+
+
+def _keep_in_process(key: tuple, value: Any) -> None:
     with _lock:
         _entries[key] = value
+        _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
-    return value
 
 
 def scope_key(scope: Scope) -> tuple[str, str | None]:

@@ -12,3 +12,14 @@ def paid_in_june(session, scope) -> int:
     scope.require_data()
     CALLS.append(1)
     return int(session.scalar(select(func.sum(BudgetFact.paid)).where(BudgetFact.period == "2025-06")))
+
+
+def slow_paid_in_june(session, scope) -> int:
+    """As :func:`paid_in_june`, taking ``SLOW_S`` longer: long enough for others to ask meanwhile."""
+    import time
+
+    time.sleep(SLOW_S)
+    return paid_in_june(session, scope)
+
+
+SLOW_S = 0.5

@@ -4,7 +4,11 @@ a load makes every answer stale; a cache directory that cannot be used only cost
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+
+import pytest
 
 from db.engine import session_scope
 from db.queries import cache
@@ -100,3 +104,94 @@ def test_changing_an_answer_one_got_changes_nobody_elses(db_url, tmp_path, monke
         card["score"] = 99
         fresh = cache.cached(session, reviewer, scorecard, year=2025, province="07", period="2025-06")
         assert fresh["score"] != 99 and fresh["rows"].set_index("indicator").loc["FP_PW", "target"] == 100
+
+
+# Right after a load every figure's answer is cold at once, and the users who share one (the three
+# directors of a province, the public readers of a period) ask for it together: it is computed once.
+
+SLOW_WORKER = OTHER_WORKER.replace("cache_probe.paid_in_june", "cache_probe.slow_paid_in_june")
+
+
+def _ask_together(db_url: str, threads: int, fn) -> list:
+    barrier = threading.Barrier(threads)
+    answers: list = []
+
+    def ask() -> None:
+        barrier.wait()
+        with session_scope(db_url) as session:
+            answers.append(cache.cached(session, BUDGET, fn))
+
+    pool = [threading.Thread(target=ask) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return answers
+
+
+def test_threads_asking_for_the_same_cold_answer_compute_it_once(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    _june_loaded_with_the_cache_in(tmp_path / "instance", db_url, tmp_path, monkeypatch)
+    assert _ask_together(db_url, 6, cache_probe.slow_paid_in_june) == [4] * 6
+    assert cache_probe.CALLS == [1]
+    assert not cache._flights  # nothing left behind per key
+
+
+def test_without_a_shared_tier_the_threads_of_a_process_still_compute_it_once(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the instance folder should be")
+    _june_loaded_with_the_cache_in(blocked, db_url, tmp_path, monkeypatch)
+    assert _ask_together(db_url, 4, cache_probe.slow_paid_in_june) == [4] * 4
+    assert cache_probe.CALLS == [1]
+
+
+def test_a_process_waits_for_the_answer_another_process_is_computing(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    instance = tmp_path / "instance"
+    _june_loaded_with_the_cache_in(instance, db_url, tmp_path, monkeypatch)
+    monkeypatch.setattr(cache_probe, "SLOW_S", 0.0)  # this process must not be the slow one
+    other = subprocess.Popen([sys.executable, "-c", SLOW_WORKER, db_url], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True, env={**os.environ, "PIB_INSTANCE_DIR": str(instance)})
+    shared = cache._shared_cache()
+    deadline = time.monotonic() + 30
+    while not any(isinstance(key, tuple) and key[0] == cache.COMPUTING for key in shared.iterkeys()):
+        assert other.poll() is None and time.monotonic() < deadline, "the other process never began"
+        time.sleep(0.01)
+    with session_scope(db_url) as session:
+        assert cache.cached(session, BUDGET, cache_probe.slow_paid_in_june) == 4
+    assert other.communicate(timeout=60)[0].strip() == "4 [1]"
+    assert cache_probe.CALLS == []  # taken from the other process, not computed here
+
+
+def test_a_mark_left_by_a_worker_that_died_only_costs_a_wait(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    _june_loaded_with_the_cache_in(tmp_path / "instance", db_url, tmp_path, monkeypatch)
+    monkeypatch.setattr(cache, "WAIT_FOR_OTHERS_S", 0.3)
+    with session_scope(db_url) as session:
+        key = (str(session.get_bind().url), cache.scope_key(BUDGET), cache_probe.__name__, "paid_in_june", (),
+               cache.data_version(session, cache.EVERYTHING))
+    cache._shared_cache().set((cache.COMPUTING, cache._digest(key)), 12345)  # never released
+    waits = []
+    wait = cache._wait_for_other
+    monkeypatch.setattr(cache, "_wait_for_other", lambda *args: waits.append(wait(*args)) or waits[-1])
+    with session_scope(db_url) as session:
+        assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4
+    assert waits == [(False, None)]  # it waited for the mark, in vain, then computed the answer itself
+    assert cache_probe.CALLS == [1]
+
+
+def test_a_computation_that_fails_leaves_no_mark(db_url, tmp_path, monkeypatch):
+    _june_loaded_with_the_cache_in(tmp_path / "instance", db_url, tmp_path, monkeypatch)
+
+    def broken(session, scope):
+        raise RuntimeError("the database went away")
+
+    with session_scope(db_url) as session, pytest.raises(RuntimeError):
+        cache.cached(session, BUDGET, broken)
+    assert not [key for key in cache._shared_cache().iterkeys() if isinstance(key, tuple) and key[0] == cache.COMPUTING]
+    assert not cache._flights
