@@ -208,6 +208,17 @@ def _digest(key: tuple) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
+def _forget_locks_after_fork() -> None:
+    # A process forked by a threaded worker (a load from the Data page) gets the locks that other
+    # threads held at that moment, held for ever, and not the threads that would release them.
+    global _lock, _flights
+    _lock = threading.Lock()
+    _flights = {}
+
+
+os.register_at_fork(after_in_child=_forget_locks_after_fork)
+
+
 def _claim(digest: str) -> bool:
     """Mark ``digest`` as being computed by this process; False if another process holds the mark."""
     cache = _shared_cache()

@@ -195,3 +195,34 @@ def test_a_computation_that_fails_leaves_no_mark(db_url, tmp_path, monkeypatch):
         cache.cached(session, BUDGET, broken)
     assert not [key for key in cache._shared_cache().iterkeys() if isinstance(key, tuple) and key[0] == cache.COMPUTING]
     assert not cache._flights
+
+
+def test_a_process_forked_while_a_key_is_computed_can_compute_it_too(tmp_path, monkeypatch):
+    # As a load started from the Data page: forked by a worker whose other threads are computing.
+    monkeypatch.setattr("settings.INSTANCE_DIR", tmp_path / "instance")
+    monkeypatch.setattr(cache, "_shared", None)
+    monkeypatch.setattr(cache, "WAIT_FOR_OTHERS_S", 0.2)  # the parent's mark in the shared tier: a short wait
+    computing, release = threading.Event(), threading.Event()
+
+    def slow() -> int:
+        computing.set()
+        release.wait(30)
+        return 1
+
+    thread = threading.Thread(target=cache._once, args=("k", lambda: (False, None), slow))
+    thread.start()
+    assert computing.wait(30)
+    child = os.fork()
+    if child == 0:  # the child: the parent's lock for "k" is held there by no thread
+        os._exit(0 if cache._once("k", lambda: (False, None), lambda: 2) == 2 else 1)
+    try:
+        deadline = time.monotonic() + 30
+        while (done := os.waitpid(child, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert done[0] == child and os.waitstatus_to_exitcode(done[1]) == 0, "the child hung on the parent's lock"
+    finally:
+        if done[0] == 0:
+            os.kill(child, 9)
+            os.waitpid(child, 0)
+        release.set()
+        thread.join()
