@@ -22,6 +22,7 @@ answer that says the database is unavailable (:func:`forget_this_answer`) is nev
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -32,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components.context import NAMESPACE
 from db.engine import session_scope
-from db.queries.cache import FACTS, data_version, shared_only
+from db.queries.cache import FACTS, FACTS_TO_YEAR, data_version, shared_only
 
 _forget: ContextVar[bool] = ContextVar("forget_this_answer", default=False)
 
@@ -47,16 +48,28 @@ def _arguments_key(args: tuple, kwargs: dict) -> str:
     return json.dumps([args, kwargs], sort_keys=True, default=repr, ensure_ascii=False)
 
 
+def _year_argument(signature: inspect.Signature, args: tuple, kwargs: dict) -> Any:
+    try:
+        return signature.bind(*args, **kwargs).arguments.get("year")
+    except TypeError:  # called otherwise than declared: keyed on every year's facts
+        return None
+
+
 def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False) -> Callable:
     """Decorate a Dash callback (under ``@callback``) so that its answer is built once per
     (database, role and province, language, arguments, versions of ``depends``) on the machine.
 
     ``by_trigger``: the answer also depends on which input fired (``dash.ctx.triggered_id``).
-    An anonymous caller, or a database that cannot say its versions, gets the callback itself.
+    ``FACTS_TO_YEAR`` in ``depends``: the callback reads the facts of its ``year`` argument and
+    earlier years only (see db/queries/cache.py). An anonymous caller, or a database that cannot
+    say its versions, gets the callback itself.
     """
 
     def decorate(callback: Callable) -> Callable:
         name = (callback.__module__, callback.__qualname__)
+        signature = inspect.signature(callback)
+        if FACTS_TO_YEAR in depends and "year" not in signature.parameters:
+            raise TypeError(f"{callback.__qualname__}: FACTS_TO_YEAR needs a 'year' argument")
 
         @functools.wraps(callback)
         def answer(*args: Any, **kwargs: Any) -> Any:
@@ -66,8 +79,9 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
             try:
                 # Read before the callback runs: a change committed meanwhile can only make the
                 # answer newer than its key, never older.
+                year = _year_argument(signature, args, kwargs) if FACTS_TO_YEAR in depends else None
                 with session_scope(caller["db_url"]) as session:
-                    version = data_version(session, depends)
+                    version = data_version(session, depends, year=year)
             except SQLAlchemyError:
                 return callback(*args, **kwargs)
             trigger = json.dumps(dash.ctx.triggered_id, sort_keys=True, default=repr) if by_trigger else None

@@ -22,7 +22,7 @@ from components.page import guarded, page_frame, unavailable
 from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
-from db.queries.cache import FACTS, cached
+from db.queries.cache import FACTS_TO_YEAR, cached
 from db.queries.common import NationalWithheld
 from i18n import t
 
@@ -68,7 +68,7 @@ register_selector_callback("overview")
     Input("overview-year", "value"), Input("overview-period", "value"), Input("overview-metric", "value"),
     State("overview-asked", "data"),
 )
-@remembered()
+@remembered(depends=(FACTS_TO_YEAR,))
 def show_overview(year, period, metric, _asked):
     scope, lang = caller_scope(), caller_language()
     empty = ([], [], [], [])
@@ -76,10 +76,11 @@ def show_overview(year, period, metric, _asked):
         return *empty, t("overview.empty", lang)
     try:
         with session_scope(caller_db_url()) as session:
-            kpis = cached(session, scope, queries.overview, depends=(FACTS,), year=int(year), period=period)
-            programmes = cached(session, scope, queries.programmes, depends=(FACTS,),
+            kpis = cached(session, scope, queries.overview, depends=(FACTS_TO_YEAR,), year=int(year), period=period)
+            programmes = cached(session, scope, queries.programmes, depends=(FACTS_TO_YEAR,),
                                 year=int(year), period=period, lang=lang)
-            table = cached(session, scope, queries.province_table, depends=(FACTS,), year=int(year), period=period)
+            table = cached(session, scope, queries.province_table, depends=(FACTS_TO_YEAR,),
+                           year=int(year), period=period)
     except NationalWithheld as withheld:
         # The charts say it too, rather than show empty axes that look like a page that failed.
         blank = message(t("overview.withheld_chart", lang))

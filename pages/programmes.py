@@ -21,7 +21,7 @@ from components.status import status_badge
 from components.tables import html_table
 from db.engine import session_scope
 from db.queries import programmes as queries
-from db.queries.cache import FACTS, cached
+from db.queries.cache import FACTS_TO_YEAR, cached
 from db.queries.common import NationalWithheld
 from db.queries.lineage import budget_lineage
 from domain.access import Forbidden
@@ -160,17 +160,17 @@ def tree_shown(session, scope, *, year: int, period: str, lang: str, opened: lis
     Each cluster's activities are read and cached on their own, so that opening one cluster of a
     large structure costs that cluster only.
     """
-    outline = cached(session, scope, outline_rows, depends=(FACTS,), year=year, period=period, lang=lang)
+    outline = cached(session, scope, outline_rows, depends=(FACTS_TO_YEAR,), year=year, period=period, lang=lang)
     clusters = [r for r in outline if r["level"] == "activity_cluster"]
     total = sum(r["activities"] for r in clusters)
     if total <= ACTIVITIES_AT_ONCE:
-        activities = cached(session, scope, activity_rows, depends=(FACTS,),
+        activities = cached(session, scope, activity_rows, depends=(FACTS_TO_YEAR,),
                             year=year, period=period, lang=lang, clusters=None)
         return sorted(outline + activities, key=lambda r: r["code"]), 0
     # The browser sends the list: anything but the codes of this structure's clusters is ignored.
     opened_set = {c for c in opened or [] if isinstance(c, str)} & {r["code"] for r in clusters}
     activities = [row for code in sorted(opened_set)
-                  for row in cached(session, scope, activity_rows, depends=(FACTS,),
+                  for row in cached(session, scope, activity_rows, depends=(FACTS_TO_YEAR,),
                                     year=year, period=period, lang=lang,
                                     clusters=(code,))]
     marked = [{**r, "label": ("▾ " if r["code"] in opened_set else "▸ ") + r["label"]}
@@ -181,7 +181,7 @@ def tree_shown(session, scope, *, year: int, period: str, lang: str, opened: lis
 @callback(Output("programmes-grid", "rowData"), Output("programmes-indicators", "children"),
           Output("programmes-message", "children"), Output("programmes-tree-note", "children"),
           Input("programmes-year", "value"), Input("programmes-period", "value"), Input("programmes-open", "data"))
-@remembered()
+@remembered(depends=(FACTS_TO_YEAR,))
 def show_programmes(year, period, opened):
     scope, lang = caller_scope(), caller_language()
     if not valid_period(year, period):
@@ -190,7 +190,8 @@ def show_programmes(year, period, opened):
         with session_scope(caller_db_url()) as session:
             rows, folded = tree_shown(session, scope, year=int(year), period=period, lang=lang,
                                       opened=opened if isinstance(opened, list) else [])
-            linked = cached(session, scope, queries.linked_indicators, depends=(FACTS,), year=int(year), period=period)
+            linked = cached(session, scope, queries.linked_indicators, depends=(FACTS_TO_YEAR,),
+                            year=int(year), period=period)
     except NationalWithheld as withheld:
         return [], [], withheld_message(withheld, lang), ""
     except SQLAlchemyError:  # the database is away: say so; any other error is a bug, logged with an incident id
@@ -217,7 +218,8 @@ def show_explanations(year, period):
         return []
     try:
         with session_scope(caller_db_url()) as session:
-            linked = cached(session, scope, queries.linked_indicators, depends=(FACTS,), year=int(year), period=period)
+            linked = cached(session, scope, queries.linked_indicators, depends=(FACTS_TO_YEAR,),
+                            year=int(year), period=period)
             items = explanations.read_items(session, scope, linked, year=int(year), period=period, unit=NATIONAL)
     except NationalWithheld:
         return []  # the page already says why the national figures are not shown
@@ -237,7 +239,7 @@ def download(_xlsx, _csv, year, period):
         return no_update
     try:
         with session_scope(caller_db_url()) as session:
-            tree = cached(session, scope, queries.programme_tree, depends=(FACTS,),
+            tree = cached(session, scope, queries.programme_tree, depends=(FACTS_TO_YEAR,),
                           year=int(year), period=period, lang=lang)
     except NationalWithheld:
         return no_update  # the page already says why the national figures are not shown
@@ -276,7 +278,8 @@ def download_indicators(_xlsx, _csv, year, period):
         return no_update
     try:
         with session_scope(caller_db_url()) as session:
-            linked = cached(session, scope, queries.linked_indicators, depends=(FACTS,), year=int(year), period=period)
+            linked = cached(session, scope, queries.linked_indicators, depends=(FACTS_TO_YEAR,),
+                            year=int(year), period=period)
     except NationalWithheld:
         return no_update  # the page already says why the national figures are not shown
     source = linked.assign(name=linked.get("name_km" if lang == "km" else "name_en"))

@@ -19,7 +19,7 @@ from components.tilemap import province_map
 from db.engine import session_scope
 from db.queries import overview as queries
 from db.queries import review as review_queries
-from db.queries.cache import FACTS, PEOPLE, cached
+from db.queries.cache import FACTS, FACTS_TO_YEAR, PEOPLE, cached
 from db.queries.units import unit_name
 from domain.vocabulary import NATIONAL
 from i18n import t
@@ -94,7 +94,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
 def _table(year, period):
     scope = caller_scope()
     with session_scope(caller_db_url()) as session:
-        return cached(session, scope, queries.province_table, depends=(FACTS,), year=int(year), period=period)
+        return cached(session, scope, queries.province_table, depends=(FACTS_TO_YEAR,), year=int(year), period=period)
 
 
 register_selector_callback("provinces")

@@ -25,7 +25,7 @@ from db.engine import session_scope
 from db.queries import indicators as indicator_queries
 from db.queries import overview as queries
 from db.queries import programmes as programme_queries
-from db.queries.cache import FACTS, cached
+from db.queries.cache import FACTS_TO_YEAR, cached
 from db.queries.lineage import indicator_lineage
 from db.queries.units import local_unit_name, unit_name
 from domain.access import Forbidden
@@ -113,12 +113,12 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
     scope = caller_scope()
     scope.require_province(code)
     with session_scope(caller_db_url()) as session:
-        card = cached(session, scope, indicator_queries.scorecard, depends=(FACTS,),
+        card = cached(session, scope, indicator_queries.scorecard, depends=(FACTS_TO_YEAR,),
                       year=int(year), province=code, period=period)
-        previous = cached(session, scope, indicator_queries.previous_achievements, depends=(FACTS,), year=int(year),
-                          province=code, period=period)
+        previous = cached(session, scope, indicator_queries.previous_achievements, depends=(FACTS_TO_YEAR,),
+                          year=int(year), province=code, period=period)
         lang = caller_language()
-        money = cached(session, scope, queries.programmes, depends=(FACTS,),
+        money = cached(session, scope, queries.programmes, depends=(FACTS_TO_YEAR,),
                        year=int(year), period=period, lang=lang, entity=code)
     return card, previous, money
 
@@ -130,7 +130,7 @@ def _card(code: str, year, period) -> tuple[dict, dict, pd.DataFrame]:
     Output("scorecard-message", "children"),
     Input("scorecard-year", "value"), Input("scorecard-period", "value"), State("scorecard-code", "data"),
 )
-@remembered()
+@remembered(depends=(FACTS_TO_YEAR,))
 def show_scorecard(year, period, code):
     lang = caller_language()
     nothing = ([], [], [], [], [], None)
@@ -140,11 +140,11 @@ def show_scorecard(year, period, code):
         card, previous, money = _card(str(code), year, period)
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
-            history = cached(session, scope, indicator_queries.achievement_history, depends=(FACTS,), year=int(year),
-                             province=str(code))
-            quadrant = cached(session, scope, programme_queries.programme_quadrant, depends=(FACTS,), year=int(year),
-                              period=period, province=str(code), lang=lang)
-            local = cached(session, scope, indicator_queries.indicators_with_local_values, depends=(FACTS,),
+            history = cached(session, scope, indicator_queries.achievement_history, depends=(FACTS_TO_YEAR,),
+                             year=int(year), province=str(code))
+            quadrant = cached(session, scope, programme_queries.programme_quadrant, depends=(FACTS_TO_YEAR,),
+                              year=int(year), period=period, province=str(code), lang=lang)
+            local = cached(session, scope, indicator_queries.indicators_with_local_values, depends=(FACTS_TO_YEAR,),
                            year=int(year), period=period, province=str(code))
     except Forbidden:
         return *nothing, t("forbidden.body", lang)
@@ -195,7 +195,7 @@ def show_explanations(year, period, code):
         scope = caller_scope()
         scope.require_province(code)
         with session_scope(caller_db_url()) as session:
-            card = cached(session, scope, indicator_queries.scorecard, depends=(FACTS,),
+            card = cached(session, scope, indicator_queries.scorecard, depends=(FACTS_TO_YEAR,),
                           year=int(year), province=code, period=period)
             items = explanations.read_items(session, scope, card["rows"], year=int(year), period=period, unit=code)
     except Forbidden:
@@ -215,7 +215,7 @@ DRILL_FIRST = 25
           Input("scorecard-drill-indicator", "value"), Input("scorecard-drill-all", "n_clicks"),
           State("scorecard-year", "value"), State("scorecard-period", "value"), State("scorecard-code", "data"),
           prevent_initial_call=True)
-@remembered(by_trigger=True)
+@remembered(depends=(FACTS_TO_YEAR,), by_trigger=True)
 def drill_down(indicator, _show_all, year, period, code):
     """The districts' and communes' values of one indicator in the province: the first
     ``DRILL_FIRST``, and a button for every one."""
@@ -226,7 +226,7 @@ def drill_down(indicator, _show_all, year, period, code):
     try:
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:
-            rows = cached(session, scope, indicator_queries.local_values, depends=(FACTS,),
+            rows = cached(session, scope, indicator_queries.local_values, depends=(FACTS_TO_YEAR,),
                           year=int(year), period=period,
                           province=str(code), indicator=indicator)
     except Forbidden:

@@ -9,6 +9,10 @@ it stale at once, in every process and on every server, without any message betw
 
 * ``FACTS``, in every key: the loads (the newest ``load_batch`` and how many there are) and the
   marts' rebuilds (``note_change(..., FACTS)``). The figures of the dashboards and /open.
+  ``FACTS_TO_YEAR`` instead narrows it, for an answer of one fiscal year that reads no later
+  year, to the loads of that year and the years before it (and those of no single year: reference
+  data, files of several years), so that a load of this year's month leaves last year's answers
+  warm.
 * ``PEOPLE``: the count of people's writes (lines, targets, decisions, comments, explanations,
   ceilings, transitions, scenarios) that every write layer bumps with :func:`note_write` in its
   own transaction. Only for answers that show them (the inbox, explanations due): a saved line
@@ -21,6 +25,7 @@ computed as if it were empty.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -53,6 +58,8 @@ FACTS = "facts"
 PEOPLE = "people"
 PUBLICATIONS = "publications"
 EVERYTHING = (FACTS, PEOPLE, PUBLICATIONS)
+# In ``depends``, instead of FACTS: the answer reads the facts of its ``year`` and earlier years only.
+FACTS_TO_YEAR = "facts-to-year"
 # The rows of ``write_counter`` that count each kind of change (FACTS also follows load_batch).
 COUNTER_ROWS = {PEOPLE: 1, PUBLICATIONS: 2, FACTS: 3}
 # In the shared tier, how many times each read model was computed on this machine: what a test
@@ -77,7 +84,7 @@ def _forget_session_memos(session: Session) -> None:
         session.info.pop(key, None)
 
 
-def versions(session: Session) -> dict[str, tuple]:
+def versions(session: Session) -> dict[str, Any]:
     """The version of each kind of change (``FACTS``, ``PEOPLE``, ``PUBLICATIONS``), read once
     per transaction: a request sees one version of each.
 
@@ -85,27 +92,49 @@ def versions(session: Session) -> dict[str, tuple]:
     number of batches and the count of the marts' rebuilds. The time and checksum keep a database
     that was emptied and loaded again (ids restart) from meeting the answers of its former content
     in the shared tier, which outlives the process; the number of batches sees two loads that
-    commit out of the order of their ids.
+    commit out of the order of their ids. ``FACTS_TO_YEAR`` holds the same for each fiscal year
+    (``None``: batches of no single year), from which :func:`data_version` takes the years asked.
     """
     if "data_version" in session.info:
         return session.info["data_version"]
-    count = select(func.count()).select_from(LoadBatch).scalar_subquery()
-    newest = session.execute(select(LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum, count)
-                             .order_by(LoadBatch.id.desc()).limit(1)).first()
+    per_year = (select(LoadBatch.fiscal_year, func.max(LoadBatch.id).label("newest"), func.count().label("batches"))
+                .group_by(LoadBatch.fiscal_year).subquery())
+    rows = session.execute(select(per_year.c.fiscal_year, LoadBatch.id, LoadBatch.loaded_at, LoadBatch.checksum,
+                                  per_year.c.batches).join(LoadBatch, LoadBatch.id == per_year.c.newest)).all()
+    by_year = {year: (newest, str(loaded_at), checksum, batches) for year, newest, loaded_at, checksum, batches in rows}
     counters = dict(session.execute(select(WriteCounter.id, WriteCounter.value)).all())
-    loads = (0, "", "", 0) if newest is None else (newest[0], str(newest[1]), newest[2], newest[3])
-    facts = (*loads, counters.get(COUNTER_ROWS[FACTS], 0))
-    found = {FACTS: facts, PEOPLE: (counters.get(COUNTER_ROWS[PEOPLE], 0),),
+    rebuilds = counters.get(COUNTER_ROWS[FACTS], 0)
+    if by_year:
+        newest = max(by_year.values())
+        loads = (*newest[:3], sum(batches for *_, batches in by_year.values()))
+    else:
+        loads = (0, "", "", 0)
+    found = {FACTS: (*loads, rebuilds), FACTS_TO_YEAR: (by_year, rebuilds),
+             PEOPLE: (counters.get(COUNTER_ROWS[PEOPLE], 0),),
              PUBLICATIONS: (counters.get(COUNTER_ROWS[PUBLICATIONS], 0),)}
     session.info["data_version"] = found
     return found
 
 
-def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING) -> tuple:
+def _facts_to_year(found: dict[str, Any], year: int) -> tuple:
+    by_year, rebuilds = found[FACTS_TO_YEAR]
+    read = tuple((y, by_year[y]) for y in sorted(y for y in by_year if y is not None and y <= year))
+    return ("to-year", year, read, by_year.get(None), rebuilds)
+
+
+def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING, *, year: Any = None) -> tuple:
     """The versions an answer that reads ``depends`` is keyed on: the facts always (they say
-    which database's content it is), then each other kind asked for, in a fixed order."""
+    which database's content it is), then each other kind asked for, in a fixed order.
+
+    With ``FACTS_TO_YEAR`` in ``depends`` and a fiscal ``year``, the facts are those of ``year``
+    and the years before it only; without a year that can be read as one, all of them.
+    """
     found = versions(session)
-    return tuple((kind, found[kind]) for kind in EVERYTHING if kind == FACTS or kind in depends)
+    facts = found[FACTS]
+    if FACTS_TO_YEAR in depends:
+        with contextlib.suppress(TypeError, ValueError):  # no year to read: every year's facts
+            facts = _facts_to_year(found, int(year))
+    return ((FACTS, facts), *((kind, found[kind]) for kind in EVERYTHING if kind != FACTS and kind in depends))
 
 
 def note_change(target: Session | Connection, kind: str) -> None:
@@ -362,11 +391,12 @@ def cached(session: Session, scope: Scope, fn: Callable[..., Any], *, depends: t
     ``depends``: the kinds of change the answer reads besides the loaded facts (always part of the
     key): ``(FACTS,)`` for figures of loaded data, ``PEOPLE`` for what shows people's writes,
     ``PUBLICATIONS`` for what shows the publications. Every kind when not said: stale never,
-    at the cost of hits. The caller gets its own copy (:func:`_handed_out`): changing it changes
-    nobody else's answer.
+    at the cost of hits. ``FACTS_TO_YEAR`` for an ``fn`` that reads the facts of its ``year``
+    argument and earlier years only (never a later one): a load of a later year keeps it. The
+    caller gets its own copy (:func:`_handed_out`): changing it changes nobody else's answer.
     """
     key = (str(session.get_bind().url), scope_key(scope), fn.__module__, fn.__qualname__,
-           tuple(sorted(kwargs.items())), data_version(session, depends))
+           tuple(sorted(kwargs.items())), data_version(session, depends, year=kwargs.get("year")))
     return _remember(key, lambda: fn(session, scope, **kwargs))
 
 
@@ -379,7 +409,7 @@ def cached_reference(session: Session, fn: Callable[..., Any], *, depends: tuple
     own copy, as from :func:`cached`.
     """
     key = (str(session.get_bind().url), None, fn.__module__, fn.__qualname__, tuple(sorted(kwargs.items())),
-           data_version(session, depends))
+           data_version(session, depends, year=kwargs.get("year")))
     return _remember(key, lambda: fn(session, **kwargs))
 
 

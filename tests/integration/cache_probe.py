@@ -23,3 +23,10 @@ def slow_paid_in_june(session, scope) -> int:
 
 
 SLOW_S = 0.5
+
+
+def paid_up_to(session, scope, *, year: int) -> int:
+    """Paid in fiscal ``year`` and the years before it: a read model of one year that reads no later one."""
+    scope.require_data()
+    CALLS.append(year)
+    return int(session.scalar(select(func.sum(BudgetFact.paid)).where(BudgetFact.fiscal_year <= year)) or 0)

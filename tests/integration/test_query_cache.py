@@ -106,6 +106,53 @@ def test_changing_an_answer_one_got_changes_nobody_elses(db_url, tmp_path, monke
         assert fresh["score"] != 99 and fresh["rows"].set_index("indicator").loc["FP_PW", "target"] == 100
 
 
+# A load of this year's month need not make last year's answers cold: an answer of one fiscal year
+# that reads no later year (``FACTS_TO_YEAR``) is keyed on the loads of its year and the earlier ones.
+
+def _paid_up_to(db_url: str, year: int) -> int:
+    from tests.integration import cache_probe
+
+    with session_scope(db_url) as session:
+        return cache.cached(session, BUDGET, cache_probe.paid_up_to, depends=(cache.FACTS_TO_YEAR,), year=year)
+
+
+def _load(db_url: str, name: str, *rows: list) -> None:
+    assert load_file(execution_xlsx(list(rows)), name=name, url=db_url).status == "loaded"
+
+
+def test_a_load_of_one_year_leaves_the_answers_of_earlier_years_in_place(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    monkeypatch.setattr("settings.INSTANCE_DIR", tmp_path / "instance")
+    monkeypatch.setattr(cache, "_shared", None)
+    load_reference(db_url, tmp_path)
+    _load(db_url, "2024-12.xlsx", exec_row(period="2024-12", year=2024, paid=3))
+    _load(db_url, "2025-06.xlsx", exec_row(period="2025-06", paid=4))
+    cache.clear()
+    cache_probe.CALLS.clear()
+    assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (3, 7)
+    assert cache_probe.CALLS == [2024, 2025]
+    # A month of 2025: the 2024 answer stays; the 2025 one is computed again and sees it.
+    _load(db_url, "2025-07.xlsx", exec_row(period="2025-07", paid=5))
+    assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (3, 12)
+    assert cache_probe.CALLS == [2024, 2025, 2025]
+    # A month of 2024 is read by the answers of 2024 and of every later year.
+    _load(db_url, "2024-11.xlsx", exec_row(period="2024-11", year=2024, paid=2))
+    assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (5, 14)
+    assert cache_probe.CALLS == [2024, 2025, 2025, 2024, 2025]
+    # A file of two years is of no single year: every answer is computed again.
+    _load(db_url, "two-years.xlsx", exec_row(period="2024-10", year=2024, paid=1), exec_row(period="2025-08", paid=1))
+    assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (6, 16)
+    assert cache_probe.CALLS[5:] == [2024, 2025]
+    # So is a reference file (the structure, the catalogue), which every year's figures read.
+    load_reference(db_url, tmp_path)
+    assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (6, 16)
+    assert cache_probe.CALLS[7:] == [2024, 2025]
+    # Nothing new: both are kept.
+    assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (6, 16)
+    assert len(cache_probe.CALLS) == 9
+
+
 # Right after a load every figure's answer is cold at once, and the users who share one (the three
 # directors of a province, the public readers of a period) ask for it together: it is computed once.
 

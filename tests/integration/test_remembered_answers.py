@@ -72,6 +72,40 @@ def test_a_second_visit_is_the_same_answer_and_a_load_replaces_it(june, tmp_path
     assert len(builds) == 4
 
 
+def _card_of(client, year: int, period: str) -> str:
+    values = {"scorecard-year.value": str(year), "scorecard-period.value": period, "scorecard-code.data": "07"}
+    answer = dash_post(client, callback_payload(find_dependency(client, "scorecard-kpis"), values))
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    return str(answer.get_json()["response"]["scorecard-table"])
+
+
+def _visits(url: str, name: str, year: int, period: str, actual: int) -> None:
+    assert load_file(indicators_xlsx([[year, period, "07", "FP_PW", None, 100, actual]]), name=name,
+                     url=url).status == "loaded"
+
+
+def test_a_load_of_this_year_keeps_last_years_answer_and_last_years_load_renews_this_years(
+        june, tmp_path, client_as, builds):
+    _visits(june, "2024-q4.xlsx", 2024, "2024-12", 90)
+    director = client_as("director07")
+    assert "90 %" in _card_of(director, 2024, "2024-12")
+    june_card = _card_of(director, 2025, "2025-06")
+    assert "95 %" in june_card and "trend-up" in june_card  # 95 % after 90 % in December
+    assert len(builds) == 4
+    _load_june(june, tmp_path, 80, "q2-corrected.xlsx")
+    assert "90 %" in _card_of(director, 2024, "2024-12")
+    assert len(builds) == 4  # December's card is not built again
+    june_card = _card_of(director, 2025, "2025-06")
+    assert "80 %" in june_card and "trend-down" in june_card
+    assert len(builds) == 6
+    # December corrected: June's arrow compares with it, so June's card is built again too.
+    _visits(june, "2024-q4-corrected.xlsx", 2024, "2024-12", 70)
+    assert "70 %" in _card_of(director, 2024, "2024-12")
+    june_card = _card_of(director, 2025, "2025-06")
+    assert "80 %" in june_card and "trend-up" in june_card
+    assert len(builds) == 10
+
+
 def test_no_answer_crosses_a_province_or_a_language(june, client_as, builds):
     director = client_as("director07")
     english = _scorecard(director)
