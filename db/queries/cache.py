@@ -26,6 +26,7 @@ computed as if it were empty.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -34,6 +35,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -233,8 +235,32 @@ def computations(directory: Any, name: str) -> int:
         return int(shared.get((COMPUTED, name), 0))
 
 
+ROOT = Path(__file__).resolve().parents[2]
+_NOT_CODE = frozenset({"tests", "bench"})
+
+
+@functools.cache
+def code_fingerprint(root: Path = ROOT) -> str:
+    """A digest of the application's files (the Python modules at ``root`` and every file of its
+    packages, their data and templates included, but the tests' and benchmarks'), read once per
+    process.
+
+    Part of every key of the shared tier, which outlives the processes: after an upgrade it still
+    holds the former code's answers (frames of other columns, components of another layout)
+    under the same inputs and data versions, and the new code must not be served them.
+    """
+    files = [path for path in root.glob("*.py") if path.is_file()]
+    for package in sorted(root.iterdir()):
+        if package.is_dir() and package.name not in _NOT_CODE and (package / "__init__.py").is_file():
+            files += [path for path in package.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def _digest(key: tuple) -> str:
-    return hashlib.sha256(repr(key).encode()).hexdigest()
+    return hashlib.sha256(repr((code_fingerprint(), key)).encode()).hexdigest()
 
 
 def _forget_locks_after_fork() -> None:

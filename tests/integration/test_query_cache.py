@@ -69,6 +69,19 @@ def test_an_answer_is_computed_once_per_machine_and_a_load_makes_it_stale(db_url
     assert _other_worker(db_url, instance) == "9 []"
 
 
+def test_an_upgraded_app_is_not_served_what_its_former_code_computed(db_url, tmp_path, monkeypatch):
+    from tests.integration import cache_probe
+
+    instance = tmp_path / "instance"
+    _june_loaded_with_the_cache_in(instance, db_url, tmp_path, monkeypatch)
+    assert _other_worker(db_url, instance) == "4 [1]"  # kept in the shared tier by the code as it is
+    # The same inputs and data, asked by other code (a process started after an upgrade).
+    monkeypatch.setattr(cache, "code_fingerprint", lambda: "the next version")
+    with session_scope(db_url) as session:
+        assert cache.cached(session, BUDGET, cache_probe.paid_in_june) == 4
+    assert cache_probe.CALLS == [1]
+
+
 def test_a_cache_directory_that_cannot_be_used_only_costs_speed(db_url, tmp_path, monkeypatch):
     from tests.integration import cache_probe
 
