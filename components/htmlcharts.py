@@ -219,9 +219,16 @@ def tile_positions() -> dict[str, tuple[int, int]]:
         return {r["code"]: (int(r["row"]), int(r["col"])) for r in csv.DictReader(handle)}
 
 
+@lru_cache(maxsize=1)
+def _stops() -> tuple[tuple[float, str], ...]:
+    # plotly finds a named scale by inspecting its modules: 3 ms a call, 78 ms of a provinces answer's
+    # 143 ms with a call per tile. Read once.
+    return tuple((float(position), str(colour)) for position, colour in get_colorscale(COLORSCALE))
+
+
 def scale_colour(fraction: float) -> str:
     """The cividis colour at ``fraction`` (0–1) of the scale, as ``rgb(r, g, b)``."""
-    return sample_colorscale(get_colorscale(COLORSCALE), [max(0.0, min(1.0, fraction))])[0]
+    return sample_colorscale([list(stop) for stop in _stops()], [max(0.0, min(1.0, fraction))])[0]
 
 
 def ink_for(colour: str) -> str:
@@ -234,7 +241,7 @@ def ink_for(colour: str) -> str:
 
 
 def _gradient() -> str:
-    stops = get_colorscale(COLORSCALE)
+    stops = _stops()
     return "linear-gradient(to right, " + ", ".join(f"{c} {_pct(100 * p)}" for p, c in stops) + ")"
 
 

@@ -21,6 +21,7 @@ from db.models import (
     SubmissionComment,
     SubmissionLine,
 )
+from db.queries.cache import FACTS_TO_YEAR, cached_reference
 from db.queries.common import NationalWithheld, complete_periods, latest_period_join, national_period
 from db.queries.indicators import catalogue, with_status
 from db.queries.submission import can_read_line, get, left_join, mentions_submission, rows_frame
@@ -132,7 +133,8 @@ def explanation_dict(e: Explanation) -> dict:
             "row_version": e.row_version}
 
 
-def deviations(session: Session, *, year: int, period: str, units: list[str] | None) -> pd.DataFrame:
+def deviations(session: Session, *, year: int, period: str, units: list[str] | tuple[str, ...] | None
+               ) -> pd.DataFrame:
     """(unit, indicator, status, achievement) on ``watch`` or ``off_track`` at ``period`` (each
     unit's latest report at or before it), for the units asked (``00`` and provinces)."""
     table = IndicatorMart.__table__
@@ -161,7 +163,10 @@ def explanations_due(session: Session, scope: Scope, *, year: int, period: str) 
     """Per unit ``scope`` reads: how many of its deviations at ``period`` have no explanation yet."""
     scope.require_data()
     units = _unit_filter(session, scope, year, period)
-    due = deviations(session, year=year, period=period, units=units)
+    # The deviations are figures of loaded data; the explanations, people's writes, change every
+    # few seconds in a busy week: only their read is done again each time.
+    due = cached_reference(session, deviations, depends=(FACTS_TO_YEAR,), year=year, period=period,
+                           units=None if units is None else tuple(units))
     written = {(u, i) for u, i in session.execute(
         select(Explanation.unit_code, Explanation.indicator_code).where(
             Explanation.fiscal_year == year, Explanation.period == period, Explanation.reason != ""))}

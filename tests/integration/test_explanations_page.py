@@ -306,7 +306,8 @@ def test_the_budget_unit_explains_national_deviations_on_the_programmes_page(dev
     assert "Kampot and Kep paid late." in _text(card) and _components(card, "Textarea") == []
 
 
-def test_the_provinces_page_counts_explanations_due_and_one_less_after_one_is_written(deviations_db, client_as):
+def test_the_provinces_page_counts_explanations_due_and_one_less_after_one_is_written(deviations_db, client_as,
+                                                                                      tmp_path):
     budget = client_as("budget_unit")
     due, note = provinces_view(budget)
     assert {code: n for code, n in due.items() if n} == {"07": 2, "08": 1}
@@ -320,6 +321,12 @@ def test_the_provinces_page_counts_explanations_due_and_one_less_after_one_is_wr
     # MEF's comment alone explains nothing: the count stays.
     save_oversight(client_as("mef_reviewer"), f"{PERIOD}/08/FP_PW", "Kep: please explain.")
     assert provinces_view(budget)[0]["08"] == 1
+    # Kep's corrected figures put it on track: nothing is due from it any more, at once.
+    corrected = indicators_xlsx([[2025, PERIOD, "08", "FP_PW", None, 100, 97]])
+    _load(deviations_db, tmp_path, "kep-corrected.xlsx", corrected)
+    due, note = provinces_view(budget)
+    assert {code: n for code, n in due.items() if n} == {"07": 1}
+    assert "Explanations due at 2025-09: 1 in 1 province(s)." in note
 
 
 def test_bad_input_is_refused_in_the_users_language_and_stores_nothing(deviations_db, client_as):
