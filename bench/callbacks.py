@@ -1,9 +1,12 @@
 """Callback latency on a database (default: the demo data in instance/): every page callback,
 posted over HTTP (Flask's test client, in process) as signed-in users, cold and warm cache.
 
-    PIB_DATABASE_URL=... python -m bench.callbacks [--runs 20]
+    PIB_DATABASE_URL=... python -m bench.callbacks [--runs 20] [--writes]
 
-Prints median and 95th percentile per callback. Not part of the test suite.
+Prints median and 95th percentile per callback. ``--writes``: a person's write is counted before
+each warm call (outside its time), as in a busy week when directors and the budget unit write
+every few seconds: what a warm answer costs when what shows people's writes is stale. Not part
+of the test suite.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ import time
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--writes", action="store_true", help="count a person's write before each warm call")
     args = parser.parse_args()
 
     from app import create_app
     from auth.users import create_user, get_user
     from db.engine import session_scope
-    from db.queries.cache import clear
+    from db.queries.cache import clear, note_write
     from tests.helpers.web import callback_payload
 
     app = create_app({"TESTING": True})
@@ -75,6 +79,9 @@ def main() -> int:
             cold = (time.perf_counter() - started) * 1000
             times = []
             for _ in range(args.runs):
+                if args.writes:
+                    with session_scope() as session:
+                        note_write(session)
                 started = time.perf_counter()
                 client.post("/_dash-update-component", json=payload, headers=csrf)
                 times.append((time.perf_counter() - started) * 1000)
