@@ -58,11 +58,12 @@ def wait_for(url: str, timeout: float = 60) -> None:
 
 @contextlib.contextmanager
 def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: Path | None = None,
-             env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+             env: dict[str, str] | None = None, app: str = "app:server") -> Iterator[tuple[str, subprocess.Popen]]:
     """``gunicorn app:server`` on a free port with the app on ``db_url``; yields (base URL, process).
 
     Runs from the current directory (the source tree being measured); stopped by its pid.
-    ``env``: more environment for the server (e.g. ``PIB_PROXY_HOPS``).
+    ``env``: more environment for the server (e.g. ``PIB_PROXY_HOPS``); ``app``: another WSGI
+    callable (``bench.cpu_app:server``).
     """
     setup()
     # Every server starts with an empty query cache, as after a load: the shared tier outlives
@@ -72,7 +73,7 @@ def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: P
     env = {**os.environ, **(env or {}), "PIB_DATABASE_URL": db_url}
     out = (log or OUT / "gunicorn.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "app:server", "--bind", f"127.0.0.1:{port}",
+        [str(Path(sys.executable).parent / "gunicorn"), app, "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread", "--timeout", "120"],
         env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -60,6 +60,7 @@ MIX = {"Director": 0.375, "BudgetReader": 0.10, "BudgetEditor": 0.05, "MefReader
 PERIODS = ((2025, "2025-09"), (2025, "2025-06"), (2024, "2024-12"), (2023, "2023-06"))
 PUBLISHED = ((2025, "2025-06"), (2024, "2024-12"))
 EXPLAIN = (2025, "2025-09")  # the period whose deviations the directors explain
+CPU_LOG = OUT / "cpu-by-type.log"  # bench/cpu_app.py writes it, one file per worker
 LOAD_PERIOD = (2025, "2025-10")  # the month the workbook brings: the next after the demo's last
 ACCOUNTS = ("6011", "6061", "6211", "6221", "6411")
 
@@ -490,6 +491,19 @@ class Sampler:
         return {str(pid): round(rss / 2**20, 1) for pid, rss in sorted(values.items())}
 
 
+def by_type(log: Path, since: float, until: float) -> list[dict]:
+    """Per request type between two times: count, total and mean CPU (ms), most CPU first."""
+    totals: dict[str, list[float]] = {}
+    for path in log.parent.glob(f"{log.name}.*"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            at, name, cpu = line.split("\t")
+            if since <= float(at) <= until:
+                totals.setdefault(name, []).append(float(cpu))
+    rows = [{"name": name, "count": len(cpus), "cpu_s": round(sum(cpus) / 1000, 2),
+             "mean_ms": round(sum(cpus) / len(cpus), 1)} for name, cpus in totals.items()]
+    return sorted(rows, key=lambda r: -r["cpu_s"])
+
+
 def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argparse.Namespace,
              sampler: Sampler) -> dict:
     """One Locust run with the workbook load in the middle; its statistics and the writes counted."""
@@ -505,7 +519,7 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
     users = sum(plan["mix"].values())
     sampler.phase = f"run{number}"
     server_cpu_before, load_average = sampler.cpu_seconds(), [os.getloadavg()]
-    started = time.perf_counter()
+    started, began = time.perf_counter(), time.time()
     with (OUT / f"locust-{key}-{number}.log").open("w", encoding="utf-8") as log:
         locust = subprocess.Popen(
             [str(Path(sys.executable).parent / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -520,6 +534,7 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
         locust_cpu = wait_cpu(locust)
     elapsed = time.perf_counter() - started
     server_cpu = sampler.cpu_seconds() - server_cpu_before
+    cpu_by_type = by_type(CPU_LOG, began, time.time()) if args.cpu_by_type else None
     load_average.append(os.getloadavg())
     sampler.phase = f"after{number}"
     ledger = json.loads(ledger_path.read_text(encoding="utf-8")) if ledger_path.exists() else {}
@@ -535,7 +550,7 @@ def run_pass(base: str, url: str, key: str, plan: dict, number: int, args: argpa
             "stats": stats, "failures": read_failures(prefix),
             "exceptions": read_failures(prefix, "exceptions"), "workbook_load": loaded,
             "writes": writes, "rss_peak_mb": sampler.mb(f"run{number}"),
-            "rss_end_mb": sampler.mb(f"run{number}", "last")}
+            "rss_end_mb": sampler.mb(f"run{number}", "last"), "cpu_by_type": cpu_by_type}
 
 
 def run_database(key: str, source: str, args: argparse.Namespace) -> dict:
@@ -546,7 +561,11 @@ def run_database(key: str, source: str, args: argparse.Namespace) -> dict:
         plan = stage(url, counts)
         staged = time.perf_counter() - started
         passes = []
-        with gunicorn(url, log=OUT / f"gunicorn-load2-{key}.log", env={"PIB_PROXY_HOPS": "1"}) as (base, process), \
+        served = {"app": "bench.cpu_app:server", "env": {"PIB_PROXY_HOPS": "1", "PIB_BENCH_CPU_LOG": str(CPU_LOG)}} \
+            if args.cpu_by_type else {"env": {"PIB_PROXY_HOPS": "1"}}
+        for old_log in CPU_LOG.parent.glob(f"{CPU_LOG.name}.*"):
+            old_log.unlink()
+        with gunicorn(url, log=OUT / f"gunicorn-load2-{key}.log", **served) as (base, process), \
                 Sampler(process.pid) as sampler:
             time.sleep(2)
             idle = sampler.mb("idle")
@@ -590,6 +609,11 @@ def _print_pass(key: str, result: dict) -> None:
     print(f"  CPU s: locust {cpu['locust_s']} ({cpu['locust_s_per_1000']} per 1,000 requests), server "
           f"{cpu['server_s']} ({cpu['server_s_per_1000']} per 1,000); load average {cpu['load_average']}", flush=True)
     print(f"  worker RSS peak (MB): {result['rss_peak_mb']}", flush=True)
+    if result.get("cpu_by_type"):
+        print("  server CPU by request type (the serving thread's; the ten that cost most):", flush=True)
+        for row in result["cpu_by_type"][:10]:
+            print(f"    {row['name'][:70]:<70} n={row['count']:<6} {row['cpu_s']:7.1f} s  "
+                  f"mean {row['mean_ms']:6.1f} ms", flush=True)
 
 
 def main() -> int:
@@ -602,6 +626,9 @@ def main() -> int:
     parser.add_argument("--load-rows", type=int, default=50_000)
     parser.add_argument("--load-at", type=int, default=60, help="seconds into each run the workbook load starts")
     parser.add_argument("--keep", action="store_true", help="keep the working copy of each database")
+    parser.add_argument("--cpu-by-type", action="store_true",
+                        help="serve bench.cpu_app, which writes down each request's CPU time, and print the "
+                             "request types that cost the server most")
     parser.add_argument("--readers-only", action="store_true",
                         help="the same users, but nobody writes and no workbook is loaded (to see what the writes "
                              "cost the readers); results in load2-<db>-readers.json")
