@@ -2,7 +2,7 @@
 writes counted afterwards, and each worker's memory over two runs in a row.
 
     python -m bench.load [--dbs postgresql-1m sqlite-1m] [--users 200] [--seconds 240] [--passes 3]
-                         [--load-rows 50000] [--load-at 60] [--keep]
+                         [--load-rows 50000] [--load-at 60] [--keep] [--cpu-by-type]
 
 For each database (``<backend>-1m`` / ``-10m`` built by ``bench.scale``; ``<backend>-demo`` is
 the demo data set, built here when missing, for a quick check):
@@ -29,6 +29,11 @@ the demo data set, built here when missing, for a quick check):
 
 ``--readers-only``: the same users and pages, but no write and no workbook: what the writes cost
 the readers (each write makes stale the cached answers that show it).
+
+``--cpu-by-type``: gunicorn serves ``bench.cpu_app:server``, which writes down the CPU time of
+each request's serving thread; each run then prints the ten request types that cost the server
+most (count × mean), and the JSON holds them all (``cpu_by_type``). What to cut first on a
+machine whose cores are saturated.
 
 Results go to ``bench/out/load2-<db>.json``; ``bench.report`` turns them into section 5.
 """
