@@ -255,7 +255,11 @@ def code_fingerprint(root: Path = ROOT) -> str:
             files += [path for path in package.rglob("*") if path.is_file() and "__pycache__" not in path.parts]
     digest = hashlib.sha256()
     for path in sorted(files):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        try:
+            content = path.read_bytes()
+        except OSError:  # a file this process may not read (or gone meanwhile): its name stands for it
+            content = b"unreadable"
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + content + b"\0")
     return digest.hexdigest()
 
 

@@ -45,3 +45,18 @@ def test_tests_the_instance_folder_and_folders_that_are_not_packages_are_not_cod
     assert _after(root, "instance/query-cache/cache.db", "more answers") == first
     assert _after(root, "notes/todo.py", "x = 2\n") == first
     code_fingerprint.cache_clear()
+
+
+def test_a_file_that_cannot_be_read_does_not_stop_the_cache(tmp_path, monkeypatch):
+    root = _project(tmp_path)
+    real = Path.read_bytes
+
+    def refuse(path: Path) -> bytes:
+        if path.name == "scorecard.py":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    code_fingerprint.cache_clear()
+    assert len(code_fingerprint(root)) == 64
+    code_fingerprint.cache_clear()
