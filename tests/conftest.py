@@ -7,16 +7,27 @@ creates and drops. The application fixtures live in ``tests/app_fixtures.py``.
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import hypothesis
 import pytest
 
-from db.engine import dispose_all, get_engine
-from db.migrate import upgrade
-from tests.helpers.database import (
+# Each test process gets an instance folder of its own, never the checkout's: the shared cache
+# tier and the load slots live there, and one xdist worker's test that clears the cache (or takes
+# the slots) must not reach into the other worker's test, nor into an app a developer runs. Set
+# before the application is imported, since settings reads it once.
+_INSTANCE = tempfile.mkdtemp(prefix="pib-tests-")
+os.environ["PIB_INSTANCE_DIR"] = _INSTANCE
+atexit.register(shutil.rmtree, _INSTANCE, ignore_errors=True)
+
+from db.engine import dispose_all, get_engine  # noqa: E402 - after the instance folder is set
+from db.migrate import upgrade  # noqa: E402
+from tests.helpers.database import (  # noqa: E402
     BACKENDS,
     POSTGRES_URL,
     create_postgres_database,

@@ -13,6 +13,7 @@ import pytest
 from db.engine import session_scope
 from db.queries import cache
 from domain.access import Scope
+from etl.demo import structure, write_reference
 from etl.load import load_file
 from tests.helpers.workbooks import exec_row, execution_xlsx, indicators_xlsx, load_reference
 
@@ -157,8 +158,13 @@ def test_a_load_of_one_year_leaves_the_answers_of_earlier_years_in_place(db_url,
     _load(db_url, "two-years.xlsx", exec_row(period="2024-10", year=2024, paid=1), exec_row(period="2025-08", paid=1))
     assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (6, 16)
     assert cache_probe.CALLS[5:] == [2024, 2025]
-    # So is a reference file (the structure, the catalogue), which every year's figures read.
-    load_reference(db_url, tmp_path)
+    # So is a reference file (the structure, the catalogue), which every year's figures read. Its
+    # content differs from the first one's (a programme renamed): the same file again, written in
+    # the same second, would be refused as a duplicate.
+    renamed = structure()
+    renamed.programmes[0] = {**renamed.programmes[0], "name_en": "Renamed programme"}
+    write_reference(tmp_path / "reference-renamed.xlsx", renamed)
+    assert load_file(tmp_path / "reference-renamed.xlsx", url=db_url).status == "loaded"
     assert (_paid_up_to(db_url, 2024), _paid_up_to(db_url, 2025)) == (6, 16)
     assert cache_probe.CALLS[7:] == [2024, 2025]
     # Nothing new: both are kept.
