@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components.context import NAMESPACE
 from db.engine import session_scope
-from db.queries.cache import FACTS, FACTS_TO_YEAR, data_version, shared_only
+from db.queries.cache import BY_YEAR, FACTS, data_version, shared_only
 
 _forget: ContextVar[bool] = ContextVar("forget_this_answer", default=False)
 
@@ -61,15 +61,17 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
 
     ``by_trigger``: the answer also depends on which input fired (``dash.ctx.triggered_id``).
     ``FACTS_TO_YEAR`` in ``depends``: the callback reads the facts of its ``year`` argument and
-    earlier years only (see db/queries/cache.py). An anonymous caller, or a database that cannot
-    say its versions, gets the callback itself.
+    earlier years only; ``CYCLE`` and ``EXPLAINED_YEAR_BEFORE``: it shows the budget cycle of
+    ``year``, the explanations of the year before (see db/queries/cache.py). An anonymous
+    caller, or a database that cannot say its versions, gets the callback itself.
     """
 
     def decorate(callback: Callable) -> Callable:
         name = (callback.__module__, callback.__qualname__)
         signature = inspect.signature(callback)
-        if FACTS_TO_YEAR in depends and "year" not in signature.parameters:
-            raise TypeError(f"{callback.__qualname__}: FACTS_TO_YEAR needs a 'year' argument")
+        by_year = bool(BY_YEAR & set(depends))
+        if by_year and "year" not in signature.parameters:
+            raise TypeError(f"{callback.__qualname__}: {sorted(BY_YEAR & set(depends))} need a 'year' argument")
 
         @functools.wraps(callback)
         def answer(*args: Any, **kwargs: Any) -> Any:
@@ -79,7 +81,7 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
             try:
                 # Read before the callback runs: a change committed meanwhile can only make the
                 # answer newer than its key, never older.
-                year = _year_argument(signature, args, kwargs) if FACTS_TO_YEAR in depends else None
+                year = _year_argument(signature, args, kwargs) if by_year else None
                 with session_scope(caller["db_url"]) as session:
                     version = data_version(session, depends, year=year)
             except SQLAlchemyError:

@@ -183,6 +183,6 @@ def explain(session: Session, actor: Actor, body: dict) -> Explanation:
         found.status = status
     found.row_version += 1
     session.flush()
-    actor.record(session, "review.explanation", year=year, period=period, entity=unit, indicator=indicator,
-                 before=before, after=reads.explanation_dict(found))
+    actor.record(session, "review.explanation", explained_year=year, year=year, period=period, entity=unit,
+                 indicator=indicator, before=before, after=reads.explanation_dict(found))
     return found

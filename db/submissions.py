@@ -100,11 +100,24 @@ class Actor:
     scope: Scope
     address: str = ""
 
-    def record(self, session: Session, action: str, **detail: Any) -> None:
+    def record(self, session: Session, action: str, *, cycle_year: int | None = None,
+               explained_year: int | None = None, **detail: Any) -> None:
+        """Audit the write ``action`` with its ``detail`` and count it for the query cache: as a
+        write of the budget cycle of ``cycle_year`` (taken from the submission the detail names,
+        when it names one) or as an explanation of a deviation of ``explained_year``."""
         # user id 0 is the system acting without an account (the demo data set), audited by name.
         audit.record(session, action, username=self.scope.username, user_id=self.scope.user_id or None,
                      address=self.address, **detail)
-        note_write(session)
+        if cycle_year is None and detail.get("submission") is not None:
+            cycle_year = submission_year(session, detail["submission"])
+        note_write(session, cycle_year=cycle_year, explained_year=explained_year)
+
+
+def submission_year(session: Session, submission_id: int) -> int | None:
+    """The fiscal year of submission ``submission_id`` (from the session's identity map when the
+    write has read it, as it has)."""
+    found = session.get(Submission, submission_id)
+    return None if found is None else found.fiscal_year
 
 
 @dataclass
@@ -484,7 +497,7 @@ def set_ceiling(session: Session, actor: Actor, year: int, total: object, progra
     now = utcnow()
     session.add_all(Ceiling(fiscal_year=year, programme_code=code, amount=value, set_by=actor.scope.username,
                             set_at=now) for code, value in new.items())
-    actor.record(session, "ceiling.set", year=year, before=old or None, after=new)
+    actor.record(session, "ceiling.set", cycle_year=year, year=year, before=old or None, after=new)
 
 
 def blocking_reasons(session: Session, sub: Submission) -> list[dict]:

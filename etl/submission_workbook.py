@@ -55,7 +55,17 @@ from db.models import (
     User,
 )
 from db.queries import submission as reads
-from db.submissions import MAX_AMOUNT, MAX_TEXT, Actor, Invalid, Stale, save_lines, save_targets
+from db.queries.cache import note_cycle
+from db.submissions import (
+    MAX_AMOUNT,
+    MAX_TEXT,
+    Actor,
+    Invalid,
+    Stale,
+    save_lines,
+    save_targets,
+    submission_year,
+)
 from domain.access import Forbidden, Scope
 from domain.submission import (
     EDITABLE,
@@ -1174,11 +1184,14 @@ def _record_rejection(report: SubmissionReport, actor: Actor, url: str | None) -
     """A refused file is audited (the submission's tables stay as they were)."""
     try:
         with session_scope(url) as session:
-            # audit.record, not the actor's: a refusal changes no figure, so no cached answer is stale.
+            # audit.record, not the actor's: a refusal changes no figure. It is in the submission's
+            # history, though, which the submission page shows: that year's cycle is counted.
             audit.record(session, "submission.load_rejected", username=actor.scope.username,
                          user_id=actor.scope.user_id or None, address=actor.address,
                          submission=report.submission_id, year=report.year, file=report.file,
                          checksum=report.checksum, problems=len(report.errors))
+            if report.submission_id is not None:
+                note_cycle(session, submission_year(session, report.submission_id))
     except DBAPIError as exc:  # the refusal stands; only its audit line is lost
         log.warning("could not audit the refused submission load of %s (%s)", report.file, exc.__class__.__name__)
 

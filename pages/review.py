@@ -20,6 +20,7 @@ from flask import has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from auth.web import audit_refusal, client_address
+from components.answers import remembered
 from components.context import caller_db_url, caller_language, caller_scope
 from components.format import format_number
 from components.page import guarded, page_frame, unavailable
@@ -53,6 +54,7 @@ from db import submissions as writes
 from db.engine import session_scope
 from db.queries import review as review_reads
 from db.queries import submission as reads
+from db.queries.cache import CYCLE, EXPLAINED_YEAR_BEFORE, FACTS_TO_YEAR
 from db.queries.indicators import catalogue
 from db.queries.units import unit_name
 from domain.access import Forbidden
@@ -376,6 +378,7 @@ def _explanations_by_line(session, scope, year: int, lines: pd.DataFrame) -> dic
     Input("review-filter-show", "value"), Input("review-page", "data"),
     State("review-page-shown", "data"), State("review-selected", "data"),
 )
+@remembered(depends=(FACTS_TO_YEAR, CYCLE, EXPLAINED_YEAR_BEFORE), by_trigger=True)
 def show_review(year, _line_written, _header_written, _ceiling_written, programme, entity, show, asked_page,
                 shown_page, selected):
     """The hearing of the chosen year as the caller may see it: the header, and a page of the

@@ -18,6 +18,7 @@ from flask import has_request_context
 from sqlalchemy.exc import SQLAlchemyError
 
 from auth.web import audit_refusal, client_address
+from components.answers import remembered
 from components.context import caller_db_url, caller_language, caller_scope
 from components.format import format_khr, format_number
 from components.page import guarded, page_frame, unavailable
@@ -42,6 +43,7 @@ from components.submission import (
 from db import submissions as writes
 from db.engine import session_scope
 from db.queries import submission as reads
+from db.queries.cache import CYCLE, FACTS_TO_YEAR
 from db.queries.units import unit_name
 from domain.access import Forbidden
 from domain.submission import ACTIONS, EDITABLE, SUBMIT, default_submission_year
@@ -283,6 +285,7 @@ def _grid_note(view, scope, lang: str) -> str:
     *(Output(cid, prop) for cid, prop, _default in VIEW_OUTPUTS),
     Input("submission-year", "value"), Input("submission-changed", "data"), Input("submission-viewport", "data"),
 )
+@remembered(depends=(FACTS_TO_YEAR, CYCLE))
 def show_submission(year, _changed, viewport):
     """The submission of the chosen year as the caller may see it."""
     scope, lang = caller_scope(), caller_language()

@@ -18,6 +18,13 @@ it stale at once, in every process and on every server, without any message betw
   own transaction. Only for answers that show them (the inbox, explanations due): a saved line
   must not empty the overview's cache.
 * ``PUBLICATIONS``: publishing and withdrawing a period for /open.
+* ``CYCLE``: the budget cycle of the answer's fiscal ``year``: its submission (lines, targets,
+  header, transitions, provinces' marks, MEF's decisions and comments, files loaded or refused)
+  and its ceilings. Each write of a year's cycle bumps that year's counter as well as
+  ``PEOPLE`` (:func:`note_write`), so that the submission page and the hearing of one year stay
+  warm while the directors explain deviations and the other year's submission is written.
+* ``EXPLAINED_YEAR_BEFORE``: the explanations of deviations of the fiscal year before ``year``
+  (the hearing of a submission shows those of the year it follows).
 
 The shared tier is a help, never a need: when its directory cannot be used, answers are
 computed as if it were empty.
@@ -39,7 +46,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, event, func, insert, select, update
+from sqlalchemy import Connection, event, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 import settings
@@ -62,8 +71,17 @@ PUBLICATIONS = "publications"
 EVERYTHING = (FACTS, PEOPLE, PUBLICATIONS)
 # In ``depends``, instead of FACTS: the answer reads the facts of its ``year`` and earlier years only.
 FACTS_TO_YEAR = "facts-to-year"
-# The rows of ``write_counter`` that count each kind of change (FACTS also follows load_batch).
+# Besides: the people's writes of one fiscal year's budget cycle, and the explanations of the
+# year before (both counted per year, in rows of their own: see CYCLE_ROWS).
+CYCLE = "cycle"
+EXPLAINED_YEAR_BEFORE = "explained-year-before"
+# The kinds that read the callback's (or read model's) ``year`` argument.
+BY_YEAR = frozenset({FACTS_TO_YEAR, CYCLE, EXPLAINED_YEAR_BEFORE})
+# The rows of ``write_counter`` that count each kind of change (FACTS also follows load_batch);
+# a year's cycle is counted in row CYCLE_ROWS + year, its explanations in EXPLAINED_ROWS + year.
 COUNTER_ROWS = {PEOPLE: 1, PUBLICATIONS: 2, FACTS: 3}
+CYCLE_ROWS = 10_000
+EXPLAINED_ROWS = 20_000
 # In the shared tier, how many times each read model was computed on this machine: what a test
 # or a benchmark reads to tell a hit from a miss across processes (``computations``).
 COMPUTED = "computed"
@@ -113,9 +131,24 @@ def versions(session: Session) -> dict[str, Any]:
         loads = (0, "", "", 0)
     found = {FACTS: (*loads, rebuilds), FACTS_TO_YEAR: (by_year, rebuilds),
              PEOPLE: (counters.get(COUNTER_ROWS[PEOPLE], 0),),
-             PUBLICATIONS: (counters.get(COUNTER_ROWS[PUBLICATIONS], 0),)}
+             PUBLICATIONS: (counters.get(COUNTER_ROWS[PUBLICATIONS], 0),),
+             CYCLE: _per_year(counters, CYCLE_ROWS), EXPLAINED_YEAR_BEFORE: _per_year(counters, EXPLAINED_ROWS)}
     session.info["data_version"] = found
     return found
+
+
+def _per_year(counters: dict[int, int], base: int) -> dict[int, int]:
+    return {row - base: value for row, value in counters.items() if base < row < base + CYCLE_ROWS}
+
+
+def _of_year(found: dict[str, Any], kind: str, year: Any) -> tuple:
+    """The version of ``kind`` for an answer of fiscal ``year``: that year's counter (the year
+    before's for ``EXPLAINED_YEAR_BEFORE``); every year's when ``year`` cannot be read as one."""
+    try:
+        wanted = int(year) - (1 if kind == EXPLAINED_YEAR_BEFORE else 0)
+    except (TypeError, ValueError):
+        return ("every-year", tuple(sorted(found[kind].items())))
+    return (wanted, found[kind].get(wanted, 0))
 
 
 def _facts_to_year(found: dict[str, Any], year: int) -> tuple:
@@ -129,31 +162,50 @@ def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING, *, yea
     which database's content it is), then each other kind asked for, in a fixed order.
 
     With ``FACTS_TO_YEAR`` in ``depends`` and a fiscal ``year``, the facts are those of ``year``
-    and the years before it only; without a year that can be read as one, all of them.
+    and the years before it only; without a year that can be read as one, all of them. ``CYCLE``
+    and ``EXPLAINED_YEAR_BEFORE`` are read for ``year`` likewise.
     """
     found = versions(session)
     facts = found[FACTS]
     if FACTS_TO_YEAR in depends:
         with contextlib.suppress(TypeError, ValueError):  # no year to read: every year's facts
             facts = _facts_to_year(found, int(year))
-    return ((FACTS, facts), *((kind, found[kind]) for kind in EVERYTHING if kind != FACTS and kind in depends))
+    return ((FACTS, facts), *((kind, found[kind]) for kind in EVERYTHING if kind != FACTS and kind in depends),
+            *((kind, _of_year(found, kind, year)) for kind in (CYCLE, EXPLAINED_YEAR_BEFORE) if kind in depends))
 
 
 def note_change(target: Session | Connection, kind: str) -> None:
     """Count a change of ``kind`` in the transaction of ``target`` (a session or a connection), so
     that the answers that read it are stale once it commits, in every worker and on every server."""
+    _bump(target, COUNTER_ROWS[kind])
+
+
+def _bump(target: Session | Connection, row: int) -> None:
+    # One statement that inserts the row when it is not there yet (a year's first write, an emptied
+    # table): an update, then an insert when it found nothing, let two first writes of a year at
+    # once both insert, and the second fail on the key.
     counter = WriteCounter.__table__
-    row = COUNTER_ROWS[kind]
-    done = target.execute(update(counter).where(counter.c.id == row).values(value=counter.c.value + 1))
-    if done.rowcount == 0:  # a row not there yet (or an emptied table: tests truncate it)
-        target.execute(insert(counter).values(id=row, value=1))
+    dialect = (target.get_bind() if isinstance(target, Session) else target).dialect.name
+    upsert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect](counter).values(id=row, value=1)
+    target.execute(upsert.on_conflict_do_update(index_elements=[counter.c.id], set_={"value": counter.c.value + 1}))
     if isinstance(target, Session):
         target.info.pop("data_version", None)
 
 
-def note_write(session: Session) -> None:
-    """Count a person's write (a line, a decision, a comment, an explanation) in its transaction."""
+def note_write(session: Session, *, cycle_year: int | None = None, explained_year: int | None = None) -> None:
+    """Count a person's write (a line, a decision, a comment, an explanation) in its transaction:
+    a write of fiscal year ``cycle_year``'s budget cycle (its submission, its ceilings) or an
+    explanation of a deviation of ``explained_year`` counts there too."""
     note_change(session, PEOPLE)
+    note_cycle(session, cycle_year)
+    if explained_year is not None:
+        _bump(session, EXPLAINED_ROWS + int(explained_year))
+
+
+def note_cycle(session: Session, year: int | None) -> None:
+    """Count a change of fiscal ``year``'s budget cycle (nothing when ``year`` is None)."""
+    if year is not None:
+        _bump(session, CYCLE_ROWS + int(year))
 
 
 def _shared_cache() -> Any | None:

@@ -83,12 +83,20 @@ def test_every_kind_of_write_moves_the_data_version(app_db: str, tmp_path: Path,
         ("oversight comment", lambda: put_json(reviewer, "/api/v1/explanations",
                                                {**explained, "oversight": "Send the reconciliation."})),
     ]
+    # Besides, each write of the 2026 draft's cycle (the ceiling of 2026 too) counts for 2026 only,
+    # each explanation for its year, 2025, only; a costing scenario is of no year's cycle.
+    of_year = {name: (cache.CYCLE, 2026) for name, _write in writes}
+    of_year.update({"costing scenario": None, "explanation": (cache.EXPLAINED_YEAR_BEFORE, 2025),
+                    "oversight comment": (cache.EXPLAINED_YEAR_BEFORE, 2025)})
     for name, write in writes:
         before = _version(app_db)
         answer = write()
         assert answer.status_code in (200, 201), (name, answer.json)
         after = _version(app_db)
         assert after[cache.PEOPLE] != before[cache.PEOPLE], name  # one write more
+        moved = {(kind, year) for kind in (cache.CYCLE, cache.EXPLAINED_YEAR_BEFORE)
+                 for year in set(before[kind]) | set(after[kind]) if before[kind].get(year) != after[kind].get(year)}
+        assert moved == ({of_year[name]} if of_year[name] else set()), name
         # ... and the same facts and publications: the dashboards' and /open's answers stay.
         assert [after[k] for k in (cache.FACTS, cache.PUBLICATIONS)] == \
             [before[k] for k in (cache.FACTS, cache.PUBLICATIONS)], name
