@@ -31,9 +31,9 @@ from typing import Any
 import dash
 from sqlalchemy.exc import SQLAlchemyError
 
-from components.context import NAMESPACE
+from components.context import NAMESPACE, caller_scope
 from db.engine import session_scope
-from db.queries.cache import BY_YEAR, FACTS, data_version, shared_only
+from db.queries.cache import BY_YEAR, CYCLE, FACTS, data_version, shared_only
 
 _forget: ContextVar[bool] = ContextVar("forget_this_answer", default=False)
 
@@ -82,8 +82,10 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
                 # Read before the callback runs: a change committed meanwhile can only make the
                 # answer newer than its key, never older.
                 year = _year_argument(signature, args, kwargs) if by_year else None
+                # A director's answer shows the whole submission and the province's part only.
+                provinces = caller_scope().provinces if CYCLE in depends else None
                 with session_scope(caller["db_url"]) as session:
-                    version = data_version(session, depends, year=year)
+                    version = data_version(session, depends, year=year, provinces=provinces)
             except SQLAlchemyError:
                 return callback(*args, **kwargs)
             trigger = json.dumps(dash.ctx.triggered_id, sort_keys=True, default=repr) if by_trigger else None

@@ -110,7 +110,18 @@ class Actor:
                      address=self.address, **detail)
         if cycle_year is None and detail.get("submission") is not None:
             cycle_year = submission_year(session, detail["submission"])
-        note_write(session, cycle_year=cycle_year, explained_year=explained_year)
+        note_write(session, cycle_year=cycle_year, part=part_of(detail), explained_year=explained_year)
+
+
+def part_of(detail: dict) -> str | None:
+    """The province whose part of a submission an audited write changes (``00``: the national
+    lines), from the entity, province or unit its detail names, or None for the whole (the
+    header, a transition, a comment on the whole submission)."""
+    named = [detail.get("entity"), detail.get("province")]
+    for row in (detail.get("after"), detail.get("before")):
+        if isinstance(row, dict):
+            named += [row.get("entity"), row.get("unit")]
+    return next((code[:2] for code in named if isinstance(code, str) and code[:2].isdigit()), None)
 
 
 def submission_year(session: Session, submission_id: int) -> int | None:

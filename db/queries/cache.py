@@ -22,7 +22,10 @@ it stale at once, in every process and on every server, without any message betw
   header, transitions, provinces' marks, MEF's decisions and comments, files loaded or refused)
   and its ceilings. Each write of a year's cycle bumps that year's counter as well as
   ``PEOPLE`` (:func:`note_write`), so that the submission page and the hearing of one year stay
-  warm while the directors explain deviations and the other year's submission is written.
+  warm while the directors explain deviations and the other year's submission is written. Each
+  is counted, too, as a write of one province's part (its lines, targets, decisions, comments,
+  mark; ``00``: the national lines) or of the whole (the header, transitions, ceilings, files):
+  a director's answer, which shows the whole and the province's part only, is keyed on those two.
 * ``EXPLAINED_YEAR_BEFORE``: the explanations of deviations of the fiscal year before ``year``
   (the hearing of a submission shows those of the year it follows).
 
@@ -82,6 +85,10 @@ BY_YEAR = frozenset({FACTS_TO_YEAR, CYCLE, EXPLAINED_YEAR_BEFORE})
 COUNTER_ROWS = {PEOPLE: 1, PUBLICATIONS: 2, FACTS: 3}
 CYCLE_ROWS = 10_000
 EXPLAINED_ROWS = 20_000
+# A year's writes of the whole submission (no province's part): row WHOLE_ROWS + year; those of
+# province part P: row PART_ROWS + 100 × year + P (P from 00, the national part, to 25).
+WHOLE_ROWS = 30_000
+PART_ROWS = 1_000_000
 # In the shared tier, how many times each read model was computed on this machine: what a test
 # or a benchmark reads to tell a hit from a miss across processes (``computations``).
 COMPUTED = "computed"
@@ -132,7 +139,9 @@ def versions(session: Session) -> dict[str, Any]:
     found = {FACTS: (*loads, rebuilds), FACTS_TO_YEAR: (by_year, rebuilds),
              PEOPLE: (counters.get(COUNTER_ROWS[PEOPLE], 0),),
              PUBLICATIONS: (counters.get(COUNTER_ROWS[PUBLICATIONS], 0),),
-             CYCLE: _per_year(counters, CYCLE_ROWS), EXPLAINED_YEAR_BEFORE: _per_year(counters, EXPLAINED_ROWS)}
+             CYCLE: (_per_year(counters, CYCLE_ROWS), _per_year(counters, WHOLE_ROWS),
+                     {divmod(row - PART_ROWS, 100): value for row, value in counters.items() if row > PART_ROWS}),
+             EXPLAINED_YEAR_BEFORE: _per_year(counters, EXPLAINED_ROWS)}
     session.info["data_version"] = found
     return found
 
@@ -141,14 +150,21 @@ def _per_year(counters: dict[int, int], base: int) -> dict[int, int]:
     return {row - base: value for row, value in counters.items() if base < row < base + CYCLE_ROWS}
 
 
-def _of_year(found: dict[str, Any], kind: str, year: Any) -> tuple:
+def _of_year(found: dict[str, Any], kind: str, year: Any, provinces: frozenset[str] | None) -> tuple:
     """The version of ``kind`` for an answer of fiscal ``year``: that year's counter (the year
-    before's for ``EXPLAINED_YEAR_BEFORE``); every year's when ``year`` cannot be read as one."""
+    before's for ``EXPLAINED_YEAR_BEFORE``); every year's when ``year`` cannot be read as one.
+    For ``CYCLE`` and a caller who reads the parts of ``provinces`` only (a director), the
+    counters of the whole and of those parts."""
+    counts = found[kind][0] if kind == CYCLE else found[kind]
     try:
         wanted = int(year) - (1 if kind == EXPLAINED_YEAR_BEFORE else 0)
     except (TypeError, ValueError):
-        return ("every-year", tuple(sorted(found[kind].items())))
-    return (wanted, found[kind].get(wanted, 0))
+        return ("every-year", tuple(sorted(counts.items())))
+    if kind == CYCLE and provinces is not None and all(p.isascii() and p.isdigit() for p in provinces):
+        _all, whole, parts = found[CYCLE]
+        return (wanted, "parts", whole.get(wanted, 0),
+                tuple((p, parts.get((wanted, int(p)), 0)) for p in sorted(provinces)))
+    return (wanted, counts.get(wanted, 0))
 
 
 def _facts_to_year(found: dict[str, Any], year: int) -> tuple:
@@ -157,13 +173,15 @@ def _facts_to_year(found: dict[str, Any], year: int) -> tuple:
     return ("to-year", year, read, by_year.get(None), rebuilds)
 
 
-def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING, *, year: Any = None) -> tuple:
+def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING, *, year: Any = None,
+                 provinces: frozenset[str] | None = None) -> tuple:
     """The versions an answer that reads ``depends`` is keyed on: the facts always (they say
     which database's content it is), then each other kind asked for, in a fixed order.
 
     With ``FACTS_TO_YEAR`` in ``depends`` and a fiscal ``year``, the facts are those of ``year``
     and the years before it only; without a year that can be read as one, all of them. ``CYCLE``
-    and ``EXPLAINED_YEAR_BEFORE`` are read for ``year`` likewise.
+    and ``EXPLAINED_YEAR_BEFORE`` are read for ``year`` likewise, ``CYCLE`` for the parts of
+    ``provinces`` only when given (the caller reads no other province's part).
     """
     found = versions(session)
     facts = found[FACTS]
@@ -171,7 +189,8 @@ def data_version(session: Session, depends: tuple[str, ...] = EVERYTHING, *, yea
         with contextlib.suppress(TypeError, ValueError):  # no year to read: every year's facts
             facts = _facts_to_year(found, int(year))
     return ((FACTS, facts), *((kind, found[kind]) for kind in EVERYTHING if kind != FACTS and kind in depends),
-            *((kind, _of_year(found, kind, year)) for kind in (CYCLE, EXPLAINED_YEAR_BEFORE) if kind in depends))
+            *((kind, _of_year(found, kind, year, provinces)) for kind in (CYCLE, EXPLAINED_YEAR_BEFORE)
+              if kind in depends))
 
 
 def note_change(target: Session | Connection, kind: str) -> None:
@@ -192,20 +211,28 @@ def _bump(target: Session | Connection, row: int) -> None:
         target.info.pop("data_version", None)
 
 
-def note_write(session: Session, *, cycle_year: int | None = None, explained_year: int | None = None) -> None:
+def note_write(session: Session, *, cycle_year: int | None = None, part: str | None = None,
+               explained_year: int | None = None) -> None:
     """Count a person's write (a line, a decision, a comment, an explanation) in its transaction:
-    a write of fiscal year ``cycle_year``'s budget cycle (its submission, its ceilings) or an
-    explanation of a deviation of ``explained_year`` counts there too."""
+    a write of fiscal year ``cycle_year``'s budget cycle (its submission, its ceilings; of
+    province ``part``'s part or of the whole) or an explanation of a deviation of
+    ``explained_year`` counts there too."""
     note_change(session, PEOPLE)
-    note_cycle(session, cycle_year)
+    note_cycle(session, cycle_year, part)
     if explained_year is not None:
         _bump(session, EXPLAINED_ROWS + int(explained_year))
 
 
-def note_cycle(session: Session, year: int | None) -> None:
-    """Count a change of fiscal ``year``'s budget cycle (nothing when ``year`` is None)."""
-    if year is not None:
-        _bump(session, CYCLE_ROWS + int(year))
+def note_cycle(session: Session, year: int | None, part: str | None = None) -> None:
+    """Count a change of fiscal ``year``'s budget cycle (nothing when ``year`` is None): of the
+    part of province ``part`` (``00`` national), or of the whole when None."""
+    if year is None:
+        return
+    _bump(session, CYCLE_ROWS + int(year))
+    if part is not None and len(part) == 2 and part.isascii() and part.isdigit():
+        _bump(session, PART_ROWS + 100 * int(year) + int(part))
+    else:
+        _bump(session, WHOLE_ROWS + int(year))
 
 
 def _shared_cache() -> Any | None:

@@ -84,19 +84,31 @@ def test_every_kind_of_write_moves_the_data_version(app_db: str, tmp_path: Path,
                                                {**explained, "oversight": "Send the reconciliation."})),
     ]
     # Besides, each write of the 2026 draft's cycle (the ceiling of 2026 too) counts for 2026 only,
-    # each explanation for its year, 2025, only; a costing scenario is of no year's cycle.
+    # each explanation for its year, 2025, only; a costing scenario is of no year's cycle. A write
+    # of the cycle counts as one of the provinces' parts it changes, or of the whole submission.
     of_year = {name: (cache.CYCLE, 2026) for name, _write in writes}
     of_year.update({"costing scenario": None, "explanation": (cache.EXPLAINED_YEAR_BEFORE, 2025),
                     "oversight comment": (cache.EXPLAINED_YEAR_BEFORE, 2025)})
+    parts = {"line amount": {"08"}, "target": {"07"}, "justification": {"07", "08"}, "decision": {"07"},
+             "comment": {"07"}, "costing scenario applied": {"07", "08", "whole"}}
     for name, write in writes:
         before = _version(app_db)
         answer = write()
         assert answer.status_code in (200, 201), (name, answer.json)
         after = _version(app_db)
         assert after[cache.PEOPLE] != before[cache.PEOPLE], name  # one write more
-        moved = {(kind, year) for kind in (cache.CYCLE, cache.EXPLAINED_YEAR_BEFORE)
-                 for year in set(before[kind]) | set(after[kind]) if before[kind].get(year) != after[kind].get(year)}
+        counts = {kind: (lambda found, kind=kind: found[kind][0] if kind == cache.CYCLE else found[kind])
+                  for kind in (cache.CYCLE, cache.EXPLAINED_YEAR_BEFORE)}
+        moved = {(kind, year) for kind, count in counts.items() for year in set(count(before)) | set(count(after))
+                 if count(before).get(year) != count(after).get(year)}
         assert moved == ({of_year[name]} if of_year[name] else set()), name
+        (_all, whole_before, parts_before), (_all, whole_after, parts_after) = before[cache.CYCLE], after[cache.CYCLE]
+        moved_parts = {f"{part:02d}" for (year, part) in set(parts_before) | set(parts_after)
+                       if year == 2026 and parts_before.get((year, part)) != parts_after.get((year, part))}
+        if whole_before.get(2026) != whole_after.get(2026):
+            moved_parts.add("whole")
+        expected = parts.get(name, {"whole"} if of_year[name] == (cache.CYCLE, 2026) else set())
+        assert moved_parts == expected, name
         # ... and the same facts and publications: the dashboards' and /open's answers stay.
         assert [after[k] for k in (cache.FACTS, cache.PUBLICATIONS)] == \
             [before[k] for k in (cache.FACTS, cache.PUBLICATIONS)], name

@@ -2,7 +2,8 @@
 of their year's budget cycle (components/answers.py, ``CYCLE``): a second reader is served the
 first one's answer; an explanation of this year's deviations, or a ceiling of another year,
 leaves them in place; a write of the cycle (a decision, a transition, a line) and an explanation
-of the year the request follows are shown at once.
+of the year the request follows are shown at once. A director's answer stays while another
+province's lines are written, and follows his own province's and the whole submission's.
 """
 
 from __future__ import annotations
@@ -113,3 +114,27 @@ def test_the_grid_stays_while_deviations_are_explained_and_follows_each_write_of
     assert len(built) == 3
     assert next(row for row in lowered["submission-grid"]["rowData"] if row["entity"] == "07")["request_y1"] \
         == 1_250_000
+
+
+def test_a_directors_grid_stays_while_another_province_is_written_and_follows_his_own(
+        review_db, client_as, monkeypatch):
+    built = _counting(monkeypatch, "show_submission", "line_rows")
+    director, budget = client_as("director07"), client_as("budget_unit")
+    sid = review_db["submission"]
+    first = _grid(director)
+    assert [row["entity"] for row in first["submission-grid"]["rowData"]] == ["07"] and len(built) == 1
+    # MEF returns the request (the whole submission): the director's answer is built again.
+    answer = post_json(client_as("mef_reviewer"), f"/api/v1/submissions/{sid}/actions",
+                       {"action": "return", "comment": "Show the caseload behind Kampot's request."})
+    assert answer.status_code == 200, answer.json
+    returned = _grid(director)
+    assert returned != first and len(built) == 2
+    # Kandal's line is lowered: Kampot's director is served the answer he had.
+    answer = put_json(budget, f"/api/v1/submissions/{sid}/lines", {"lines": [line_key("08", [900_000] * 3)]})
+    assert answer.status_code == 200, answer.json
+    assert _grid(director) == returned and len(built) == 2
+    # Kampot's line is lowered: at once.
+    answer = put_json(budget, f"/api/v1/submissions/{sid}/lines", {"lines": [line_key("07", [1_250_000] * 3)]})
+    assert answer.status_code == 200, answer.json
+    lowered = _grid(director)
+    assert lowered["submission-grid"]["rowData"][0]["request_y1"] == 1_250_000 and len(built) == 3
