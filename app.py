@@ -204,14 +204,16 @@ def register_auth(server: Flask, dash_app: dash.Dash) -> None:
 
 def register_health(server: Flask) -> None:
     """``GET /healthz`` for a load balancer: 200 when this server answers and reaches the database,
-    503 when it cannot. No sign-in (it runs before the gate), no cookie, no figures."""
+    503 when it cannot. ``GET /readyz``: the same, and 503 ``warming`` while the warm-up that
+    gunicorn starts (warm_up.py) computes the first answers, so that a balancer sends users to
+    a warm server. No sign-in (it runs before the gate), no cookie, no figures."""
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
     from db.engine import get_engine
 
     def _health():
-        if request.path != "/healthz":
+        if request.path not in ("/healthz", "/readyz"):
             return None
         try:
             with get_engine(server.config["PIB_DATABASE_URL"]).connect() as conn:
@@ -219,12 +221,26 @@ def register_health(server: Flask) -> None:
             body, status = {"status": "ok"}, 200
         except SQLAlchemyError:
             body, status = {"status": "database unavailable"}, 503
+        if request.path == "/readyz" and status == 200:
+            body, status = _readiness()
         response = server.json.response(body)
         response.status_code = status
         response.cache_control.no_store = True
         return response
 
     server.before_request_funcs.setdefault(None, []).insert(0, _health)
+
+
+def _readiness() -> tuple[dict[str, Any], int]:
+    from warm_up import DONE, FAILED, read_status
+
+    warming = read_status()
+    if warming is None:  # not asked (``python app.py``, or turned off)
+        return {"status": "ok", "warm_up": "off"}, 200
+    if warming["state"] in (DONE, FAILED):
+        # A failed warm-up leaves the server cold, not broken: it serves, and the log says why.
+        return {"status": "ok", "warm_up": warming["state"]}, 200
+    return {"status": "warming", "done": warming.get("done", 0), "of": warming.get("of")}, 503
 
 
 def register_api(server: Flask) -> None:

@@ -72,3 +72,11 @@ def open_rate_limit() -> int:
     ``0`` turns the limit off). Counted in each server process (a sliding window per worker)."""
     value = os.environ.get("PIB_OPEN_RATE_LIMIT", "60").strip()
     return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 60
+
+
+def warm_up_years() -> int:
+    """``PIB_WARM_UP_YEARS``: how many of the newest years gunicorn's start-up warm-up computes
+    the default period's answers of (default 2; ``0`` turns the warm-up off, as the test suite
+    does for the servers it starts)."""
+    value = os.environ.get("PIB_WARM_UP_YEARS", "2").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 3 else 2

@@ -21,6 +21,7 @@ answer that says the database is unavailable (:func:`forget_this_answer`) is nev
 
 from __future__ import annotations
 
+import dis
 import functools
 import inspect
 import json
@@ -43,9 +44,28 @@ def forget_this_answer() -> None:
     _forget.set(True)
 
 
-def _arguments_key(args: tuple, kwargs: dict) -> str:
+def _arguments_key(signature: inspect.Signature, args: tuple, kwargs: dict) -> str:
     # Callback arguments come from JSON, so JSON names them exactly (a list and a tuple alike).
-    return json.dumps([args, kwargs], sort_keys=True, default=repr, ensure_ascii=False)
+    # An argument named with a leading underscore is one the callback does not read (a State
+    # that only orders it after another callback): it must not split one answer into several,
+    # and a warm-up cannot know it.
+    try:
+        bound = signature.bind(*args, **kwargs).arguments
+    except TypeError:  # called otherwise than declared: keyed on all it was given
+        return json.dumps([args, kwargs], sort_keys=True, default=repr, ensure_ascii=False)
+    read = {name: value for name, value in bound.items() if not name.startswith("_")}
+    return json.dumps(read, sort_keys=True, default=repr, ensure_ascii=False)
+
+
+def _unread_arguments_are_unread(callback: Callable, signature: inspect.Signature) -> None:
+    # The key leaves out the arguments named with a leading underscore; one that the body reads
+    # would let two different answers share a key.
+    code = callback.__code__
+    loaded = {name for ins in dis.get_instructions(callback) if ins.opname.startswith("LOAD_")
+              for name in (ins.argval if isinstance(ins.argval, tuple) else (ins.argval,))}
+    for name in signature.parameters:
+        if name.startswith("_") and (name in loaded or name in code.co_cellvars):
+            raise TypeError(f"{callback.__qualname__} reads {name}: an argument it reads must not start with '_'")
 
 
 def _year_argument(signature: inspect.Signature, args: tuple, kwargs: dict) -> Any:
@@ -59,6 +79,8 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
     """Decorate a Dash callback (under ``@callback``) so that its answer is built once per
     (database, role and province, language, arguments, versions of ``depends``) on the machine.
 
+    Arguments named with a leading underscore are not part of the key: the callback must not
+    read them (checked here).
     ``by_trigger``: the answer also depends on which input fired (``dash.ctx.triggered_id``).
     ``FACTS_TO_YEAR`` in ``depends``: the callback reads the facts of its ``year`` argument and
     earlier years only; ``CYCLE`` and ``EXPLAINED_YEAR_BEFORE``: it shows the budget cycle of
@@ -69,6 +91,7 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
     def decorate(callback: Callable) -> Callable:
         name = (callback.__module__, callback.__qualname__)
         signature = inspect.signature(callback)
+        _unread_arguments_are_unread(callback, signature)
         by_year = bool(BY_YEAR & set(depends))
         if by_year and "year" not in signature.parameters:
             raise TypeError(f"{callback.__qualname__}: {sorted(BY_YEAR & set(depends))} need a 'year' argument")
@@ -90,7 +113,7 @@ def remembered(*, depends: tuple[str, ...] = (FACTS,), by_trigger: bool = False)
                 return callback(*args, **kwargs)
             trigger = json.dumps(dash.ctx.triggered_id, sort_keys=True, default=repr) if by_trigger else None
             key = ("answer", caller["db_url"], caller["role"], caller["province"], caller["lang"], name,
-                   _arguments_key(args, kwargs), trigger, version)
+                   _arguments_key(signature, args, kwargs), trigger, version)
             token = _forget.set(False)
             try:
                 return shared_only(key, lambda: callback(*args, **kwargs), keep=lambda: not _forget.get())

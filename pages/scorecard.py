@@ -216,13 +216,13 @@ DRILL_FIRST = 25
           State("scorecard-year", "value"), State("scorecard-period", "value"), State("scorecard-code", "data"),
           prevent_initial_call=True)
 @remembered(depends=(FACTS_TO_YEAR,), by_trigger=True)
-def drill_down(indicator, _show_all, year, period, code):
+def drill_down(indicator, show_all, year, period, code):
     """The districts' and communes' values of one indicator in the province: the first
     ``DRILL_FIRST``, and a button for every one."""
     lang = caller_language()
     if not indicator or not valid_period(year, period):
         return [], "", True
-    everything = dash.ctx.triggered_id == "scorecard-drill-all" and bool(_show_all)
+    everything = dash.ctx.triggered_id == "scorecard-drill-all" and bool(show_all)
     try:
         scope = caller_scope()
         with session_scope(caller_db_url()) as session:

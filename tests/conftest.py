@@ -24,6 +24,9 @@ import pytest
 _INSTANCE = tempfile.mkdtemp(prefix="pib-tests-")
 os.environ["PIB_INSTANCE_DIR"] = _INSTANCE
 atexit.register(shutil.rmtree, _INSTANCE, ignore_errors=True)
+# The gunicorn servers that tests start warm no answers unless a test asks (gunicorn.conf.py):
+# a test counts what its own requests compute.
+os.environ["PIB_WARM_UP_YEARS"] = "0"
 
 from db.engine import dispose_all, get_engine  # noqa: E402 - after the instance folder is set
 from db.migrate import upgrade  # noqa: E402

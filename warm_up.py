@@ -1,0 +1,237 @@
+"""Warm a fresh server's answers before it takes users: the pages people open first.
+
+A server whose query cache is empty computes every first answer (a province's scorecard, the
+overview of a period) while its first users wait; when a whole office signs in at nine, those
+first answers queue behind each other and behind the sign-ins. This module computes them ahead:
+for every kind of person with an active account (role, province and language), the main
+callbacks of the overview, provinces, programmes and scorecard pages at the period the selectors
+choose by default, for the newest ``years`` years. It calls the page callbacks themselves, with
+the caller a request of that person would carry, so each answer lands under the key the first
+real request looks for (in the query cache's shared tier, which every worker of the machine
+reads).
+
+    python -m warm_up [--years 2]
+
+gunicorn runs it once at start (gunicorn.conf.py) in a process of its own, and ``GET /readyz``
+answers 503 until it has finished, so that a load balancer sends users to a warm server. Its
+progress is in ``warm-up.json`` of the instance folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import settings
+
+log = logging.getLogger(__name__)
+
+PENDING, WARMING, DONE, FAILED = "pending", "warming", "done", "failed"
+DEFAULT_YEARS = 2
+
+
+@dataclass(frozen=True)
+class Person:
+    """One kind of signed-in caller: what keys an answer (role, province, language)."""
+
+    user_id: int
+    username: str
+    role: str
+    province: str | None
+    lang: str
+
+
+def status_path() -> Path:
+    """Where the warm-up of this machine writes its state (the instance folder)."""
+    return settings.INSTANCE_DIR / "warm-up.json"
+
+
+def write_status(state: str, *, pid: int | None = None, **detail: Any) -> None:
+    """Record the warm-up's state atomically (a reader never sees half a file); ``pid``: the
+    process that will finish it (this one by default)."""
+    path = status_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps({"state": state, "pid": pid or os.getpid(), "at": time.time(), **detail}),
+                       encoding="utf-8")
+    partial.replace(path)
+
+
+def read_status() -> dict[str, Any] | None:
+    """The last recorded state, or None when no warm-up was asked on this machine. A warm-up
+    whose process has gone without finishing (killed, machine restarted) reads as ``failed``."""
+    try:
+        status = json.loads(status_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if status.get("state") in (PENDING, WARMING) and not _alive(int(status.get("pid") or 0)):
+        return {**status, "state": FAILED, "error": "the warm-up process ended before it finished"}
+    return status
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def people(session) -> list[Person]:
+    """One person per (role, province, language) among the active accounts of data roles."""
+    from sqlalchemy import func, select
+
+    from db.models import User
+    from domain.vocabulary import DATA_ROLES
+
+    rows = session.execute(
+        select(func.min(User.id), User.role, User.province_code, User.language)
+        .where(User.active.is_(True), User.role.in_(sorted(DATA_ROLES)))
+        .group_by(User.role, User.province_code, User.language)
+        .order_by(User.role, User.province_code, User.language)).all()
+    names = dict(session.execute(select(User.id, User.username).where(User.id.in_([r[0] for r in rows]))).all())
+    return [Person(user_id=i, username=names[i], role=role, province=province, lang=lang)
+            for i, role, province, lang in rows]
+
+
+@contextlib.contextmanager
+def calling_as(person: Person, db_url: str) -> Iterator[None]:
+    """Run page callbacks as ``person``'s request would: the caller the custom-data hook of
+    components/context.py builds from the signed-in user, and no input triggered."""
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    from components.context import NAMESPACE
+
+    caller = {"user_id": person.user_id, "username": person.username, "role": person.role,
+              "province": person.province, "lang": person.lang, "db_url": db_url}
+    token = context_value.set(AttributeDict(custom_data=AttributeDict({NAMESPACE: caller}),
+                                            triggered_inputs=[], updated_props={}))
+    try:
+        yield
+    finally:
+        context_value.reset(token)
+
+
+def _defaults(session, scope, *, national: bool, years: int, lang: str) -> list[tuple[int, str]]:
+    """(year, period) the selectors show by default for each of the newest ``years`` years, as
+    the browser sends them back (JSON-typed)."""
+    from components.filters import selector_options
+    from db.queries.cache import FACTS, cached
+    from db.queries.overview import selector_data
+
+    periods_by_year, preferred = cached(session, scope, selector_data, depends=(FACTS,), national=national)
+    chosen = []
+    for year in list(periods_by_year)[:years]:
+        _years, value, _periods, period = selector_options(periods_by_year, preferred, None, year, lang)
+        if period is not None:
+            chosen.append(json.loads(json.dumps([value, period])))
+    return [tuple(c) for c in chosen]
+
+
+def answers_for(person: Person, session, years: int) -> Iterator[tuple[str, Callable[[], Any]]]:
+    """The first answers ``person`` opens: (label, call) for each page main callback and period."""
+    from components.context import caller_scope
+    from domain.vocabulary import PROVINCE_CODES
+    from pages.overview import show_overview
+    from pages.programmes import show_programmes
+    from pages.provinces import show_provinces
+    from pages.scorecard import show_scorecard
+
+    scope = caller_scope()
+    national = _defaults(session, scope, national=True, years=years, lang=person.lang)
+    local = _defaults(session, scope, national=False, years=years, lang=person.lang)
+    for year, period in national:
+        if scope.can_open("overview"):
+            yield f"overview {period}", lambda y=year, p=period: show_overview(y, p, "execution_rate", None)
+        if scope.can_open("provinces"):
+            yield f"provinces {period}", lambda y=year, p=period: show_provinces(y, p, "execution_rate")
+        if scope.can_open("programmes"):
+            yield f"programmes {period}", lambda y=year, p=period: show_programmes(y, p, [])
+    if scope.can_open("scorecard"):
+        codes = [c for c in PROVINCE_CODES if scope.can_read_province(c)]
+        for year, period in local:
+            for code in codes:
+                yield f"scorecard {code} {period}", lambda y=year, p=period, c=code: show_scorecard(y, p, c)
+
+
+def _register_pages(db_url: str) -> None:
+    # The page modules register with Dash's app, so it must exist: the server's own in a test
+    # process that built one, else one built here as a worker builds it.
+    import app
+
+    if app._DASH_APP is None:
+        app.create_app({"PIB_DATABASE_URL": db_url})
+
+
+def warm(db_url: str | None = None, *, years: int = DEFAULT_YEARS,
+         progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+    """Compute the first answers of every kind of person on ``db_url``; returns what was done.
+
+    An answer that fails is logged and skipped: a warm-up must never keep a server from serving.
+    """
+    from db.engine import session_scope
+
+    db_url = db_url or settings.database_url()
+    _register_pages(db_url)
+    started = time.perf_counter()
+    with session_scope(db_url) as session:
+        everyone = people(session)
+    plan: list[tuple[Person, str, Callable[[], Any]]] = []
+    for person in everyone:
+        with calling_as(person, db_url), session_scope(db_url) as session:
+            plan.extend((person, label, call) for label, call in answers_for(person, session, years))
+    failed = 0
+    for done, (person, label, call) in enumerate(plan, start=1):
+        with calling_as(person, db_url):
+            try:
+                call()
+            except Exception:  # one bad answer must not stop the others
+                failed += 1
+                log.exception("warm-up: %s as %s failed", label, person.username)
+        if progress:
+            progress(done, len(plan))
+    return {"people": len(everyone), "answers": len(plan), "failed": failed,
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warm_up", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--years", type=int, default=DEFAULT_YEARS,
+                        help="warm the default period of this many newest years (default %(default)s)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s warm-up %(levelname)s %(message)s")
+    write_status(WARMING, done=0, of=None)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if time.monotonic() - last[0] > 1 or done == total:
+            last[0] = time.monotonic()
+            write_status(WARMING, done=done, of=total)
+
+    try:
+        result = warm(years=args.years, progress=progress)
+    except Exception as error:  # said in the status and the log; the server serves cold
+        log.exception("warm-up failed")
+        write_status(FAILED, error=str(error))
+        return 1
+    write_status(DONE, **result)
+    log.info("%(answers)d answers for %(people)d kinds of person in %(seconds)s s (%(failed)d failed)", result)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
