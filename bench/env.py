@@ -42,18 +42,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, timeout: float = 60) -> None:
-    """Wait until ``url`` answers (any status)."""
+def wait_ready(base: str, timeout: float = 600) -> None:
+    """Wait until ``base``/readyz answers 200 (up, database reached, warm-up over)."""
     import requests
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            requests.get(url, timeout=2)
-            return
+            if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
+                return
         except requests.RequestException:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"{base}/readyz did not answer 200 within {timeout} s")
 
 
 @contextlib.contextmanager
@@ -78,7 +79,11 @@ def gunicorn(db_url: str, workers: int = WORKERS, threads: int = THREADS, log: P
         env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_for(f"{base}/login", timeout=90)
+        # As a load balancer would: users only once the server says it is ready, i.e. once the
+        # start-up warm-up of gunicorn.conf.py has computed the first answers.
+        started = time.monotonic()
+        wait_ready(base, timeout=600)
+        print(f"server ready in {time.monotonic() - started:.1f} s", flush=True)
         yield base, process
     finally:
         process.terminate()
