@@ -28,11 +28,15 @@ def on_starting(_server) -> None:
 def when_ready(server) -> None:
     years = settings.warm_up_years()
     if years:
-        server.log.info("warming the first answers (python -m warm_up --years %d)", years)
-        process = subprocess.Popen([sys.executable, "-m", "warm_up", "--years", str(years)], cwd=str(settings.ROOT))
+        server.log.info("warming the first answers (python -m warm_up --years %d --readiness)", years)
+        process = subprocess.Popen([sys.executable, "-m", "warm_up", "--years", str(years), "--readiness"],
+                                   cwd=str(settings.ROOT))
         _warming.append(process)
-        # Its pid, so that /readyz stops waiting if it dies before it can say so itself.
-        warm_up.write_status(warm_up.WARMING, pid=process.pid, done=0, of=None)
+        # Its pid, so that /readyz stops waiting if it dies before it can say so itself (unless it
+        # has already spoken: its own word is newer).
+        status = warm_up.read_status()
+        if status is None or status["state"] == warm_up.PENDING:
+            warm_up.write_status(warm_up.WARMING, pid=process.pid, done=0, of=None)
 
 
 def on_exit(_server) -> None:

@@ -10,11 +10,11 @@ the caller a request of that person would carry, so each answer lands under the 
 real request looks for (in the query cache's shared tier, which every worker of the machine
 reads).
 
-    python -m warm_up [--years 2]
+    python -m warm_up [--years 2] [--readiness]
 
-gunicorn runs it once at start (gunicorn.conf.py) in a process of its own, and ``GET /readyz``
-answers 503 until it has finished, so that a load balancer sends users to a warm server. Its
-progress is in ``warm-up.json`` of the instance folder.
+gunicorn runs it once at start (gunicorn.conf.py) in a process of its own, with ``--readiness``:
+its progress is then in ``warm-up.json`` of the instance folder, and ``GET /readyz`` answers 503
+until it has finished, so that a load balancer sends users to a warm server.
 """
 
 from __future__ import annotations
@@ -212,23 +212,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warm_up", description=__doc__.split("\n\n")[0])
     parser.add_argument("--years", type=int, default=DEFAULT_YEARS,
                         help="warm the default period of this many newest years (default %(default)s)")
+    parser.add_argument("--readiness", action="store_true",
+                        help="record the progress in the instance folder's warm-up.json, which GET /readyz waits "
+                             "for (gunicorn.conf.py passes it; a warm-up run by hand leaves the server ready)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s warm-up %(levelname)s %(message)s")
-    write_status(WARMING, done=0, of=None)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    log.setLevel(logging.INFO)
+
+    def say(state: str, **detail: Any) -> None:
+        if args.readiness:
+            write_status(state, **detail)
+
+    say(WARMING, done=0, of=None)
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
         if time.monotonic() - last[0] > 1 or done == total:
             last[0] = time.monotonic()
-            write_status(WARMING, done=done, of=total)
+            say(WARMING, done=done, of=total)
 
     try:
         result = warm(years=args.years, progress=progress)
     except Exception as error:  # said in the status and the log; the server serves cold
         log.exception("warm-up failed")
-        write_status(FAILED, error=str(error))
+        say(FAILED, error=str(error))
         return 1
-    write_status(DONE, **result)
+    say(DONE, **result)
     log.info("%(answers)d answers for %(people)d kinds of person in %(seconds)s s (%(failed)d failed)", result)
     return 0
 

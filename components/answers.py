@@ -61,7 +61,9 @@ def _unread_arguments_are_unread(callback: Callable, signature: inspect.Signatur
     # The key leaves out the arguments named with a leading underscore; one that the body reads
     # would let two different answers share a key.
     code = callback.__code__
-    loaded = {name for ins in dis.get_instructions(callback) if ins.opname.startswith("LOAD_")
+    # Local loads only: a constant or an attribute of the same name is not the argument.
+    loaded = {name for ins in dis.get_instructions(callback)
+              if ins.opname.startswith(("LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE"))
               for name in (ins.argval if isinstance(ins.argval, tuple) else (ins.argval,))}
     for name in signature.parameters:
         if name.startswith("_") and (name in loaded or name in code.co_cellvars):

@@ -133,7 +133,13 @@ def test_the_warm_up_says_how_far_it_is_and_readyz_waits_for_it(app, loaded, mon
         return real(**{**kwargs, "progress": progress})
 
     monkeypatch.setattr(warm_up, "warm", watched)
-    assert warm_up.main(["--years", "1"]) == 0
+    # By hand, it leaves /readyz alone: a server already serving stays in the balancer.
+    warm_up.status_path().unlink()
+    assert warm_up.main(["--years", "1"]) == 0 and warm_up.read_status() is None
+    assert seen and {status for status, _done in seen} == {200}
+    seen.clear()
+    warm_up.write_status(warm_up.PENDING, done=0, of=None)
+    assert warm_up.main(["--years", "1", "--readiness"]) == 0
     assert seen and {status for status, _done in seen} == {503}
     status = warm_up.read_status()
     assert status["state"] == "done" and status["failed"] == 0 and status["answers"] == seen[-1][1]
@@ -149,7 +155,7 @@ def test_a_warm_up_that_died_or_failed_does_not_keep_the_server_out(app, loaded,
 
     # A warm-up that cannot reach its database says so and ends; the server still serves.
     monkeypatch.setenv("PIB_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
-    assert warm_up.main(["--years", "1"]) == 1
+    assert warm_up.main(["--years", "1", "--readiness"]) == 1
     status = warm_up.read_status()
     assert status["state"] == "failed" and status["error"]
     assert client.get("/readyz").status_code == 200

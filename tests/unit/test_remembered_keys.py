@@ -22,6 +22,6 @@ def test_a_callback_that_reads_an_underscore_argument_is_refused():
 
 def test_a_callback_that_leaves_its_underscore_argument_unread_is_accepted():
     def orders_only(year, _asked):
-        return [year, "_asked"]
+        return [year, "_asked", year._asked]  # a constant and an attribute of that name
 
     assert remembered()(orders_only).__wrapped__ is orders_only
