@@ -106,13 +106,28 @@ def tree_rss(pid: int) -> int:
         return 0
 
 
+def _workers(master) -> list:
+    """The children of a gunicorn master that serve: not the start-up warm-up (gunicorn.conf.py),
+    which has its own process for a few seconds before the users come."""
+    import psutil
+
+    found = []
+    for child in master.children():
+        try:
+            if "warm_up" not in child.cmdline():
+                found.append(child)
+        except psutil.Error:  # exited meanwhile
+            continue
+    return found
+
+
 def worker_rss(pid: int) -> dict[int, int]:
     """Bytes of resident memory of each gunicorn worker (the children of master ``pid``), by pid."""
     import psutil
 
     found = {}
     try:
-        children = psutil.Process(pid).children()
+        children = _workers(psutil.Process(pid))
     except psutil.Error:
         return found
     for child in children:
@@ -130,7 +145,7 @@ def worker_cpu(pid: int) -> dict[int, float]:
     found = {}
     try:
         master = psutil.Process(pid)
-        processes = [master, *master.children()]
+        processes = [master, *_workers(master)]
     except psutil.Error:
         return found
     for process in processes:
