@@ -33,7 +33,7 @@ from typing import Any
 
 import settings
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("warm_up")  # not "__main__" when run with -m
 
 PENDING, WARMING, DONE, FAILED = "pending", "warming", "done", "failed"
 DEFAULT_YEARS = 2
