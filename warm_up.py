@@ -20,34 +20,26 @@ until it has finished, so that a load balancer sends users to a warm server.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from domain.access import Scope
 
 log = logging.getLogger("warm_up")  # not "__main__" when run with -m
 
 PENDING, WARMING, DONE, FAILED = "pending", "warming", "done", "failed"
 DEFAULT_YEARS = 2
-
-
-@dataclass(frozen=True)
-class Person:
-    """One kind of signed-in caller: what keys an answer (role, province, language)."""
-
-    user_id: int
-    username: str
-    role: str
-    province: str | None
-    lang: str
 
 
 def status_path() -> Path:
@@ -90,42 +82,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def people(session) -> list[Person]:
-    """One person per (role, province, language) among the active accounts of data roles."""
-    from sqlalchemy import func, select
-
-    from db.models import User
-    from domain.vocabulary import DATA_ROLES
-
-    rows = session.execute(
-        select(func.min(User.id), User.role, User.province_code, User.language)
-        .where(User.active.is_(True), User.role.in_(sorted(DATA_ROLES)))
-        .group_by(User.role, User.province_code, User.language)
-        .order_by(User.role, User.province_code, User.language)).all()
-    names = dict(session.execute(select(User.id, User.username).where(User.id.in_([r[0] for r in rows]))).all())
-    return [Person(user_id=i, username=names[i], role=role, province=province, lang=lang)
-            for i, role, province, lang in rows]
-
-
-@contextlib.contextmanager
-def calling_as(person: Person, db_url: str) -> Iterator[None]:
-    """Run page callbacks as ``person``'s request would: the caller the custom-data hook of
-    components/context.py builds from the signed-in user, and no input triggered."""
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
-
-    from components.context import NAMESPACE
-
-    caller = {"user_id": person.user_id, "username": person.username, "role": person.role,
-              "province": person.province, "lang": person.lang, "db_url": db_url}
-    token = context_value.set(AttributeDict(custom_data=AttributeDict({NAMESPACE: caller}),
-                                            triggered_inputs=[], updated_props={}))
-    try:
-        yield
-    finally:
-        context_value.reset(token)
-
-
 def _defaults(session, scope, *, national: bool, years: int, lang: str) -> list[tuple[int, str]]:
     """(year, period) the selectors show by default for each of the newest ``years`` years, as
     the browser sends them back (JSON-typed)."""
@@ -142,18 +98,17 @@ def _defaults(session, scope, *, national: bool, years: int, lang: str) -> list[
     return [tuple(c) for c in chosen]
 
 
-def answers_for(person: Person, session, years: int) -> Iterator[tuple[str, Callable[[], Any]]]:
-    """The first answers ``person`` opens: (label, call) for each page main callback and period."""
-    from components.context import caller_scope
+def answers_for(scope: Scope, lang: str, session: Session, years: int) -> Iterator[tuple[str, Callable[[], Any]]]:
+    """The first answers ``scope`` opens in ``lang``: (label, call) for each page's main callback
+    and default period. The calls must run under ``calling_as`` the same person."""
     from domain.vocabulary import PROVINCE_CODES
     from pages.overview import show_overview
     from pages.programmes import show_programmes
     from pages.provinces import show_provinces
     from pages.scorecard import show_scorecard
 
-    scope = caller_scope()
-    national = _defaults(session, scope, national=True, years=years, lang=person.lang)
-    local = _defaults(session, scope, national=False, years=years, lang=person.lang)
+    national = _defaults(session, scope, national=True, years=years, lang=lang)
+    local = _defaults(session, scope, national=False, years=years, lang=lang)
     for year, period in national:
         if scope.can_open("overview"):
             yield f"overview {period}", lambda y=year, p=period: show_overview(y, p, "execution_rate", None)
@@ -183,25 +138,29 @@ def warm(db_url: str | None = None, *, years: int = DEFAULT_YEARS,
 
     An answer that fails is logged and skipped: a warm-up must never keep a server from serving.
     """
+    from components.context import calling_as
     from db.engine import session_scope
+    from db.queries.users import kinds_of_reader
+    from domain.access import Scope
 
     db_url = db_url or settings.database_url()
     _register_pages(db_url)
     started = time.perf_counter()
     with session_scope(db_url) as session:
-        everyone = people(session)
-    plan: list[tuple[Person, str, Callable[[], Any]]] = []
-    for person in everyone:
-        with calling_as(person, db_url), session_scope(db_url) as session:
-            plan.extend((person, label, call) for label, call in answers_for(person, session, years))
+        everyone = [(Scope(user_id=k["user_id"], username=k["username"], role=k["role"], province=k["province"]),
+                     k["lang"]) for k in kinds_of_reader(session)]
+    plan: list[tuple[Scope, str, str, Callable[[], Any]]] = []
+    for scope, lang in everyone:
+        with calling_as(scope, lang, db_url), session_scope(db_url) as session:
+            plan.extend((scope, lang, label, call) for label, call in answers_for(scope, lang, session, years))
     failed = 0
-    for done, (person, label, call) in enumerate(plan, start=1):
-        with calling_as(person, db_url):
+    for done, (scope, lang, label, call) in enumerate(plan, start=1):
+        with calling_as(scope, lang, db_url):
             try:
                 call()
             except Exception:  # one bad answer must not stop the others
                 failed += 1
-                log.exception("warm-up: %s as %s failed", label, person.username)
+                log.exception("warm-up: %s as %s failed", label, scope.username)
         if progress:
             progress(done, len(plan))
     return {"people": len(everyone), "answers": len(plan), "failed": failed,

@@ -209,3 +209,21 @@ def test_gunicorn_warms_at_start_and_is_ready_only_once_warm(tmp_path, demo_temp
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_the_kinds_of_reader_are_one_account_each_of_the_active_data_roles(app_db):
+    from auth.users import set_active
+    from db.queries.users import kinds_of_reader
+
+    _account(app_db, "kampot-2", "provincial_director", "07", "en")  # a second of the same kind
+    _account(app_db, "kampot-km", "provincial_director", "07", "km")
+    _account(app_db, "battambang", "provincial_director", "02", "km")
+    with session_scope(app_db) as session:
+        set_active(session, "battambang", False, by="admin")
+    with session_scope(app_db) as session:
+        kinds = [(k["role"], k["province"], k["lang"]) for k in kinds_of_reader(session)]
+        first = {k["username"] for k in kinds_of_reader(session) if k["province"] == "07" and k["lang"] == "en"}
+    assert sorted(kinds) == [("budget_unit", None, "en"), ("mef_reviewer", None, "en"),
+                             ("provincial_director", "07", "en"), ("provincial_director", "07", "km"),
+                             ("provincial_director", "17", "en")]
+    assert first == {"director07"}  # the older account of the kind
