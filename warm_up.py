@@ -82,7 +82,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _defaults(session, scope, *, national: bool, years: int, lang: str) -> list[tuple[int, str]]:
+def _defaults(session: Session, scope: Scope, *, national: bool, years: int, lang: str) -> list[tuple[int, str]]:
     """(year, period) the selectors show by default for each of the newest ``years`` years, as
     the browser sends them back (JSON-typed)."""
     from components.filters import selector_options
@@ -102,6 +102,7 @@ def answers_for(scope: Scope, lang: str, session: Session, years: int) -> Iterat
     """The first answers ``scope`` opens in ``lang``: (label, call) for each page's main callback
     and default period. The calls must run under ``calling_as`` the same person."""
     from domain.vocabulary import PROVINCE_CODES
+    from pages import overview, provinces
     from pages.overview import show_overview
     from pages.programmes import show_programmes
     from pages.provinces import show_provinces
@@ -111,9 +112,9 @@ def answers_for(scope: Scope, lang: str, session: Session, years: int) -> Iterat
     local = _defaults(session, scope, national=False, years=years, lang=lang)
     for year, period in national:
         if scope.can_open("overview"):
-            yield f"overview {period}", lambda y=year, p=period: show_overview(y, p, "execution_rate", None)
+            yield f"overview {period}", lambda y=year, p=period: show_overview(y, p, overview.DEFAULT_METRIC, None)
         if scope.can_open("provinces"):
-            yield f"provinces {period}", lambda y=year, p=period: show_provinces(y, p, "execution_rate")
+            yield f"provinces {period}", lambda y=year, p=period: show_provinces(y, p, provinces.DEFAULT_METRIC)
         if scope.can_open("programmes"):
             yield f"programmes {period}", lambda y=year, p=period: show_programmes(y, p, [])
     if scope.can_open("scorecard"):

@@ -29,6 +29,7 @@ from i18n import t
 dash.register_page(__name__, path="/", name="overview", title="PIB Dashboard")
 
 METRICS = ("execution_rate", "score", "completeness")
+DEFAULT_METRIC = METRICS[0]  # what the page opens on; the start-up warm-up asks for it too
 
 
 def layout(year: str | None = None, period: str | None = None, **_query: str) -> html.Div:
@@ -38,7 +39,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
             html.Div([
                 year_period_selectors("overview", lang, year, period),
                 html.Label([t("filter.metric", lang), dcc.RadioItems(
-                    id="overview-metric", value="execution_rate", inline=True,
+                    id="overview-metric", value=DEFAULT_METRIC, inline=True,
                     options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS])],
                     className="filter"),
             ], className="toolbar"),

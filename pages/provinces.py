@@ -27,6 +27,7 @@ from i18n import t
 dash.register_page(__name__, path="/provinces", name="provinces", title="Provinces", bundles=("ag_grid",))
 
 METRICS = ("execution_rate", "score", "completeness", "unit_cost")
+DEFAULT_METRIC = METRICS[0]  # what the page opens on; the start-up warm-up asks for it too
 EXPORT_COLUMNS = (
     ExportColumn("code", "metric.code", "code"), ExportColumn("name", "metric.province"),
     ExportColumn("revised", "metric.revised", "amount"), ExportColumn("paid", "metric.paid", "amount"),
@@ -71,7 +72,7 @@ def layout(year: str | None = None, period: str | None = None, **_query: str) ->
             html.Div([
                 year_period_selectors("provinces", lang, year, period),
                 html.Label([t("filter.metric", lang), dcc.RadioItems(
-                    id="provinces-metric", value="execution_rate", inline=True,
+                    id="provinces-metric", value=DEFAULT_METRIC, inline=True,
                     options=[{"label": t(f"metric.{m}", lang), "value": m} for m in METRICS])],
                     className="filter"),
             ], className="toolbar"),
