@@ -168,9 +168,16 @@ def warm(db_url: str | None = None, *, years: int = DEFAULT_YEARS,
             "seconds": round(time.perf_counter() - started, 1)}
 
 
+def _years(text: str) -> int:
+    # A negative count would slice the years from the other end: say so rather than guess.
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of years (0, 1, 2, ...)")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m warm_up", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--years", type=int, default=DEFAULT_YEARS,
+    parser.add_argument("--years", type=_years, default=DEFAULT_YEARS,
                         help="warm the default period of this many newest years (default %(default)s)")
     parser.add_argument("--readiness", action="store_true",
                         help="record the progress in the instance folder's warm-up.json, which GET /readyz waits "

@@ -168,6 +168,16 @@ def test_the_warm_up_says_how_far_it_is_and_readyz_waits_for_it(app, loaded, mon
     assert client.get("/readyz").get_json() == {"status": "ok", "warm_up": "done"}
 
 
+def test_a_count_of_years_that_is_not_one_is_refused_with_a_message(capsys):
+    warm_up.status_path().unlink(missing_ok=True)
+    for wrong in ("-1", "two", "1.5"):
+        with pytest.raises(SystemExit) as refused:
+            warm_up.main(["--years", wrong, "--readiness"])
+        assert refused.value.code == 2
+        assert f"{wrong!r} is not a number of years" in capsys.readouterr().err
+    assert warm_up.read_status() is None  # nothing started, nothing said
+
+
 def test_a_warm_up_that_died_or_failed_does_not_keep_the_server_out(app, loaded, monkeypatch):
     client = app.test_client()
     # A pid that no process has: the warm-up was killed before it could say so.
